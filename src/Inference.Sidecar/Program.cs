@@ -1,0 +1,2 @@
+// Composition root; filled in by the sidecar work.
+return 0;

@@ -1,0 +1,4 @@
+namespace MlOperator.Metrics;
+
+/// <summary>Marker so the assembly is never empty; the exposition types live beside it.</summary>
+internal static class MetricsAssembly;

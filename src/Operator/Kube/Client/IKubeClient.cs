@@ -1,0 +1,39 @@
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.Kube.Client;
+
+/// <summary>
+/// Typed access to the Kubernetes API. <c>T</c> names its resource through <see cref="KubeResourceAttribute"/>.
+/// <c>ns</c> is ignored for cluster-scoped kinds; null on a namespaced kind means all namespaces
+/// for list/watch. Errors surface as <see cref="KubeApiException"/> subclasses decoded from the Status body.
+/// </summary>
+public interface IKubeClient
+{
+    Task<T> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    /// <summary>Like <see cref="GetAsync{T}"/>, but null instead of a NotFound exception.</summary>
+    Task<T?> TryGetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    Task<KubeList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    /// <summary>PUT of the main resource; the object's resourceVersion is the optimistic-concurrency precondition.</summary>
+    Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    /// <summary>PUT of the status subresource.</summary>
+    Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    Task<T> PatchAsync<T>(string name, string? ns, KubePatch patch, string? subresource = null, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    /// <summary>Server-side apply (<c>application/apply-patch+yaml</c>, sent as JSON). Null fields are omitted, so not applied.</summary>
+    Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject;
+
+    /// <summary>
+    /// One watch request as a stream of events. Ends when the server closes the stream cleanly; an ERROR event
+    /// with code 410 is thrown as <see cref="GoneException"/>.
+    /// </summary>
+    IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? ns = null, WatchOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject;
+}
