@@ -25,7 +25,7 @@ public sealed class PrometheusExporter : IDisposable
 
     private static readonly double[] DefaultBuckets = [0, 5, 10, 25, 50, 75, 100, 250, 500, 750, 1000, 2500, 5000, 7500, 10000];
 
-    private readonly HashSet<string> _meterNames;
+    private readonly Func<Meter, bool> _meterFilter;
     private readonly int _maxSeriesPerInstrument;
     private readonly ConcurrentDictionary<Instrument, InstrumentState> _instruments = new();
     private readonly Lock _collectLock = new();
@@ -40,9 +40,18 @@ public sealed class PrometheusExporter : IDisposable
     /// <param name="maxSeriesPerInstrument">Tag sets beyond this many per instrument share one
     /// <c>otel_metric_overflow="true"</c> series, so unbounded tag values cannot exhaust memory.</param>
     public PrometheusExporter(IEnumerable<string> meterNames, int maxSeriesPerInstrument = DefaultMaxSeriesPerInstrument)
+        : this(NameFilter(meterNames), maxSeriesPerInstrument)
     {
+    }
+
+    /// <param name="meterFilter">Chooses the meters to export; e.g. by name and <see cref="Meter.Scope"/>, so that
+    /// two hosts in one process (tests) each export only the meters of their own <see cref="IMeterFactory"/>.</param>
+    /// <param name="maxSeriesPerInstrument">See the other constructor.</param>
+    public PrometheusExporter(Func<Meter, bool> meterFilter, int maxSeriesPerInstrument = DefaultMaxSeriesPerInstrument)
+    {
+        ArgumentNullException.ThrowIfNull(meterFilter);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxSeriesPerInstrument);
-        _meterNames = new HashSet<string>(meterNames, StringComparer.Ordinal);
+        _meterFilter = meterFilter;
         _maxSeriesPerInstrument = maxSeriesPerInstrument;
         _listener = new MeterListener
         {
@@ -58,8 +67,6 @@ public sealed class PrometheusExporter : IDisposable
         _listener.SetMeasurementEventCallback<decimal>(static (_, value, tags, state) => ((InstrumentState)state!).Record((double)value, tags));
         _listener.Start();
     }
-
-    public IReadOnlyCollection<string> MeterNames => _meterNames;
 
     /// <summary>Observes the observable instruments and renders every metric family.</summary>
     public string Collect()
@@ -100,7 +107,7 @@ public sealed class PrometheusExporter : IDisposable
 
     private void OnInstrumentPublished(Instrument instrument, MeterListener listener)
     {
-        if (!_meterNames.Contains(instrument.Meter.Name) || Classify(instrument) is not var (type, aggregation, observable))
+        if (!_meterFilter(instrument.Meter) || Classify(instrument) is not var (type, aggregation, observable))
         {
             return;
         }
@@ -115,6 +122,12 @@ public sealed class PrometheusExporter : IDisposable
         var state = new InstrumentState(instrument, name, type, aggregation, observable, bounds, _maxSeriesPerInstrument);
         _instruments[instrument] = state;
         listener.EnableMeasurementEvents(instrument, state);
+    }
+
+    private static Func<Meter, bool> NameFilter(IEnumerable<string> meterNames)
+    {
+        var names = new HashSet<string>(meterNames, StringComparer.Ordinal);
+        return meter => names.Contains(meter.Name);
     }
 
     private static (string Type, Aggregation Aggregation, bool Observable)? Classify(Instrument instrument)
