@@ -198,8 +198,8 @@ public sealed class KubeClient : IKubeClient, IDisposable
         CancellationToken ct)
     {
         await _limiter.WaitAsync(ct).ConfigureAwait(false);
-        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
+        using var timeout = _options.RequestTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
+        using var linked = timeout is null ? CancellationTokenSource.CreateLinkedTokenSource(ct) : CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
         var start = _time.GetTimestamp();
         int? code = null;
         HttpResponseMessage? response = null;
@@ -223,7 +223,7 @@ public sealed class KubeClient : IKubeClient, IDisposable
 
             return await read(response, linked.Token).ConfigureAwait(false);
         }
-        catch (OperationCanceledException e) when (timeout.IsCancellationRequested && !ct.IsCancellationRequested)
+        catch (OperationCanceledException e) when (timeout?.IsCancellationRequested == true && !ct.IsCancellationRequested)
         {
             throw new TimeoutException($"{call.Method} {call.Url} timed out after {_options.RequestTimeout.TotalSeconds:0.###}s", e);
         }

@@ -77,8 +77,13 @@ internal static class KubeErrors
 
         try
         {
-            var status = JsonSerializer.Deserialize<Status>(body, KubeJson.Options);
-            return status is { Kind: "Status" } ? status : null;
+            // Status defaults its kind, so the body itself must say it is one.
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                && document.RootElement.TryGetProperty("kind", out var kind)
+                && kind.ValueKind == JsonValueKind.String && kind.ValueEquals("Status")
+                    ? document.RootElement.Deserialize<Status>(KubeJson.Options)
+                    : null;
         }
         catch (JsonException)
         {
