@@ -18,8 +18,8 @@ public sealed class AcceleratorSpec
     public int? Count { get; set; }
 
     /// <summary>
-    /// Node product to schedule on: the GPU product label (NVIDIA-L4, Tesla-T4, …) or the GKE TPU accelerator
-    /// (tpu-v5-lite-podslice, tpu-v5p-slice, …).
+    /// Node product to schedule on: the GPU product label (NVIDIA-L4, Tesla-T4 and so on) or the GKE TPU accelerator
+    /// (tpu-v5-lite-podslice, tpu-v5p-slice and so on).
     /// </summary>
     [MaxLength(63), Pattern(ModelSpec.NamePattern)]
     public string? Product { get; set; }
