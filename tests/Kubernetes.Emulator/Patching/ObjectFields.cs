@@ -195,6 +195,25 @@ internal static class ObjectFields
         }
     }
 
+    /// <summary>True for a key field of an associative list item (".name" under k:{"name":...}): it lives and dies with the item.</summary>
+    public static bool IsKeyOfItem(string path)
+    {
+        var elements = FieldSet.Split(path);
+        if (elements.Length < 2 || !elements[^1].StartsWith("f:", StringComparison.Ordinal) || !elements[^2].StartsWith("k:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            return JsonNode.Parse(elements[^2][2..]) is JsonObject key && key.ContainsKey(elements[^1][2..]);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Removes the node at a path; false when it is not there.</summary>
     public static bool Remove(JsonObject root, string path)
     {

@@ -96,7 +96,8 @@ public static class ServerSideApply
     public static JsonObject RecordUpdate(JsonObject? previous, JsonObject updated, string manager, string? subresource, MergeKeys keys, DateTimeOffset now)
     {
         var result = (JsonObject)updated.DeepClone();
-        var before = (JsonObject?)previous?.DeepClone() ?? new JsonObject();
+        // On create kube compares against an empty object that already has metadata, so metadata itself is not owned.
+        var before = (JsonObject?)previous?.DeepClone() ?? new JsonObject { ["metadata"] = new JsonObject() };
         var entries = EntriesForUpdate(previous, updated);
         var comparison = ObjectFields.Compare(before, result, keys);
         var changed = comparison.Added.Union(comparison.Modified);
@@ -153,7 +154,7 @@ public static class ServerSideApply
         var owned = entries.Aggregate(new FieldSet(), (all, e) => all.Union(e.Fields));
         foreach (var path in dropped.Paths.OrderBy(p => p.Length))
         {
-            if (owned.ContainsOrBelow(path) || !ObjectFields.Remove(merged, path))
+            if (owned.ContainsOrBelow(path) || ObjectFields.IsKeyOfItem(path) || !ObjectFields.Remove(merged, path))
             {
                 continue;
             }
