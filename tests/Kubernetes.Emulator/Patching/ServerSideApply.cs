@@ -25,7 +25,7 @@ public static class ServerSideApply
         ObjectFields.ValidateApplied(config, [], keys);
 
         var current = (JsonObject?)live?.DeepClone() ?? new JsonObject();
-        var entries = ManagerEntry.Read(current["metadata"]?["managedFields"]);
+        var entries = ManagerEntry.Read(ManagedFieldsOf(current));
         var time = ManagerEntry.FormatTime(now);
         if (live is not null && entries.Count == 0)
         {
@@ -130,14 +130,14 @@ public static class ServerSideApply
     /// </summary>
     private static List<ManagerEntry> EntriesForUpdate(JsonObject? previous, JsonObject updated)
     {
-        var sent = updated["metadata"]?["managedFields"] as JsonArray;
+        var sent = ManagedFieldsOf(updated) as JsonArray;
         if (sent is { Count: 1 } && sent[0] is JsonObject { Count: 0 })
         {
             return [];
         }
 
         var fromRequest = ManagerEntry.Read(sent);
-        return fromRequest.Count > 0 ? fromRequest : ManagerEntry.Read(previous?["metadata"]?["managedFields"]);
+        return fromRequest.Count > 0 ? fromRequest : ManagerEntry.Read(ManagedFieldsOf(previous));
     }
 
     /// <summary>
@@ -200,7 +200,7 @@ public static class ServerSideApply
     /// </summary>
     private static void KeepTimestampsOnNoOp(JsonObject? old, JsonObject result)
     {
-        if (old?["metadata"]?["managedFields"] is not JsonArray oldFields || result["metadata"] is not JsonObject metadata
+        if (old is null || ManagedFieldsOf(old) is not JsonArray oldFields || result["metadata"] is not JsonObject metadata
             || metadata["managedFields"] is not JsonArray newFields)
         {
             return;
@@ -213,8 +213,8 @@ public static class ServerSideApply
 
         var oldRest = (JsonObject)old.DeepClone();
         var newRest = (JsonObject)result.DeepClone();
-        ((JsonObject)oldRest["metadata"]!).Remove("managedFields");
-        ((JsonObject)newRest["metadata"]!).Remove("managedFields");
+        (oldRest["metadata"] as JsonObject)?.Remove("managedFields");
+        (newRest["metadata"] as JsonObject)?.Remove("managedFields");
         if (JsonValues.DeepEquals(oldRest, newRest))
         {
             metadata["managedFields"] = oldFields.DeepClone();
@@ -232,6 +232,9 @@ public static class ServerSideApply
 
         return new JsonArray(copy.Select(e => e?.DeepClone()).OrderBy(JsonValues.Canonical, StringComparer.Ordinal).ToArray());
     }
+
+    /// <summary>Null when absent, and also when a client sent a metadata that is not an object.</summary>
+    private static JsonNode? ManagedFieldsOf(JsonObject? obj) => (obj?["metadata"] as JsonObject)?["managedFields"];
 
     private static string? ApiVersion(JsonObject obj) => JsonValues.AsString(obj["apiVersion"]);
 }
