@@ -11,12 +11,9 @@ public sealed class MergeKeysTests
     [InlineData("", "Pod", "spec.ephemeralContainers", "name")]
     [InlineData("batch", "CronJob", "spec.jobTemplate.spec.template.spec.containers", "name")]
     [InlineData("apps", "StatefulSet", "spec.template.spec.containers.env", "name")]
-    [InlineData("apps", "Deployment", "spec.template.spec.containers.ports", "containerPort")]
-    [InlineData("apps", "Deployment", "spec.template.spec.initContainers.ports", "containerPort")]
     [InlineData("apps", "Deployment", "spec.template.spec.containers.volumeMounts", "mountPath")]
     [InlineData("apps", "Deployment", "spec.template.spec.volumes", "name")]
     [InlineData("apps", "Deployment", "spec.template.spec.imagePullSecrets", "name")]
-    [InlineData("", "Service", "spec.ports", "port")]
     [InlineData("apps", "Deployment", "metadata.ownerReferences", "uid")]
     [InlineData("", "ConfigMap", "metadata.ownerReferences", "uid")]
     [InlineData("apps", "Deployment", "status.conditions", "type")]
@@ -26,7 +23,21 @@ public sealed class MergeKeysTests
         var keys = MergeKeys.ForBuiltIn(group, kind);
 
         Assert.Equal([key], keys.KeysFor(path.Split('.')));
+        Assert.Equal([key], keys.PatchKeysFor(path.Split('.')));
         Assert.False(keys.IsSet(path.Split('.')));
+    }
+
+    [Theory]
+    [InlineData("apps", "Deployment", "spec.template.spec.containers.ports", "containerPort")]
+    [InlineData("apps", "Deployment", "spec.template.spec.initContainers.ports", "containerPort")]
+    [InlineData("", "Pod", "spec.containers.ports", "containerPort")]
+    [InlineData("", "Service", "spec.ports", "port")]
+    public void Ports_are_keyed_with_protocol_for_apply_but_by_port_alone_for_strategic_merge(string group, string kind, string path, string port)
+    {
+        var keys = MergeKeys.ForBuiltIn(group, kind);
+
+        Assert.Equal([port, "protocol"], keys.KeysFor(path.Split('.')));
+        Assert.Equal([port], keys.PatchKeysFor(path.Split('.')));
     }
 
     [Theory]
@@ -81,6 +92,7 @@ public sealed class MergeKeysTests
         var keys = MergeKeys.FromSchema(schema);
 
         Assert.Equal(["name", "zone"], keys.KeysFor(["spec", "stages"]));
+        Assert.Equal(["name", "zone"], keys.PatchKeysFor(["spec", "stages"]));
         Assert.True(keys.IsSet(["spec", "stages", "hosts"]));
         Assert.Null(keys.KeysFor(["spec", "stages", "steps"]));
         Assert.True(keys.IsAtomicMap(["spec", "selector"]));

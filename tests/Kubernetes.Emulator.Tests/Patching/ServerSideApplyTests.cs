@@ -103,7 +103,7 @@ public sealed class ServerSideApplyTests
         PatchJson.Equal(
             JsonNode.Parse("""
                 {"f:spec":{"f:template":{"f:spec":{"f:containers":{"k:{\"name\":\"app\"}":{
-                  ".":{},"f:image":{},"f:name":{},"f:ports":{"k:{\"containerPort\":80}":{".":{},"f:containerPort":{}}}}}}}}}
+                  ".":{},"f:image":{},"f:name":{},"f:ports":{"k:{\"containerPort\":80,\"protocol\":\"TCP\"}":{".":{},"f:containerPort":{}}}}}}}}}
                 """),
             FieldsOf(created, "a"));
     }
@@ -389,5 +389,31 @@ public sealed class ServerSideApplyTests
 
         Assert.Equal(before, live.ToJsonString());
         Assert.Equal(appliedBefore, applied.ToJsonString());
+    }
+
+    [Fact]
+    public void The_same_port_over_TCP_and_UDP_are_two_items_and_protocol_defaults_to_TCP()
+    {
+        var live = Apply(null, WithContainers("[{'name':'dns','ports':[{'containerPort':53,'protocol':'UDP'},{'containerPort':53}]}]"), "a");
+        var defaulted = JsonNode.Parse(live.ToJsonString())!.AsObject();
+        defaulted["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]![1]!["protocol"] = "TCP";
+        live = ServerSideApply.RecordUpdate(live, defaulted, "defaulter", null, DeploymentKeys, T0);
+
+        var reapplied = Apply(live, WithContainers("[{'name':'dns','ports':[{'containerPort':53,'name':'tcp'}]}]"), "a", now: T1);
+
+        PatchJson.Equal("[{'containerPort':53,'protocol':'TCP','name':'tcp'}]", reapplied["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]);
+    }
+
+    [Fact]
+    public void A_CRD_key_field_with_a_schema_default_may_be_omitted()
+    {
+        var keys = MergeKeys.FromSchema(PatchJson.Object(
+            "{'type':'object','properties':{'spec':{'type':'object','properties':{'pools':{'type':'array','x-kubernetes-list-type':'map','x-kubernetes-list-map-keys':['name','zone'],'items':{'type':'object','properties':{'name':{'type':'string'},'zone':{'type':'string','default':'a'}}}}}}}}"));
+        JsonObject Model(string pools) => PatchJson.Object("{'apiVersion':'ml.example.com/v1alpha1','kind':'ModelDeployment','metadata':{'name':'m'},'spec':{'pools':" + pools + "}}");
+        var live = ServerSideApply.Apply(null, Model("[{'name':'gpu','zone':'a','size':1}]"), "a", false, null, keys, T0);
+
+        var updated = ServerSideApply.Apply(live, Model("[{'name':'gpu','size':2}]"), "a", false, null, keys, T1);
+
+        PatchJson.Equal("[{'name':'gpu','zone':'a','size':2}]", updated["spec"]!["pools"]);
     }
 }

@@ -65,8 +65,11 @@ internal static class ObjectFields
 
     public static string ValueElement(JsonNode? value) => "v:" + JsonValues.Canonical(value);
 
-    /// <summary>The element of an associative list item, key fields sorted by name: <c>k:{"containerPort":80,"protocol":"TCP"}</c>.</summary>
-    public static string? KeyElement(JsonNode? item, IReadOnlyList<string> keys)
+    /// <summary>
+    /// The element of an associative list item, key fields sorted by name: <c>k:{"containerPort":80,"protocol":"TCP"}</c>.
+    /// A key field the item omits takes its default; without one the item has no element.
+    /// </summary>
+    public static string? KeyElement(JsonNode? item, IReadOnlyList<string> keys, IReadOnlyDictionary<string, JsonNode> defaults)
     {
         if (item is not JsonObject obj)
         {
@@ -76,7 +79,12 @@ internal static class ObjectFields
         var parts = new List<string>();
         foreach (var key in keys.Order(StringComparer.Ordinal))
         {
-            if (!obj.TryGetPropertyValue(key, out var value) || value is null or JsonObject or JsonArray)
+            if (!obj.TryGetPropertyValue(key, out var value) || value is null)
+            {
+                defaults.TryGetValue(key, out value);
+            }
+
+            if (value is null or JsonObject or JsonArray)
             {
                 return null;
             }
@@ -88,12 +96,14 @@ internal static class ObjectFields
     }
 
     /// <summary>Elements of an associative list's items, or null when some item lacks a key or two share one.</summary>
-    public static List<string>? ItemElements(JsonArray list, IReadOnlyList<string> keys)
+    public static List<string>? ItemElements(JsonArray list, List<string> names, MergeKeys keys)
     {
+        var listKeys = keys.KeysFor(names)!;
+        var defaults = keys.KeyDefaultsFor(names);
         var elements = new List<string>(list.Count);
         foreach (var item in list)
         {
-            var element = KeyElement(item, keys);
+            var element = KeyElement(item, listKeys, defaults);
             if (element is null || elements.Contains(element))
             {
                 return null;
@@ -121,7 +131,7 @@ internal static class ObjectFields
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 for (var i = 0; i < array.Count; i++)
                 {
-                    var element = KeyElement(array[i], listKeys)
+                    var element = KeyElement(array[i], listKeys, keys.KeyDefaultsFor(names))
                         ?? throw new PatchException($".{string.Join(".", names)}: element {i}: associative list with keys has an element that omits key field \"{listKeys.FirstOrDefault(k => array[i] is not JsonObject o || !o.ContainsKey(k)) ?? listKeys[0]}\"");
                     if (!seen.Add(element))
                     {
@@ -178,9 +188,9 @@ internal static class ObjectFields
                 }
 
                 return result;
-            case (JsonArray liveArray, JsonArray appliedArray) when keys.KeysFor(names) is { } listKeys:
-                var liveElements = ItemElements(liveArray, listKeys);
-                var appliedElements = ItemElements(appliedArray, listKeys);
+            case (JsonArray liveArray, JsonArray appliedArray) when keys.KeysFor(names) is not null:
+                var liveElements = ItemElements(liveArray, names, keys);
+                var appliedElements = ItemElements(appliedArray, names, keys);
                 if (liveElements is null || appliedElements is null)
                 {
                     return applied.DeepClone();
@@ -215,17 +225,17 @@ internal static class ObjectFields
     }
 
     /// <summary>Removes the node at a path; false when it is not there.</summary>
-    public static bool Remove(JsonObject root, string path)
+    public static bool Remove(JsonObject root, string path, MergeKeys keys)
     {
         var elements = FieldSet.Split(path);
-        JsonNode? parent = Navigate(root, elements.AsSpan(0, elements.Length - 1));
+        var (parent, names) = NavigateFrom(root, elements.AsSpan(0, elements.Length - 1), keys);
         var last = elements[^1];
         switch (parent)
         {
             case JsonObject obj when last.StartsWith("f:", StringComparison.Ordinal):
                 return obj.Remove(last[2..]);
             case JsonArray array:
-                var index = FindItem(array, last);
+                var index = FindItem(array, last, keys.KeyDefaultsFor(names));
                 if (index < 0)
                 {
                     return false;
@@ -238,38 +248,43 @@ internal static class ObjectFields
         }
     }
 
-    public static JsonNode? Navigate(JsonObject root, ReadOnlySpan<string> elements)
+    public static JsonNode? Navigate(JsonObject root, ReadOnlySpan<string> elements, MergeKeys keys) => NavigateFrom(root, elements, keys).Node;
+
+    /// <summary>Walks elements from the root; also returns the field names passed, which is what MergeKeys looks up.</summary>
+    private static (JsonNode? Node, List<string> Names) NavigateFrom(JsonObject root, ReadOnlySpan<string> elements, MergeKeys keys)
     {
         JsonNode? node = root;
+        var names = new List<string>();
         foreach (var element in elements)
         {
             switch (node)
             {
                 case JsonObject obj when element.StartsWith("f:", StringComparison.Ordinal):
+                    names.Add(element[2..]);
                     if (!obj.TryGetPropertyValue(element[2..], out node))
                     {
-                        return null;
+                        return (null, names);
                     }
 
                     break;
                 case JsonArray array:
-                    var index = FindItem(array, element);
+                    var index = FindItem(array, element, keys.KeyDefaultsFor(names));
                     if (index < 0)
                     {
-                        return null;
+                        return (null, names);
                     }
 
                     node = array[index];
                     break;
                 default:
-                    return null;
+                    return (null, names);
             }
         }
 
-        return node;
+        return (node, names);
     }
 
-    private static int FindItem(JsonArray array, string element)
+    private static int FindItem(JsonArray array, string element, IReadOnlyDictionary<string, JsonNode> defaults)
     {
         if (element.StartsWith("v:", StringComparison.Ordinal))
         {
@@ -309,7 +324,7 @@ internal static class ObjectFields
 
             for (var i = 0; i < array.Count; i++)
             {
-                if (array[i] is JsonObject item && key.All(k => item.TryGetPropertyValue(k.Key, out var v) && JsonValues.DeepEquals(v, k.Value)))
+                if (array[i] is JsonObject item && key.All(k => JsonValues.DeepEquals(FieldOrDefault(item, k.Key, defaults), k.Value)))
                 {
                     return i;
                 }
@@ -318,6 +333,9 @@ internal static class ObjectFields
 
         return -1;
     }
+
+    private static JsonNode? FieldOrDefault(JsonObject item, string name, IReadOnlyDictionary<string, JsonNode> defaults) =>
+        item.TryGetPropertyValue(name, out var value) && value is not null ? value : defaults.GetValueOrDefault(name);
 
     private static void AddMap(JsonObject obj, List<string> names, string prefix, MergeKeys keys, FieldSet set)
     {
@@ -352,9 +370,9 @@ internal static class ObjectFields
     /// <summary>Adds a granular list's items; false when the list is atomic or malformed (then the caller owns it whole).</summary>
     private static bool AddListItems(JsonArray array, List<string> names, string path, MergeKeys keys, FieldSet set)
     {
-        if (keys.KeysFor(names) is { } listKeys)
+        if (keys.KeysFor(names) is not null)
         {
-            var elements = ItemElements(array, listKeys);
+            var elements = ItemElements(array, names, keys);
             if (elements is null)
             {
                 return false;
@@ -423,9 +441,9 @@ internal static class ObjectFields
             case (JsonObject oldObject, JsonObject newObject) when !keys.IsAtomicMap(names):
                 CompareMaps(oldObject, newObject, names, path, keys, comparison);
                 return;
-            case (JsonArray oldArray, JsonArray newArray) when keys.KeysFor(names) is { } listKeys:
-                var oldElements = ItemElements(oldArray, listKeys);
-                var newElements = ItemElements(newArray, listKeys);
+            case (JsonArray oldArray, JsonArray newArray) when keys.KeysFor(names) is not null:
+                var oldElements = ItemElements(oldArray, names, keys);
+                var newElements = ItemElements(newArray, names, keys);
                 if (oldElements is not null && newElements is not null)
                 {
                     for (var i = 0; i < newArray.Count; i++)

@@ -89,7 +89,7 @@ public static class ServerSideApply
         self.ApiVersion = ApiVersion(config) ?? ApiVersion(current);
         self.Time = time;
 
-        Prune(merged, previouslyOwned.Except(appliedFields), entries);
+        Prune(merged, previouslyOwned.Except(appliedFields), entries, keys);
         return Finish(live, merged, entries);
     }
 
@@ -144,7 +144,7 @@ public static class ServerSideApply
     /// Removes what the applier owned before and no longer applies, unless another manager (or the applier's new
     /// configuration) owns it or something below it; maps and lists emptied that way go too.
     /// </summary>
-    private static void Prune(JsonObject merged, FieldSet dropped, List<ManagerEntry> entries)
+    private static void Prune(JsonObject merged, FieldSet dropped, List<ManagerEntry> entries, MergeKeys keys)
     {
         if (dropped.IsEmpty)
         {
@@ -154,16 +154,16 @@ public static class ServerSideApply
         var owned = entries.Aggregate(new FieldSet(), (all, e) => all.Union(e.Fields));
         foreach (var path in dropped.Paths.OrderBy(p => p.Length))
         {
-            if (owned.ContainsOrBelow(path) || ObjectFields.IsKeyOfItem(path) || !ObjectFields.Remove(merged, path))
+            if (owned.ContainsOrBelow(path) || ObjectFields.IsKeyOfItem(path) || !ObjectFields.Remove(merged, path, keys))
             {
                 continue;
             }
 
             for (var parent = FieldSet.Parent(path); parent is not null; parent = FieldSet.Parent(parent))
             {
-                var node = ObjectFields.Navigate(merged, FieldSet.Split(parent));
+                var node = ObjectFields.Navigate(merged, FieldSet.Split(parent), keys);
                 var empty = node is JsonObject { Count: 0 } or JsonArray { Count: 0 };
-                if (!empty || owned.ContainsOrBelow(parent) || !ObjectFields.Remove(merged, parent))
+                if (!empty || owned.ContainsOrBelow(parent) || !ObjectFields.Remove(merged, parent, keys))
                 {
                     break;
                 }
