@@ -165,4 +165,65 @@ public sealed class SchemaValidatorTests
 
         Assert.Equal("s", Assert.Single(errors).Field);
     }
+
+    [Theory]
+    [InlineData("date-time", "2026-11-22T03:00:00Z", true)]
+    [InlineData("date-time", "2026-11-22T03:00:00.123456+02:00", true)]
+    [InlineData("date-time", "2026-11-22t03:00:00z", false)]
+    [InlineData("date-time", "2026-11-22 03:00:00", true)]
+    [InlineData("date-time", "2026-13-22T03:00:00Z", false)]
+    [InlineData("date-time", "2026-11-22", false)]
+    [InlineData("date", "2026-11-22", true)]
+    [InlineData("date", "2026-02-30", false)]
+    [InlineData("byte", "aGVsbG8=", true)]
+    [InlineData("byte", "not base64!", false)]
+    [InlineData("uuid", "123e4567-e89b-12d3-a456-426614174000", true)]
+    [InlineData("uuid", "123e4567", false)]
+    [InlineData("ipv4", "10.0.0.1", true)]
+    [InlineData("ipv4", "10.0.0", false)]
+    [InlineData("cidr", "10.0.0.0/8", true)]
+    [InlineData("cidr", "10.0.0.0", false)]
+    // kube strips formats it does not support before validating: these never fail
+    [InlineData("int32", "not a number", true)]
+    [InlineData("made-up", "anything", true)]
+    public void Checks_string_formats_kube_supports(string format, string value, bool valid)
+    {
+        var schema = StructuralSchema.Parse(Q("{'type':'object','properties':{'v':{'type':'string','format':'" + format + "'}}}"));
+
+        var errors = SchemaValidator.Validate(new JsonObject { ["v"] = value }, schema);
+
+        Assert.Equal(valid, errors.Count == 0);
+    }
+
+    [Fact]
+    public void Does_not_range_check_int32_like_kube()
+    {
+        Assert.Empty(SchemaValidator.Validate(Resource("""{"rollout":{"steps":[{"weight":1}]},"replicas":99}"""), Schema));
+        var schema = StructuralSchema.Parse(Q("""{'type':'object','properties':{'n':{'type':'integer','format':'int32'}}}"""));
+        Assert.Empty(SchemaValidator.Validate(Q("""{'n':9999999999}"""), schema));
+    }
+
+    [Fact]
+    public void Reads_the_schema_of_a_crd_version()
+    {
+        var version = new JsonObject { ["name"] = "v1alpha1", ["schema"] = new JsonObject { ["openAPIV3Schema"] = Obj(ModelDeploymentSchemaJson) } };
+
+        var schema = StructuralSchema.FromCrdVersion(version);
+
+        Assert.NotNull(schema);
+        Assert.Equal("integer", schema.Properties["spec"].Properties["replicas"].Type);
+        Assert.Null(StructuralSchema.FromCrdVersion(new JsonObject { ["name"] = "v1" }));
+    }
+
+    [Fact]
+    public void Parses_tolerantly()
+    {
+        var schema = StructuralSchema.Parse(Q("""{'type':5,'properties':{'a':'not a schema','b':{'maxLength':'x','required':[1,'c'],'enum':'no'}},'additionalProperties':true}"""));
+
+        Assert.Null(schema.Type);
+        Assert.Equal(["b"], schema.Properties.Keys);
+        Assert.Null(schema.Properties["b"].MaxLength);
+        Assert.Equal(["c"], schema.Properties["b"].Required);
+        Assert.True(schema.AdditionalPropertiesAllowed);
+    }
 }

@@ -98,10 +98,10 @@ public sealed class TableConverterTests
     {
         var columns = new[] { new PrinterColumn("Spec", "string", ".spec"), new PrinterColumn("Ratio", "string", ".spec.ratio"), new PrinterColumn("Date", "date", ".spec.when") };
 
-        var table = TableConverter.ToTable([Item("a", "2026-11-22T11:00:00Z", "{'b':1,'a':'<x>','ratio':0.5,'when':'soon'}", "{}")], columns, "1", Now);
+        var table = TableConverter.ToTable([Item("a", "2026-11-22T11:00:00Z", "{'b':1,'a':'<x>','ratio':0.5,'when':'2026-11-22'}", "{}")], columns, "1", Now);
 
         var cells = table["rows"]![0]!["cells"]!.AsArray().Select(c => c!.GetValue<string>());
-        Assert.Equal(["a", """{"a":"\u003cx\u003e","b":1,"ratio":0.5,"when":"soon"}""", "0.5", "<invalid>"], cells);
+        Assert.Equal(["a", """{"a":"\u003cx\u003e","b":1,"ratio":0.5,"when":"2026-11-22"}""", "0.5", "<invalid>"], cells);
     }
 
     [Fact]

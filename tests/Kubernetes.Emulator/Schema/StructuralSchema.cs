@@ -63,6 +63,13 @@ public sealed class StructuralSchema
     /// <summary>True when a default is present (a JSON null default counts).</summary>
     public bool HasDefault { get; private init; }
 
+    /// <summary>The schema of a CRD spec.versions[] entry (schema.openAPIV3Schema), or null when it has none.</summary>
+    public static StructuralSchema? FromCrdVersion(JsonObject version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return version["schema"]?["openAPIV3Schema"] is JsonObject schema ? Parse(schema) : null;
+    }
+
     public static StructuralSchema Parse(JsonObject openApiV3Schema)
     {
         ArgumentNullException.ThrowIfNull(openApiV3Schema);

@@ -11,7 +11,7 @@ namespace MlOperator.Kubernetes.Emulator.Schema;
 /// text (objects/arrays as JSON), integer/number/boolean keep JSON types, date columns become kube's human
 /// age ("5m", "3d2h") computed from <c>now</c>; missing values are null.
 /// </summary>
-public static class TableConverter
+public static partial class TableConverter
 {
     internal const string NameDescription =
         "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
@@ -229,7 +229,7 @@ public static class TableConverter
                     return null;
                 }
 
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp))
+                if (!TryParseRfc3339(text, out var timestamp))
                 {
                     return JsonValue.Create("<invalid>");
                 }
@@ -239,6 +239,17 @@ public static class TableConverter
                 return null;
         }
     }
+
+    // metav1.Time reads RFC 3339 only (time.RFC3339: 'T', seconds, a zone; fractional seconds allowed).
+    private static bool TryParseRfc3339(string text, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        return Rfc3339Regex().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out timestamp);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339Regex();
 
     // jsonpath PrintResults: strings as-is, scalars with Go's fmt, maps and lists as compact JSON.
     private static string Text(JsonNode value) => JsonNodes.TypeName(value) switch
