@@ -87,4 +87,15 @@ public sealed class SchemaPrunerTests
 
         Assert.Equal(["kind"], SchemaPruner.Prune(obj, schema));
     }
+
+    [Fact]
+    public void Treats_a_null_default_as_no_default_when_dropping_nulls()
+    {
+        var schema = StructuralSchema.Parse(Q("""{'type':'object','properties':{'a':{'type':'string','default':null},'b':{'type':'string','default':'x'}}}"""));
+        var obj = Q("""{'a':null,'b':null}""");
+
+        SchemaPruner.Prune(obj, schema);
+
+        Assert.True(JsonNode.DeepEquals(Q("""{'b':null}"""), obj));
+    }
 }

@@ -55,7 +55,8 @@ public static class SchemaPruner
 
             if (s is not null && s.Properties.TryGetValue(key, out var property))
             {
-                if (JsonNodes.IsNull(value) && !property.Nullable && !property.HasDefault)
+                // A JSON null default counts as no default, as in kube (Default.Object == nil).
+                if (JsonNodes.IsNull(value) && !property.Nullable && JsonNodes.IsNull(property.Default))
                 {
                     obj.Remove(key);
                     continue;
