@@ -60,6 +60,20 @@ public sealed class SchemaValidatorTests
     public void Accepts_valid_objects(string spec) => Assert.Empty(SchemaValidator.Validate(Resource(spec), Schema));
 
     [Fact]
+    public void Reports_required_fields_after_property_errors_as_kube_openapi_does()
+    {
+        var obj = Resource("""{"replicas":0}""");
+        obj["spec"]!.AsObject().Remove("model");
+
+        Assert.Equal(
+            [
+                "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1",
+                "spec.model: Required value",
+            ],
+            SchemaValidator.Validate(obj, Schema).Select(e => e.ToString()));
+    }
+
+    [Fact]
     public void Reports_every_error_in_document_order()
     {
         var errors = SchemaValidator.Validate(Resource("""{"replicas":0,"strategy":"Blue","model":{"name":"ok"}}"""), Schema);

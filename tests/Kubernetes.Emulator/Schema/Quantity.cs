@@ -27,7 +27,7 @@ public static class Quantity
     public const string SuffixErrorMessage = "unable to parse quantity's suffix";
 
     /// <summary>resource.ErrNumeric.</summary>
-    public const string NumericErrorMessage = "unable to parse numeric value";
+    public const string NumericErrorMessage = "unable to parse numeric part of quantity";
 
     private static readonly BigInteger MaxInt64 = long.MaxValue;
 
