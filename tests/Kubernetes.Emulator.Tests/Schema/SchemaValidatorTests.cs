@@ -29,6 +29,8 @@ public sealed class SchemaValidatorTests
         { """{"tags":["a","b","a","a"]}""", FieldError.Duplicate, "spec.tags[2]", "Duplicate value: \"a\"" },
         { """{"ports":[{"name":"http","port":80},{"name":"http","port":81}]}""", FieldError.Duplicate, "spec.ports[1]", "Duplicate value: {\"name\":\"http\"}" },
         { """{"startAt":"yesterday"}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"yesterday\": spec.startAt in body must be of type date-time: \"yesterday\"" },
+        { """{"startAt":5}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"int64\": spec.startAt in body must be of type date-time: \"int64\"" },
+        { """{"startAt":["x"]}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"array\": spec.startAt in body must be of type string: \"array\"" },
         { """{"ratio":0}""", FieldError.Invalid, "spec.ratio", "Invalid value: 0: spec.ratio in body should be greater than 0" },
         { """{"ratio":-0.5}""", FieldError.Invalid, "spec.ratio", "Invalid value: -0.5: spec.ratio in body should be greater than 0" },
         { """{"template":{"apiVersion":"v1","spec":{}}}""", FieldError.Required, "spec.template.kind", "Required value: must not be empty" },

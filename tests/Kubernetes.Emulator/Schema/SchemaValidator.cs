@@ -46,7 +46,23 @@ public static class SchemaValidator
         var expectedType = ExpectedType(s);
         if (expectedType is not null && !TypeMatches(s, node!, actual))
         {
-            errors.Add(TypeError(path, expectedType, actual));
+            // kube-openapi names the format, not the type, when a non-string, non-array value misses a
+            // formatted schema, and reports the Go format it inferred (int64, float64, or none).
+            if (s.Format is { } format && StringFormats.IsSupported(format) && actual is not (JsonNodes.String or JsonNodes.Array))
+            {
+                var inferred = actual switch
+                {
+                    JsonNodes.Integer => "int64",
+                    JsonNodes.Number => "float64",
+                    _ => "",
+                };
+                errors.Add(new FieldError(FieldError.TypeInvalid, path, $"Invalid value: {GoText.Quote(inferred)}: {Name(path)} in body must be of type {format}: {GoText.Quote(inferred)}"));
+            }
+            else
+            {
+                errors.Add(TypeError(path, expectedType, actual));
+            }
+
             return;
         }
 
@@ -196,7 +212,7 @@ public static class SchemaValidator
             errors.Add(new FieldError(FieldError.Invalid, path, $"Invalid value: {GoText.Quote(value)}: {Name(path)} in body should match '{s.Pattern}'"));
         }
 
-        if (s.Format is { } format && !StringFormats.IsValid(format, value))
+        if (s.Format is { } format && StringFormats.IsSupported(format) && !StringFormats.IsValid(format, value))
         {
             errors.Add(new FieldError(FieldError.TypeInvalid, path, $"Invalid value: {GoText.Quote(value)}: {Name(path)} in body must be of type {format}: {GoText.Quote(value)}"));
         }
