@@ -16,7 +16,7 @@ public sealed class SchemaPrunerTests
 
         var pruned = SchemaPruner.Prune(obj, Schema);
 
-        Assert.Equal(["spec.foo", "spec.rollout.steps[0].bogus", "spec.template.spec.b", "spec.template.extra", "topLevel"], pruned);
+        Assert.Equal(["spec.foo", "spec.rollout.steps[0].bogus", "spec.template.extra", "spec.template.spec.b", "topLevel"], pruned);
         var expected = Resource("""{"replicas":2,"rollout":{"steps":[{"weight":1}]},"template":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","labels":{"a":"b"}},"spec":{"a":"x"}}}""");
         Assert.True(JsonNode.DeepEquals(expected, obj), obj.ToJsonString());
     }

@@ -11,12 +11,16 @@ namespace MlOperator.Kubernetes.Emulator.Schema;
 /// </summary>
 public static class SchemaPruner
 {
-    /// <summary>Prunes in place and returns the dropped paths ("spec.foo", "spec.steps[0].bar") in document order.</summary>
+    /// <summary>
+    /// Prunes in place and returns the dropped paths ("spec.foo", "spec.steps[0].bar") sorted ordinally,
+    /// as PruneWithOptions sorts them before the CR handler turns them into strict-decoding errors.
+    /// </summary>
     public static IReadOnlyList<string> Prune(JsonNode obj, StructuralSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
         var pruned = new List<string>();
         PruneNode(obj, schema, "", pruned, resourceRoot: true, depth: 0);
+        pruned.Sort(StringComparer.Ordinal);
         return pruned;
     }
 
