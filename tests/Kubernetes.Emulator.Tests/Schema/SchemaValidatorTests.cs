@@ -211,6 +211,25 @@ public sealed class SchemaValidatorTests
         Assert.Equal(valid, errors.Count == 0);
     }
 
+    [Theory]
+    [InlineData("^[a-z]+$", "abc", true)]
+    [InlineData("^[a-z]+$", "abc\n", false)]
+    [InlineData(@"^\d+$", "12", true)]
+    [InlineData(@"^\d+$", "١٢", false)]
+    [InlineData(@"^[\d.]+$", "1.2", true)]
+    [InlineData(@"^\w+$", "é", false)]
+    [InlineData(@"^\$[0-9]+$", "$12", true)]
+    [InlineData(@"^[]a]+$", "]a", true)]
+    [InlineData("(?m)^a$", "a\nb", true)]
+    public void Matches_patterns_with_go_semantics(string pattern, string value, bool valid)
+    {
+        var schema = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["v"] = new JsonObject { ["type"] = "string", ["pattern"] = pattern } } };
+
+        var errors = SchemaValidator.Validate(new JsonObject { ["v"] = value }, StructuralSchema.Parse(schema));
+
+        Assert.Equal(valid, errors.Count == 0);
+    }
+
     [Fact]
     public void Does_not_range_check_int32_like_kube()
     {

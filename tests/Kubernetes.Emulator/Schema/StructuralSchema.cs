@@ -16,8 +16,6 @@ namespace MlOperator.Kubernetes.Emulator.Schema;
 /// </summary>
 public sealed class StructuralSchema
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(250);
-
     private StructuralSchema()
     {
     }
@@ -116,19 +114,9 @@ public sealed class StructuralSchema
         };
 
         var pattern = String(node, "pattern");
-        Regex? regex = null;
-        if (pattern is not null)
-        {
-            try
-            {
-                regex = new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout);
-            }
-            catch (ArgumentException)
-            {
-                // kube would have refused the CRD; here the pattern simply never fails.
-                regex = null;
-            }
-        }
+
+        // An unparsable pattern is one kube would have refused with the CRD; here it simply never fails.
+        var regex = pattern is null ? null : GoRegex.Compile(pattern);
 
         var hasDefault = node.TryGetPropertyValue("default", out var defaultValue);
         return new StructuralSchema
