@@ -76,7 +76,17 @@ public sealed class FaultInjector
         return keyVerb == verb && (resource is null || keyResource == resource);
     }
 
-    internal void Record(string verb, string resource) => _counts.AddOrUpdate($"{verb} {resource}", 1, static (_, v) => v + 1);
+    private readonly ConcurrentQueue<string> _log = new();
+
+    /// <summary>The last 1,000 requests as "METHOD /path?query", oldest first (e.g. to see that kubectl sent fieldValidation=Strict).</summary>
+    public IReadOnlyList<string> RequestLog => [.. _log];
+
+    internal void Record(string verb, string resource, string requestLine)
+    {
+        _counts.AddOrUpdate($"{verb} {resource}", 1, static (_, v) => v + 1);
+        _log.Enqueue(requestLine);
+        while (_log.Count > 1000) _log.TryDequeue(out _);
+    }
 
     internal (int StatusCode, TimeSpan? RetryAfter)? TakeFailure(string verb, string resource)
     {

@@ -34,7 +34,7 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             var info = RequestInfo.Parse(ctx.Request.Method, segments, watch, core.Registry);
             var verb = info?.Verb ?? ctx.Request.Method.ToLowerInvariant();
             var resource = info?.Resource ?? path;
-            faults.Record(verb, resource);
+            faults.Record(verb, resource, $"{ctx.Request.Method} {path}{ctx.Request.QueryString}");
             var delay = faults.DelayFor(verb, resource);
             if (delay > TimeSpan.Zero) await Task.Delay(delay, core.Time, ct);
             if (faults.TakeFailure(verb, resource) is { } failure)

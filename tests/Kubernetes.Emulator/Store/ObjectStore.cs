@@ -1,5 +1,3 @@
-using System.Threading.Channels;
-
 namespace MlOperator.Kubernetes.Emulator.Store;
 
 /// <summary>
@@ -19,7 +17,7 @@ internal sealed class ObjectStore(int historySize)
 
     private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string Bucket, string Key)> _byUid = new(StringComparer.Ordinal);
-    private readonly List<ChannelWriter<ChangeEvent>> _subscribers = [];
+    private readonly List<Action<ChangeEvent>> _subscribers = [];
     private long _resourceVersion = 1;
 
     public object Sync { get; } = new();
@@ -51,10 +49,10 @@ internal sealed class ObjectStore(int historySize)
         lock (Sync) return _byUid.ContainsKey(uid);
     }
 
-    public StoredObject? GetByUid(string uid)
+    public (string StorageKey, StoredObject Object)? GetByUid(string uid)
     {
         lock (Sync)
-            return _byUid.TryGetValue(uid, out var at) && _buckets[at.Bucket].Objects.TryGetValue(at.Key, out var o) ? o : null;
+            return _byUid.TryGetValue(uid, out var at) && _buckets[at.Bucket].Objects.TryGetValue(at.Key, out var o) ? (at.Bucket, o) : null;
     }
 
     /// <summary>Snapshot of a bucket, optionally one namespace, in name order (stable for limit/continue).</summary>
@@ -97,7 +95,7 @@ internal sealed class ObjectStore(int historySize)
             bucket.History.Enqueue(change);
             while (bucket.History.Count > historySize) bucket.CompactedAt = bucket.History.Dequeue().ResourceVersion;
             foreach (var w in bucket.Watchers) w.Events.Writer.TryWrite(change);
-            foreach (var s in _subscribers) s.TryWrite(change);
+            foreach (var s in _subscribers) s(change);
         }
     }
 
@@ -155,7 +153,8 @@ internal sealed class ObjectStore(int historySize)
             }
     }
 
-    public void Subscribe(ChannelWriter<ChangeEvent> subscriber)
+    /// <summary>In-process listeners (simulated controllers); called under the lock, so they must only enqueue.</summary>
+    public void Subscribe(Action<ChangeEvent> subscriber)
     {
         lock (Sync) _subscribers.Add(subscriber);
     }
