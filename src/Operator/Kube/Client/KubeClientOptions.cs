@@ -25,6 +25,9 @@ public sealed record KubeClientOptions
     /// <summary>First back-off step; doubles per attempt, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>Randomises back-off so that many clients failing together do not retry in step.</summary>
+    public bool UseJitter { get; init; } = true;
+
     /// <summary>Cap on any single wait between attempts, a server's Retry-After included.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
