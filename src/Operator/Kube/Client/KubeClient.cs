@@ -262,7 +262,7 @@ public sealed class KubeClient : IKubeClient, IDisposable
             {
                 MaxRetryAttempts = Math.Max(1, options.MaxAttempts - 1),
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.UseJitter,
+                UseJitter = options.RetryJitter,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.MaxRetryDelay,
                 ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),

@@ -25,11 +25,11 @@ public sealed record KubeClientOptions
     /// <summary>First back-off step; doubles per attempt, with jitter.</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromMilliseconds(200);
 
-    /// <summary>Randomises back-off so that many clients failing together do not retry in step.</summary>
-    public bool UseJitter { get; init; } = true;
-
     /// <summary>Cap on any single wait between attempts, a server's Retry-After included.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Randomise retry delays (decorrelated jitter) so many clients do not retry in lockstep; tests turn it off to check the exponential growth.</summary>
+    public bool RetryJitter { get; init; } = true;
 
     public string UserAgent { get; init; } = DefaultUserAgent;
 

@@ -158,9 +158,10 @@ public sealed class KubeClientRetryTests : IDisposable
     [Fact]
     public async Task Backs_off_exponentially_between_attempts()
     {
+        // Jitter off: with it on, single decorrelated-jitter samples need not grow monotonically.
         using var client = Client(new KubeClientOptions
         {
-            Qps = 0, RequestTimeout = Timeout.InfiniteTimeSpan, MaxAttempts = 4, UseJitter = false, RetryBaseDelay = TimeSpan.FromMilliseconds(200),
+            Qps = 0, RequestTimeout = Timeout.InfiniteTimeSpan, MaxAttempts = 4, RetryJitter = false, RetryBaseDelay = TimeSpan.FromMilliseconds(200),
         });
         _handler.Fallback = _ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, Unavailable);
 
