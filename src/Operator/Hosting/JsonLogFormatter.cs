@@ -67,7 +67,7 @@ public sealed class JsonLogFormatter : ITextFormatter
     };
 
     /// <summary>Like Serilog's rendering, but strings appear without quotes (the <c>:l</c> format) — easier to read in a message.</summary>
-    private static string RenderMessage(LogEvent logEvent)
+    internal static string RenderMessage(LogEvent logEvent)
     {
         using var writer = new StringWriter(CultureInfo.InvariantCulture);
         foreach (var token in logEvent.MessageTemplate.Tokens)

@@ -1,16 +1,11 @@
-using System.Globalization;
 using Serilog;
 using Serilog.Events;
 using Serilog.Formatting;
-using Serilog.Formatting.Display;
 
 namespace MlOperator.Operator.Hosting;
 
 public static class OperatorLogging
 {
-    private const string TextTemplate =
-        "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext}: {Message:lj} {Properties:j}{NewLine}{Exception}";
-
     // The generic host logs a failed hosted service with its exception and stack; the top-level handler
     // reports those failures itself, in one line for the known causes.
     private const string HostInternals = "Microsoft.Extensions.Hosting.Internal.Host";
@@ -19,7 +14,7 @@ public static class OperatorLogging
     {
         ITextFormatter formatter = format == LogFormat.Json
             ? new JsonLogFormatter()
-            : new MessageTemplateTextFormatter(TextTemplate, CultureInfo.InvariantCulture);
+            : new TextLogFormatter();
         return new LoggerConfiguration()
             .MinimumLevel.Is(level)
             // Framework chatter (routing, per-request HTTP client lines) drowns the operator's own lines.
