@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
+using LabelSelector = MlOperator.Operator.Runtime.Cache.LabelSelector;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 

@@ -261,7 +261,7 @@ public sealed class KubeClient : IKubeClient, IDisposable
             {
                 MaxRetryAttempts = Math.Max(1, options.MaxAttempts - 1),
                 BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
+                UseJitter = options.RetryJitter,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.MaxRetryDelay,
                 ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),

@@ -28,6 +28,9 @@ public sealed record KubeClientOptions
     /// <summary>Cap on any single wait between attempts, a server's Retry-After included.</summary>
     public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>Randomise retry delays (decorrelated jitter) so many clients do not retry in lockstep; tests turn it off to check the exponential growth.</summary>
+    public bool RetryJitter { get; init; } = true;
+
     public string UserAgent { get; init; } = DefaultUserAgent;
 
     /// <summary>The meter for request metrics; null uses the process-wide "MlOperator.Operator" meter.</summary>
