@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlOperator.Metrics;
+using MlOperator.Operator.Kube.Config;
 using Serilog;
 
 namespace MlOperator.Operator.Hosting;
@@ -96,13 +97,16 @@ public static class OperatorHost
         var failure = StartupFailure.From(exception, ServerOf(app));
         if (failure is null)
         {
-            log.Fatal(exception, "The operator stopped: {Reason}", exception.Message);
+            log.Fatal(exception, Literal("The operator stopped: " + exception.Message));
             return ExitCodes.Failure;
         }
 
-        log.Fatal("{Reason}", failure.Message);
+        log.Fatal(Literal(failure.Message));
         return failure.ExitCode;
     }
+
+    /// <summary>A message as a template with no holes, so the JSON line carries it once (as msg), not again as a property.</summary>
+    private static string Literal(string message) => message.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal);
 
     /// <summary>The generic host stops when a BackgroundService throws but does not rethrow; its task holds the cause.</summary>
     private static Exception? FailedBackgroundService(WebApplication app) =>
@@ -112,5 +116,5 @@ public static class OperatorHost
             .FirstOrDefault(task => task is { IsFaulted: true })
             ?.Exception?.InnerException;
 
-    private static string? ServerOf(WebApplication? app) => null;
+    private static string? ServerOf(WebApplication? app) => app?.Services.GetService<KubeClientConfig>()?.Server.ToString();
 }

@@ -1,6 +1,7 @@
 using System.Net.Http;
 using System.Security.Authentication;
 using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Config;
 
 namespace MlOperator.Operator.Hosting;
 
@@ -19,6 +20,10 @@ public sealed record StartupFailure(int ExitCode, string Message)
         {
             switch (candidate)
             {
+                case StartupCheckException check:
+                    return new(check.ExitCode, check.Message);
+                case KubeConfigException kubeConfig:
+                    return new(ExitCodes.ConfigurationError, $"Cannot use the Kubernetes configuration: {kubeConfig.Message}");
                 case UnauthorizedException unauthorized:
                     return new(ExitCodes.AccessDenied,
                         $"The Kubernetes API server{at} rejected the operator's credentials (401 Unauthorized): {unauthorized.Message}. "
