@@ -1,2 +1,1 @@
-// Composition root; filled in by the sidecar work.
 return 0;
