@@ -89,6 +89,20 @@ public static class TestAssets
         }
     }
 
+    /// <summary>Decodes each JSON output with the sidecar's reader and compares it with numpy's, bit for bit where exact.</summary>
+    public static void AssertOutputsMatchReference(string model, JsonElement body)
+    {
+        var (_, expected) = TestAssets.Reference(model);
+        foreach (var output in body.GetProperty("outputs").EnumerateArray())
+        {
+            var name = output.GetProperty("name").GetString()!;
+            Assert.True(DataTypeNames.TryParse(output.GetProperty("datatype").GetString()!, out var type));
+            var shape = output.GetProperty("shape").EnumerateArray().Select(d => d.GetInt64()).ToArray();
+            var actual = JsonTensorCodec.Read(output.GetProperty("data"), name, type, shape, long.MaxValue);
+            TestAssets.AssertSameTensor(expected[name], actual, $"{model}.{name}", name == "probabilities" ? 1e-6 : 0);
+        }
+    }
+
     private static string FindRepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
