@@ -57,6 +57,10 @@ public sealed class SidecarMetrics
 
     public Meter Meter { get; }
 
+    public long QueueDepth => Volatile.Read(ref queueDepth);
+
+    public long Inflight => Volatile.Read(ref inflight);
+
     public void RequestCompleted(string model, string version, int statusCode, double seconds)
     {
         var modelTag = new KeyValuePair<string, object?>("model", model);
