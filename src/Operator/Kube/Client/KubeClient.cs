@@ -28,6 +28,7 @@ public sealed class KubeClient : IKubeClient, IDisposable
     private readonly KubeRateLimiter _limiter;
     private readonly KubeClientMetrics _metrics;
     private readonly BearerTokenSource? _token;
+    private readonly ExecCredentialSource? _exec;
     private readonly string? _basicAuth;
     private readonly ResiliencePipeline _retrying;
 
@@ -51,6 +52,10 @@ public sealed class KubeClient : IKubeClient, IDisposable
             if (config.Token is not null || config.TokenFile is not null)
             {
                 _token = new BearerTokenSource(config.Token, config.TokenFile, _time);
+            }
+            else if (config.Exec is not null && config.ClientCertificate is null)
+            {
+                _exec = new ExecCredentialSource(config.Exec, _time);
             }
             else if (config.Username is not null)
             {
@@ -207,11 +212,23 @@ public sealed class KubeClient : IKubeClient, IDisposable
         try
         {
             using var request = CreateRequest(call);
+            if (_exec is not null)
+            {
+                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _exec.GetTokenAsync(linked.Token).ConfigureAwait(false));
+            }
+
             response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
             code = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
             {
-                throw await KubeErrors.FromResponseAsync(response, _time, linked.Token).ConfigureAwait(false);
+                var error = await KubeErrors.FromResponseAsync(response, _time, linked.Token).ConfigureAwait(false);
+                if (error is UnauthorizedException)
+                {
+                    // The plugin's token was revoked or expired early; the next call asks the plugin again (client-go does the same).
+                    _exec?.Invalidate();
+                }
+
+                throw error;
             }
 
             if (call.Streaming)

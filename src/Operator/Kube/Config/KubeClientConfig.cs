@@ -17,6 +17,9 @@ public sealed record KubeClientConfig
     /// <summary>A file holding the bearer token; re-read at most once a minute so rotated tokens are picked up.</summary>
     public string? TokenFile { get; init; }
 
+    /// <summary>A credential plugin that produces the bearer token; used when no static token or client certificate is set.</summary>
+    public KubeExecConfig? Exec { get; init; }
+
     public string? Username { get; init; }
 
     public string? Password { get; init; }
@@ -40,7 +43,7 @@ public sealed record KubeClientConfig
     {
         builder.Append($"Server = {Server}, Namespace = {Namespace}, Source = {Source}, ");
         builder.Append($"Token = {(Token is null ? "none" : "set")}, TokenFile = {TokenFile ?? "none"}, ");
-        builder.Append($"Username = {Username ?? "none"}, Password = {(Password is null ? "none" : "set")}, ");
+        builder.Append($"Exec = {Exec?.Command ?? "none"}, Username = {Username ?? "none"}, Password = {(Password is null ? "none" : "set")}, ");
         builder.Append($"ClientCertificate = {ClientCertificate?.Subject ?? "none"}, ");
         builder.Append($"CertificateAuthorities = {CertificateAuthorities?.Count ?? 0}, InsecureSkipTlsVerify = {InsecureSkipTlsVerify}, ");
         builder.Append($"TlsServerName = {TlsServerName ?? "none"}");

@@ -283,15 +283,17 @@ public static class KubeConfigLoader
         var username = OptionalString(user.Body, "username", at, file);
         var password = OptionalString(user.Body, "password", at, file);
 
+        KubeExecConfig? exec = null;
         if (string.IsNullOrEmpty(token) && clientCert is null && string.IsNullOrEmpty(username))
         {
-            foreach (var plugin in new[] { "exec", "auth-provider" })
+            if (user.Body.Children.TryGetValue(new YamlScalarNode("exec"), out var execNode))
             {
-                if (user.Body.Children.ContainsKey(plugin))
-                {
-                    throw new KubeConfigException(
-                        $"{file}: {at}.{plugin}: credential plugins are not supported; use a token, tokenFile or client certificate");
-                }
+                exec = ReadExec(execNode, user, env);
+            }
+            else if (user.Body.Children.ContainsKey("auth-provider"))
+            {
+                throw new KubeConfigException(
+                    $"{file}: {at}.auth-provider: legacy auth providers are not supported; use an exec plugin, a token, tokenFile or client certificate");
             }
         }
 
@@ -300,8 +302,77 @@ public static class KubeConfigLoader
             Token = string.IsNullOrEmpty(token) ? null : token,
             TokenFile = tokenFile,
             ClientCertificate = clientCert,
+            Exec = exec,
             Username = string.IsNullOrEmpty(username) ? null : username,
             Password = string.IsNullOrEmpty(password) ? null : password,
+        };
+    }
+
+    private static KubeExecConfig ReadExec(YamlNode node, Entry user, IKubeConfigEnvironment env)
+    {
+        var file = Display(user.File, env);
+        var at = $"{user.FieldPath}.exec";
+        if (node is not YamlMappingNode exec)
+        {
+            throw new KubeConfigException($"{file}: {at}: expected a mapping");
+        }
+
+        var command = OptionalString(exec, "command", at, file);
+        if (string.IsNullOrEmpty(command))
+        {
+            throw new KubeConfigException($"{file}: {at}.command: missing");
+        }
+
+        // client-go: a relative path with a separator is relative to the kubeconfig; a bare name is looked up on PATH.
+        if (command.Contains('/') && !Path.IsPathRooted(command))
+        {
+            command = Resolve(command, user.Directory, env);
+        }
+
+        var args = new List<string>();
+        if (exec.Children.TryGetValue(new YamlScalarNode("args"), out var argsNode) && !(argsNode is YamlScalarNode a && IsNull(a)))
+        {
+            if (argsNode is not YamlSequenceNode argList)
+            {
+                throw new KubeConfigException($"{file}: {at}.args: expected a list of strings");
+            }
+
+            for (var i = 0; i < argList.Children.Count; i++)
+            {
+                args.Add(argList.Children[i] is YamlScalarNode { Value: { } value }
+                    ? value
+                    : throw new KubeConfigException($"{file}: {at}.args[{i}]: expected a string"));
+            }
+        }
+
+        var variables = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (exec.Children.TryGetValue(new YamlScalarNode("env"), out var envNode) && !(envNode is YamlScalarNode e && IsNull(e)))
+        {
+            if (envNode is not YamlSequenceNode envList)
+            {
+                throw new KubeConfigException($"{file}: {at}.env: expected a list of name/value pairs");
+            }
+
+            for (var i = 0; i < envList.Children.Count; i++)
+            {
+                var itemAt = $"{at}.env[{i}]";
+                if (envList.Children[i] is not YamlMappingNode pair || OptionalString(pair, "name", itemAt, file) is not { Length: > 0 } name)
+                {
+                    throw new KubeConfigException($"{file}: {itemAt}: expected a name and a value");
+                }
+
+                variables[name] = OptionalString(pair, "value", itemAt, file) ?? "";
+            }
+        }
+
+        return new KubeExecConfig
+        {
+            Command = command,
+            Args = args,
+            Env = variables,
+            ApiVersion = OptionalString(exec, "apiVersion", at, file) is { Length: > 0 } version ? version : "client.authentication.k8s.io/v1",
+            InstallHint = OptionalString(exec, "installHint", at, file),
+            Source = $"{file}: {at}",
         };
     }
 

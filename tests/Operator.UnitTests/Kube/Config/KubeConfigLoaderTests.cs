@@ -271,8 +271,16 @@ public class KubeConfigLoaderTests
             "~/.kube/config: users[0].user: client-certificate is set but client-key(-data) is missing"
         },
         {
-            Kubeconfig(Cluster("c", "https://c:1"), User("u", "exec:\n      command: aws"), Context("dev", "c", "u"), current: "dev"),
-            "~/.kube/config: users[0].user.exec: credential plugins are not supported"
+            Kubeconfig(Cluster("c", "https://c:1"), User("u", "auth-provider:\n      name: gcp"), Context("dev", "c", "u"), current: "dev"),
+            "~/.kube/config: users[0].user.auth-provider: legacy auth providers are not supported"
+        },
+        {
+            Kubeconfig(Cluster("c", "https://c:1"), User("u", "exec:\n      args: [x]"), Context("dev", "c", "u"), current: "dev"),
+            "~/.kube/config: users[0].user.exec.command: missing"
+        },
+        {
+            Kubeconfig(Cluster("c", "https://c:1"), User("u", "exec:\n      command: aws\n      env: [{value: x}]"), Context("dev", "c", "u"), current: "dev"),
+            "~/.kube/config: users[0].user.exec.env[0]: expected a name and a value"
         },
         {
             Kubeconfig(Cluster("c", "https://c:1"), User("u", "token: t"), "- context: {cluster: c}", current: "dev"),
@@ -363,6 +371,42 @@ public class KubeConfigLoaderTests
             .With("/real", Kubeconfig(Cluster("c", "https://c:1"), User("u", "token: t"), Context("dev", "c", "u"), current: "dev"));
 
         Assert.Equal("https://c:1/", KubeConfigLoader.Load(env: env).Server.ToString());
+    }
+
+    [Fact]
+    public void Reads_an_exec_plugin_with_args_env_and_a_command_relative_to_the_kubeconfig()
+    {
+        var env = Env().With("/etc/kube/cfg", Kubeconfig(
+            Cluster("c", "https://c:6443"),
+            User("u", """
+                exec:
+                      apiVersion: client.authentication.k8s.io/v1beta1
+                      command: ./bin/get-token
+                      args: ["--cluster", "prod"]
+                      env: [{name: AWS_PROFILE, value: ml}]
+                      installHint: install get-token
+                """),
+            Context("ctx", "c", "u"), current: "ctx"));
+
+        var exec = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = "/etc/kube/cfg" }, env).Exec!;
+
+        Assert.Equal("/etc/kube/bin/get-token", exec.Command);
+        Assert.Equal(["--cluster", "prod"], exec.Args);
+        Assert.Equal("ml", exec.Env["AWS_PROFILE"]);
+        Assert.Equal("client.authentication.k8s.io/v1beta1", exec.ApiVersion);
+        Assert.Equal("install get-token", exec.InstallHint);
+        Assert.Equal("/etc/kube/cfg: users[0].user.exec", exec.Source);
+    }
+
+    [Fact]
+    public void A_static_token_wins_over_an_exec_plugin()
+    {
+        var env = Env().With(Home, Kubeconfig(Cluster("c", "https://c:1"), User("u", "token: t\n    exec: {command: aws}"), Context("dev", "c", "u"), current: "dev"));
+
+        var config = KubeConfigLoader.Load(env: env);
+
+        Assert.Equal("t", config.Token);
+        Assert.Null(config.Exec);
     }
 
     [Fact]
