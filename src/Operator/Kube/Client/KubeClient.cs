@@ -21,6 +21,8 @@ public sealed class KubeClient : IKubeClient, IDisposable
     private const string JsonContent = "application/json";
     private const string ApplyContent = "application/apply-patch+yaml";
 
+    private static readonly ResiliencePropertyKey<Call> CallKey = new("mloperator.kube.call");
+
     private readonly HttpClient _http;
     private readonly string _baseUrl;
     private readonly KubeClientOptions _options;
@@ -82,6 +84,10 @@ public sealed class KubeClient : IKubeClient, IDisposable
         };
         return new KubeClient(config, handler, options, time);
     }
+
+    /// <summary>Loads configuration the kubectl way (see <see cref="KubeConfigLoader.Load"/>) and connects to it.</summary>
+    public static KubeClient Create(KubeConfigLoadOptions? load = null, KubeClientOptions? options = null, TimeProvider? time = null) =>
+        FromConfig(KubeConfigLoader.Load(load), options, time);
 
     public void Dispose() => _http.Dispose();
 
@@ -195,9 +201,18 @@ public sealed class KubeClient : IKubeClient, IDisposable
             return await AttemptAsync(call, read, ct).ConfigureAwait(false);
         }
 
-        return await _retrying.ExecuteAsync(
-            static (state, token) => state.self.AttemptAsync(state.call, state.read, token),
-            (self: this, call, read), ct).ConfigureAwait(false);
+        var context = ResilienceContextPool.Shared.Get(ct);
+        context.Properties.Set(CallKey, call);
+        try
+        {
+            return await _retrying.ExecuteAsync(
+                static (context, state) => state.self.AttemptAsync(state.call, state.read, context.CancellationToken),
+                context, (self: this, call, read)).ConfigureAwait(false);
+        }
+        finally
+        {
+            ResilienceContextPool.Shared.Return(context);
+        }
     }
 
     private async ValueTask<TResult> AttemptAsync<TResult>(Call call, Func<HttpResponseMessage, CancellationToken, ValueTask<TResult>> read,
@@ -284,6 +299,17 @@ public sealed class KubeClient : IKubeClient, IDisposable
                 MaxDelay = options.MaxRetryDelay,
                 ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
                 DelayGenerator = args => ValueTask.FromResult(ServerDelay(args.Outcome.Exception, options.MaxRetryDelay)),
+                OnRetry = args =>
+                {
+                    if (options.Logger is { } logger && args.Context.Properties.TryGetValue(CallKey, out var call))
+                    {
+                        logger.LogWarning("{Method} {Url} failed ({Error}); attempt {Attempt} of {MaxAttempts} in {DelayMs} ms",
+                            call.Method, call.Url, args.Outcome.Exception?.Message, args.AttemptNumber + 2, options.MaxAttempts,
+                            (long)args.RetryDelay.TotalMilliseconds);
+                    }
+
+                    return ValueTask.CompletedTask;
+                },
             })
             .Build();
 

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Reflection;
+using Microsoft.Extensions.Logging;
 
 namespace MlOperator.Operator.Kube.Client;
 
@@ -32,6 +33,9 @@ public sealed record KubeClientOptions
     public bool RetryJitter { get; init; } = true;
 
     public string UserAgent { get; init; } = DefaultUserAgent;
+
+    /// <summary>Where retries are logged (one line per retry, with the reason and the wait); null logs nothing.</summary>
+    public ILogger? Logger { get; init; }
 
     /// <summary>The meter for request metrics; null uses the process-wide "MlOperator.Operator" meter.</summary>
     public Meter? Meter { get; init; }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Config;
 using MlOperator.Operator.Kube.Models;
@@ -188,6 +189,20 @@ public sealed class KubeClientRetryTests : IDisposable
         await Assert.ThrowsAsync<KubeApiException>(() => Drive(_client.GetAsync<TestDeployment>("web")));
 
         Assert.All(_handler.Requests.Zip(_handler.Requests.Skip(1), (a, b) => b.At - a.At), gap => Assert.True(gap > TimeSpan.Zero));
+    }
+
+    [Fact]
+    public async Task Logs_each_retry_with_the_request_the_reason_and_the_wait()
+    {
+        var logger = new CapturingLogger();
+        using var client = Client(new KubeClientOptions { Qps = 0, RequestTimeout = Timeout.InfiniteTimeSpan, MaxAttempts = 4, RetryJitter = false, Logger = logger });
+        _handler.Respond(HttpStatusCode.ServiceUnavailable, Unavailable).Respond(HttpStatusCode.OK, Ok);
+
+        await Drive(client.GetAsync<TestDeployment>("web"));
+
+        var (level, message) = Assert.Single(logger.Messages);
+        Assert.Equal(LogLevel.Warning, level);
+        Assert.Equal("GET https://k/apis/apps/v1/namespaces/risk/deployments/web failed (etcd is busy); attempt 2 of 4 in 200 ms", message);
     }
 
     [Fact]
