@@ -214,4 +214,33 @@ public class QuotaPlannerTests
         Assert.Contains("need 2, 1 available", plan.Reason);
         Assert.Contains("even with stable shrunk from 4 to 3", plan.Reason);
     }
+
+    [Fact]
+    public void Desired_state_charges_only_pods_beyond_those_running()
+    {
+        var md = Samples.Load("gpu-model");
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+        var running = KubeJson.DeepCopy(desired.StableDeployment);
+        running.Status = new DeploymentStatus { Replicas = 1 };
+        running.Spec!.Replicas = 1;
+
+        var fromScratch = DesiredStateDemand.Additional(desired, ObservedState.Empty);
+        var scaleUp = DesiredStateDemand.Additional(desired, new ObservedState([running]));
+        var inSync = DesiredStateDemand.Additional(desired, new ObservedState([desired.StableDeployment]));
+
+        Assert.Equal(2m, Assert.Single(fromScratch).Amounts["requests.nvidia.com/gpu"]);
+        Assert.Equal(1m, Assert.Single(scaleUp).Amounts["requests.nvidia.com/gpu"]);
+        Assert.Empty(inSync);
+    }
+
+    [Fact]
+    public void Autoscaled_revision_charges_the_hpa_minimum()
+    {
+        var md = Samples.Load("ingress-hpa-model");
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+
+        var demand = Assert.Single(DesiredStateDemand.Additional(desired, ObservedState.Empty));
+
+        Assert.Equal(2m, demand.Amounts["pods"]);
+    }
 }
