@@ -25,7 +25,8 @@ public static class ModelDeploymentController
             manager.GetInformer<ResourceQuota>());
         var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
 
-        var controller = manager.NewController(Name)
+        // Complete() registers the controller with the manager.
+        return manager.NewController(Name)
             // Our own status writes change neither generation nor metadata: they must not wake us again.
             .For<Md>(EventFilter.Or(EventFilter.GenerationChanged, EventFilter.AnnotationsChanged, EventFilter.LabelsChanged))
             .Owns<Deployment>()
@@ -36,7 +37,5 @@ public static class ModelDeploymentController
             .Watches<ResourceQuota>(quota => caches.ModelDeployments.List(quota.Metadata.Namespace).Select(ReconcileRequest.For))
             .WithWorkers(workers)
             .Complete(reconciler);
-        manager.AddController(controller);
-        return controller;
     }
 }
