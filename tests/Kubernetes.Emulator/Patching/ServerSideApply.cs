@@ -97,7 +97,7 @@ public static class ServerSideApply
     {
         var result = (JsonObject)updated.DeepClone();
         // On create kube compares against an empty object that already has metadata, so metadata itself is not owned.
-        var before = (JsonObject?)previous?.DeepClone() ?? new JsonObject { ["metadata"] = new JsonObject() };
+        var before = previous ?? new JsonObject { ["metadata"] = new JsonObject() };
         var entries = EntriesForUpdate(previous, updated);
         var comparison = ObjectFields.Compare(before, result, keys);
         var changed = comparison.Added.Union(comparison.Modified);
@@ -201,24 +201,44 @@ public static class ServerSideApply
     private static void KeepTimestampsOnNoOp(JsonObject? old, JsonObject result)
     {
         if (old is null || ManagedFieldsOf(old) is not JsonArray oldFields || result["metadata"] is not JsonObject metadata
-            || metadata["managedFields"] is not JsonArray newFields)
+            || metadata["managedFields"] is not JsonArray newFields || !EqualBesideManagedFields(old, result))
         {
             return;
         }
 
-        if (!JsonValues.DeepEquals(WithoutTimes(oldFields), WithoutTimes(newFields)))
-        {
-            return;
-        }
-
-        var oldRest = (JsonObject)old.DeepClone();
-        var newRest = (JsonObject)result.DeepClone();
-        (oldRest["metadata"] as JsonObject)?.Remove("managedFields");
-        (newRest["metadata"] as JsonObject)?.Remove("managedFields");
-        if (JsonValues.DeepEquals(oldRest, newRest))
+        if (JsonValues.DeepEquals(WithoutTimes(oldFields), WithoutTimes(newFields)))
         {
             metadata["managedFields"] = oldFields.DeepClone();
         }
+    }
+
+    private static bool EqualBesideManagedFields(JsonObject left, JsonObject right)
+    {
+        static IEnumerable<KeyValuePair<string, JsonNode?>> Rest(JsonObject obj) => obj.Where(p => p.Key != "managedFields");
+
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in left)
+        {
+            if (!right.TryGetPropertyValue(name, out var other))
+            {
+                return false;
+            }
+
+            var equal = name == "metadata" && value is JsonObject leftMetadata && other is JsonObject rightMetadata
+                ? JsonValues.DeepEquals(new JsonObject(Rest(leftMetadata).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))),
+                    new JsonObject(Rest(rightMetadata).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))
+                : JsonValues.DeepEquals(value, other);
+            if (!equal)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static JsonArray WithoutTimes(JsonArray entries)
