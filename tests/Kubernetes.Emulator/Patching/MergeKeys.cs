@@ -122,7 +122,9 @@ public sealed class MergeKeys
             Rule.Suffix(["spec", "volumes"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "imagePullSecrets"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "hostAliases"], ListKind.Map, "ip"),
-            Rule.Suffix(["spec", "topologySpreadConstraints"], ListKind.Map, "topologyKey"),
+            Rule.Suffix(["spec", "topologySpreadConstraints"], ListKind.Map, "topologyKey", "whenUnsatisfiable") with { PatchKeys = ["topologyKey"] },
+            Rule.Suffix(["status", "podIPs"], ListKind.Map, "ip"),
+            Rule.Suffix(["status", "hostIPs"], ListKind.Map, "ip"),
             Rule.Suffix(["spec", "schedulingGates"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "resourceClaims"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "nodeSelector"], ListKind.AtomicMap),
@@ -135,6 +137,7 @@ public sealed class MergeKeys
             list.Add(Rule.Suffix([containers, "volumeMounts"], ListKind.Map, "mountPath"));
             list.Add(Rule.Suffix([containers, "volumeDevices"], ListKind.Map, "devicePath"));
             list.Add(Rule.Suffix([containers, "resizePolicy"], ListKind.Map, "resourceName"));
+            list.Add(Rule.Suffix([containers, "resources", "claims"], ListKind.Map, "name"));
         }
 
         return [.. list];
