@@ -416,4 +416,34 @@ public sealed class ServerSideApplyTests
 
         PatchJson.Equal("[{'name':'gpu','zone':'a','size':2}]", updated["spec"]!["pools"]);
     }
+
+    [Fact]
+    public void Status_applied_through_the_subresource_is_owned_apart_from_the_spec()
+    {
+        var live = Apply(null, Deployment("{'replicas':2}"), "operator");
+        var status = PatchJson.Object("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'status':{'readyReplicas':2}}");
+
+        var withStatus = ServerSideApply.Apply(live, status, "operator", false, "status", DeploymentKeys, T1);
+        var reapplied = Apply(withStatus, Deployment("{'replicas':2}"), "operator", now: T1);
+
+        Assert.Equal(2, (int)reapplied["status"]!["readyReplicas"]!);
+        var entries = ManagedFields(reapplied).OfType<JsonObject>().Select(e => ((string?)e["manager"], (string?)e["operation"], (string?)e["subresource"])).ToList();
+        Assert.Equal([("operator", "Apply", null), ("operator", "Apply", "status")], entries);
+    }
+
+    [Fact]
+    public void A_scale_update_takes_replicas_and_a_later_apply_must_force()
+    {
+        var live = Apply(null, Deployment("{'replicas':2}"), "operator");
+        var scaled = JsonNode.Parse(live.ToJsonString())!.AsObject();
+        scaled["spec"]!["replicas"] = 5;
+        live = ServerSideApply.RecordUpdate(live, scaled, "hpa-controller", "scale", DeploymentKeys, T1);
+
+        var error = Assert.Throws<ApplyConflictException>(() => Apply(live, Deployment("{'replicas':2}"), "operator", now: T1));
+        var forced = Apply(live, Deployment("{'replicas':2}"), "operator", force: true, now: T1);
+
+        Assert.Equal("\"hpa-controller\" with subresource \"scale\" using apps/v1", Assert.Single(error.Conflicts).DescribeManager());
+        Assert.Equal(2, (int)forced["spec"]!["replicas"]!);
+        Assert.Equal(["operator"], ManagedFields(forced).Select(e => (string?)e!["manager"]));
+    }
 }

@@ -24,7 +24,8 @@ public static class ServerSideApply
         ObjectFields.RemoveServerSetMetadata(config);
         ObjectFields.ValidateApplied(config, [], keys);
 
-        var current = (JsonObject?)live?.DeepClone() ?? new JsonObject();
+        // Read-only from here on: Merge works on its own copy.
+        var current = live ?? new JsonObject();
         var entries = ManagerEntry.Read(ManagedFieldsOf(current));
         var time = ManagerEntry.FormatTime(now);
         if (live is not null && entries.Count == 0)
