@@ -446,4 +446,32 @@ public sealed class ServerSideApplyTests
         Assert.Equal(2, (int)forced["spec"]!["replicas"]!);
         Assert.Equal(["operator"], ManagedFields(forced).Select(e => (string?)e!["manager"]));
     }
+
+    [Fact]
+    public void More_than_ten_updaters_fold_the_oldest_into_ancient_changes()
+    {
+        var live = ServerSideApply.RecordUpdate(null, Deployment("{'replicas':0}"), "creator", null, DeploymentKeys, T0);
+        for (var i = 1; i <= 11; i++)
+        {
+            var next = JsonNode.Parse(live.ToJsonString())!.AsObject();
+            next["metadata"]!["annotations"] = new JsonObject { [$"note-{i}"] = "x" };
+            foreach (var (name, value) in (live["metadata"]!["annotations"] as JsonObject ?? []).Select(p => (p.Key, p.Value?.DeepClone())).ToList())
+            {
+                next["metadata"]!["annotations"]![name] = value;
+            }
+
+            live = ServerSideApply.RecordUpdate(live, next, $"writer-{i}", null, DeploymentKeys, T0.AddMinutes(i));
+        }
+
+        var managers = ManagedFields(live).Select(e => (string?)e!["manager"]).ToList();
+        Assert.Equal(10, managers.Count);
+        Assert.Contains("ancient-changes", managers);
+        Assert.DoesNotContain("creator", managers);
+        Assert.DoesNotContain("writer-1", managers);
+        Assert.DoesNotContain("writer-2", managers);
+        Assert.Contains("writer-11", managers);
+        var ancient = FieldsOf(live, "ancient-changes", "Update")!.ToJsonString();
+        Assert.Contains("note-1", ancient);
+        Assert.Contains("f:replicas", ancient);
+    }
 }

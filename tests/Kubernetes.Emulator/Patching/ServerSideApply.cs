@@ -16,6 +16,8 @@ namespace MlOperator.Kubernetes.Emulator.Patching;
 public static class ServerSideApply
 {
     private const string BeforeFirstApply = "before-first-apply";
+    private const string AncientChanges = "ancient-changes";
+    private const int MaxUpdateManagers = 10;
 
     public static JsonObject Apply(JsonObject? live, JsonObject applied, string manager, bool force, string? subresource, MergeKeys keys, DateTimeOffset now)
     {
@@ -122,7 +124,34 @@ public static class ServerSideApply
             self.Time = ManagerEntry.FormatTime(now);
         }
 
+        CapUpdateManagers(entries);
         return Finish(previous, result, entries);
+    }
+
+    /// <summary>
+    /// kube keeps at most ten Update entries: the oldest ones fold into one "ancient-changes" entry, so an object
+    /// written by many clients does not grow without bound.
+    /// </summary>
+    private static void CapUpdateManagers(List<ManagerEntry> entries)
+    {
+        var updaters = entries
+            .Where(e => e.Operation == "Update" && !e.Fields.IsEmpty)
+            .OrderBy(e => e.Time ?? string.Empty, StringComparer.Ordinal)
+            .ToList();
+        if (updaters.Count <= MaxUpdateManagers)
+        {
+            return;
+        }
+
+        var oldest = updaters.Take(updaters.Count - MaxUpdateManagers + 1).ToList();
+        var bucket = new ManagerEntry(AncientChanges, "Update", null)
+        {
+            ApiVersion = oldest[^1].ApiVersion,
+            Time = oldest[^1].Time,
+            Fields = oldest.Aggregate(new FieldSet(), (all, e) => all.Union(e.Fields)),
+        };
+        entries.RemoveAll(oldest.Contains);
+        entries.Add(bucket);
     }
 
     /// <summary>
