@@ -454,11 +454,13 @@ public sealed class ServerSideApplyTests
         for (var i = 1; i <= 11; i++)
         {
             var next = JsonNode.Parse(live.ToJsonString())!.AsObject();
-            next["metadata"]!["annotations"] = new JsonObject { [$"note-{i}"] = "x" };
-            foreach (var (name, value) in (live["metadata"]!["annotations"] as JsonObject ?? []).Select(p => (p.Key, p.Value?.DeepClone())).ToList())
+            if (next["metadata"]!["annotations"] is not JsonObject annotations)
             {
-                next["metadata"]!["annotations"]![name] = value;
+                annotations = [];
+                next["metadata"]!["annotations"] = annotations;
             }
+
+            annotations[$"note-{i}"] = "x";
 
             live = ServerSideApply.RecordUpdate(live, next, $"writer-{i}", null, DeploymentKeys, T0.AddMinutes(i));
         }
