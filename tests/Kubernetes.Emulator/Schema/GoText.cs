@@ -192,7 +192,7 @@ internal static class GoText
                 switch (value.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        WriteString(sb, value.GetValue<string>());
+                        WriteString(sb, JsonNodes.StringOf(value));
                         break;
                     case JsonValueKind.Number:
                         if (JsonNodes.TryGetInt64(value, out var l))
@@ -262,7 +262,7 @@ internal static class GoText
     public static string RenderValue(JsonNode? node) => JsonNodes.TypeName(node) switch
     {
         JsonNodes.Null => "\"null\"",
-        JsonNodes.String => Quote(node!.GetValue<string>()),
+        JsonNodes.String => Quote(JsonNodes.StringOf((JsonValue)node!)),
         JsonNodes.Integer => JsonNodes.TryGetInt64(node, out var l) ? l.ToString(CultureInfo.InvariantCulture) : "0",
         JsonNodes.Number => JsonNodes.TryGetDouble(node, out var d) ? FormatFloat(d) : "0",
         JsonNodes.Boolean => JsonNodes.TryGetBoolean(node, out var b) && b ? "true" : "false",

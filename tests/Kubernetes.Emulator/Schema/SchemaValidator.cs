@@ -69,7 +69,7 @@ public static class SchemaValidator
         switch (node)
         {
             case JsonValue when actual == JsonNodes.String:
-                ValidateString(node.GetValue<string>(), s, path, errors);
+                ValidateString(JsonNodes.StringOf((JsonValue)node), s, path, errors);
                 break;
             case JsonValue when actual is JsonNodes.Integer or JsonNodes.Number:
                 ValidateNumber(node, s, path, errors);

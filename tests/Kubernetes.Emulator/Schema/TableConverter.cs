@@ -254,7 +254,7 @@ public static partial class TableConverter
     // jsonpath PrintResults: strings as-is, scalars with Go's fmt, maps and lists as compact JSON.
     private static string Text(JsonNode value) => JsonNodes.TypeName(value) switch
     {
-        JsonNodes.String => value.GetValue<string>(),
+        JsonNodes.String => JsonNodes.StringOf((JsonValue)value),
         JsonNodes.Integer or JsonNodes.Number or JsonNodes.Boolean => GoText.RenderValue(value),
         _ => GoText.Marshal(value),
     };
