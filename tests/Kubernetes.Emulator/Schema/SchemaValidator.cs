@@ -324,7 +324,7 @@ public static class SchemaValidator
 
         foreach (var i in FirstRepeats(keys.Select(k => GoText.Marshal(k)).ToList()))
         {
-            errors.Add(new FieldError(FieldError.Duplicate, $"{path}[{i}]", $"Duplicate value: {GoText.Marshal(keys[i])}"));
+            errors.Add(new FieldError(FieldError.Duplicate, $"{path}[{i}]", $"Duplicate value: {GoText.RenderValue(keys[i])}"));
         }
     }
 
