@@ -1,0 +1,156 @@
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Runtime.Cache;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MlOperator.Operator.IntegrationTests.Runtime;
+
+/// <summary>The informer over real HTTP: watch ends, 410 Gone, throttling and bookmarks.</summary>
+public sealed class InformerIntegrationTests : IAsyncLifetime
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<string> _adds = [];
+    private TestCluster _cluster = null!;
+    private KubeClient _client = null!;
+    private Task _run = Task.CompletedTask;
+    private string _ns = "";
+
+    public async Task InitializeAsync()
+    {
+        _cluster = await TestCluster.StartAsync();
+        _client = _cluster.NewClient();
+        _ns = await _cluster.CreateNamespaceAsync("informer");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run;
+        _client.Dispose();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_dropped_watch_loses_no_event_and_does_not_relist()
+    {
+        var informer = await StartAsync();
+        await CreateAsync("before");
+        await Converge.UntilAsync(() => Seen("before"), "first object seen");
+
+        _cluster.DropWatches();
+        for (var i = 0; i < 5; i++)
+        {
+            await CreateAsync($"after-{i}");
+        }
+
+        await Converge.UntilAsync(() => Enumerable.Range(0, 5).All(i => Seen($"after-{i}")), "objects created around the drop seen");
+        Assert.All(Adds(), a => Assert.Equal(1, Adds().Count(x => x == a)));
+        if (_cluster.IsEmulated)
+        {
+            Assert.Equal(1, _cluster.Count("list", "configmaps"));
+            Assert.True(_cluster.Count("watch", "configmaps") >= 2);
+        }
+
+        Assert.Equal(6, informer.List().Count);
+    }
+
+    [Fact]
+    public async Task Relists_after_410_Gone_and_delivers_each_missed_object_once()
+    {
+        var informer = await StartAsync();
+        await CreateAsync("before");
+        await Converge.UntilAsync(() => Seen("before"), "first object seen");
+
+        // Hold the re-watch back while objects change and history is compacted: it then asks for a
+        // resourceVersion the server no longer has.
+        _cluster.DelayRequests(TimeSpan.FromSeconds(2), "watch", "configmaps");
+        _cluster.DropWatches();
+        for (var i = 0; i < 3; i++)
+        {
+            await CreateAsync($"missed-{i}");
+        }
+
+        await _client.DeleteAsync<TestConfigMap>("before", _ns);
+        _cluster.CompactHistory();
+        _cluster.ClearDelays();
+
+        await Converge.UntilAsync(() => informer.List().Count == 3 && informer.Get(_ns, "before") is null, "cache equals the server again");
+        Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(1, Adds().Count(a => a == $"missed-{i}")));
+        if (_cluster.IsEmulated)
+        {
+            Assert.True(_cluster.Count("list", "configmaps") >= 2, "no relist happened");
+        }
+    }
+
+    [Fact]
+    public async Task A_429_with_Retry_After_on_list_is_waited_out_and_the_cache_syncs()
+    {
+        _cluster.FailNext(1, 429, "list", "configmaps", TimeSpan.FromSeconds(1));
+        await CreateAsync("present");
+
+        var informer = await StartAsync();
+
+        Assert.NotNull(informer.Get(_ns, "present"));
+        if (_cluster.IsEmulated)
+        {
+            Assert.Equal(2, _cluster.Count("list", "configmaps"));
+        }
+    }
+
+    [Fact]
+    public async Task Server_errors_on_list_and_watch_are_retried()
+    {
+        _cluster.FailNext(2, 503, "list", "configmaps");
+        _cluster.FailNext(2, 500, "watch", "configmaps");
+        var informer = await StartAsync();
+
+        await CreateAsync("later");
+
+        await Converge.UntilAsync(() => informer.Get(_ns, "later") is not null, "watch established despite errors");
+    }
+
+    [Fact]
+    public async Task Bookmarks_move_the_resume_point_past_changes_elsewhere()
+    {
+        var informer = await StartAsync();
+        var other = await _cluster.CreateNamespaceAsync("elsewhere");
+        await _client.CreateAsync(new TestConfigMap { Metadata = new ObjectMeta { Name = "x", Namespace = other } });
+        if (!_cluster.IsEmulated)
+        {
+            // Real apiservers send bookmarks about once a minute: nothing to wait for here.
+            return;
+        }
+
+        var target = _cluster.Emulator!.ResourceVersion;
+        await Converge.UntilAsync(() => long.Parse(informer.LastSyncResourceVersion!) >= target, "bookmark received");
+        Assert.Empty(Adds());
+    }
+
+    private bool Seen(string name) => Adds().Contains(name);
+
+    private List<string> Adds()
+    {
+        lock (_adds)
+        {
+            return [.. _adds];
+        }
+    }
+
+    private Task CreateAsync(string name) =>
+        _client.CreateAsync(new TestConfigMap { Metadata = new ObjectMeta { Name = name, Namespace = _ns }, Data = new() { ["k"] = name } });
+
+    private async Task<Informer<TestConfigMap>> StartAsync()
+    {
+        var informer = new Informer<TestConfigMap>(_client, new InformerOptions { Namespace = _ns }, TimeProvider.System, NullLogger.Instance);
+        informer.AddEventHandler(new ResourceEventHandler<TestConfigMap>(OnAdd: o =>
+        {
+            lock (_adds)
+            {
+                _adds.Add(o.Metadata.Name!);
+            }
+        }));
+        _run = informer.RunAsync(_stop.Token);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(Converge.Bound);
+        return informer;
+    }
+}
