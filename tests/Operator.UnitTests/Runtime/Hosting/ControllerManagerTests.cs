@@ -102,10 +102,11 @@ public sealed class ControllerManagerTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton<MlOperator.Operator.Kube.Client.IKubeClient>(_client);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddControllerManager(new ManagerOptions { LeaderElection = false });
+        services.AddControllerManager(new ManagerOptions { LeaderElection = false }, (_, m) => m.NewController("widgets").For<Widget>().Complete(new RecordingReconciler()));
         using var provider = services.BuildServiceProvider();
 
         var manager = provider.GetRequiredService<ControllerManager>();
+        Assert.Equal("widgets", Assert.Single(manager.Controllers).Name);
         Assert.Same(manager, provider.GetRequiredService<IManagerHealth>());
         Assert.Same(manager, provider.GetServices<IHostedService>().Single());
         Assert.Same(manager.Informers, provider.GetRequiredService<MlOperator.Operator.Runtime.Cache.SharedInformerFactory>());
