@@ -68,6 +68,9 @@ public sealed class ControllerManagerTests : IAsyncLifetime
         Assert.Null(_client.Peek<Lease>("ml-operator-leader", "default")!.Spec.HolderIdentity);
 
         await Eventually.AdvanceUntilAsync(_time, Step, () => two.IsLeader && second.CallsFor("ns", "a") == 1, "two leads and reconciles");
+        await Eventually.TrueAsync(
+            () => _client.ListAsync<CoreEvent>("default").Result.Items.Select(e => e.Message).Order().SequenceEqual(["one became leader", "two became leader"]),
+            "leadership events on the lease");
     }
 
     [Fact]
