@@ -1,33 +1,45 @@
+using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
+using MlOperator.Kubernetes.Emulator;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MlOperator.Operator.IntegrationTests.Runtime;
 
-/// <summary>The informer over real HTTP: watch ends, 410 Gone, throttling and bookmarks.</summary>
-public sealed class InformerIntegrationTests : IAsyncLifetime
+/// <summary>
+/// The informer over real HTTP: watch ends, 410 Gone, throttling and bookmarks. Faults are injected only on the
+/// emulator; against a real cluster (E2E_KUBECONFIG) the same tests check that nothing is lost.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class InformerIntegrationTests(TestCluster cluster) : IAsyncLifetime
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly List<string> _adds = [];
-    private TestCluster _cluster = null!;
-    private KubeClient _client = null!;
+    private readonly IKubeClient _client = cluster.NewClient();
     private Task _run = Task.CompletedTask;
     private string _ns = "";
 
+    private FaultInjector? Faults => cluster.Emulator?.Faults;
+
+    private long _listsBefore;
+    private long _watchesBefore;
+
     public async Task InitializeAsync()
     {
-        _cluster = await TestCluster.StartAsync();
-        _client = _cluster.NewClient();
-        _ns = await _cluster.CreateNamespaceAsync("informer");
+        _ns = await cluster.CreateNamespaceAsync("informer");
+        // The emulator is shared by the whole collection: count only this test's requests.
+        _listsBefore = Faults?.Count("list", "configmaps") ?? 0;
+        _watchesBefore = Faults?.Count("watch", "configmaps") ?? 0;
     }
 
     public async Task DisposeAsync()
     {
         await _stop.CancelAsync();
         await _run;
-        _client.Dispose();
-        await _cluster.DisposeAsync();
+        Faults?.ClearDelays();
+        Faults?.ClearFailures();
+        (_client as IDisposable)?.Dispose();
     }
 
     [Fact]
@@ -35,20 +47,20 @@ public sealed class InformerIntegrationTests : IAsyncLifetime
     {
         var informer = await StartAsync();
         await CreateAsync("before");
-        await Converge.UntilAsync(() => Seen("before"), "first object seen");
+        await TestCluster.EventuallyAsync(() => Seen("before"), "first object seen");
 
-        _cluster.DropWatches();
+        Faults?.DropWatches();
         for (var i = 0; i < 5; i++)
         {
             await CreateAsync($"after-{i}");
         }
 
-        await Converge.UntilAsync(() => Enumerable.Range(0, 5).All(i => Seen($"after-{i}")), "objects created around the drop seen");
+        await TestCluster.EventuallyAsync(() => Enumerable.Range(0, 5).All(i => Seen($"after-{i}")), "objects created around the drop seen");
         Assert.All(Adds(), a => Assert.Equal(1, Adds().Count(x => x == a)));
-        if (_cluster.IsEmulated)
+        if (cluster.IsEmulated)
         {
-            Assert.Equal(1, _cluster.Count("list", "configmaps"));
-            Assert.True(_cluster.Count("watch", "configmaps") >= 2);
+            Assert.Equal(1, Requests("list"));
+            Assert.True(Requests("watch") >= 2);
         }
 
         Assert.Equal(6, Ours(informer).Count);
@@ -59,72 +71,74 @@ public sealed class InformerIntegrationTests : IAsyncLifetime
     {
         var informer = await StartAsync();
         await CreateAsync("before");
-        await Converge.UntilAsync(() => Seen("before"), "first object seen");
+        await TestCluster.EventuallyAsync(() => Seen("before"), "first object seen");
 
         // Hold the re-watch back while objects change and history is compacted: it then asks for a
         // resourceVersion the server no longer has.
-        _cluster.DelayRequests(TimeSpan.FromSeconds(2), "watch", "configmaps");
-        _cluster.DropWatches();
+        Faults?.Delay(TimeSpan.FromSeconds(2), "watch", "configmaps");
+        Faults?.DropWatches();
         for (var i = 0; i < 3; i++)
         {
             await CreateAsync($"missed-{i}");
         }
 
         await _client.DeleteAsync<TestConfigMap>("before", _ns);
-        _cluster.CompactHistory();
-        _cluster.ClearDelays();
+        Faults?.CompactHistory();
+        Faults?.ClearDelays();
 
-        await Converge.UntilAsync(() => Ours(informer).Count == 3 && informer.Get(_ns, "before") is null, "cache equals the server again");
+        await TestCluster.EventuallyAsync(() => Ours(informer).Count == 3 && informer.Get(_ns, "before") is null, "cache equals the server again");
         Assert.All(Enumerable.Range(0, 3), i => Assert.Equal(1, Adds().Count(a => a == $"missed-{i}")));
-        if (_cluster.IsEmulated)
+        if (cluster.IsEmulated)
         {
-            Assert.True(_cluster.Count("list", "configmaps") >= 2, "no relist happened");
+            Assert.True(Requests("list") >= 2, "no relist happened");
         }
     }
 
     [Fact]
     public async Task A_429_with_Retry_After_on_list_is_waited_out_and_the_cache_syncs()
     {
-        _cluster.FailNext(1, 429, "list", "configmaps", TimeSpan.FromSeconds(1));
+        Faults?.FailNext(1, 429, "list", "configmaps", TimeSpan.FromSeconds(1));
         await CreateAsync("present");
 
         var informer = await StartAsync();
 
         Assert.NotNull(informer.Get(_ns, "present"));
-        if (_cluster.IsEmulated)
+        if (cluster.IsEmulated)
         {
-            Assert.Equal(2, _cluster.Count("list", "configmaps"));
+            Assert.Equal(2, Requests("list"));
         }
     }
 
     [Fact]
     public async Task Server_errors_on_list_and_watch_are_retried()
     {
-        _cluster.FailNext(2, 503, "list", "configmaps");
-        _cluster.FailNext(2, 500, "watch", "configmaps");
+        Faults?.FailNext(2, 503, "list", "configmaps");
+        Faults?.FailNext(2, 500, "watch", "configmaps");
         var informer = await StartAsync();
 
         await CreateAsync("later");
 
-        await Converge.UntilAsync(() => informer.Get(_ns, "later") is not null, "watch established despite errors");
+        await TestCluster.EventuallyAsync(() => informer.Get(_ns, "later") is not null, "watch established despite errors");
     }
 
     [Fact]
     public async Task Bookmarks_move_the_resume_point_past_changes_elsewhere()
     {
         var informer = await StartAsync();
-        var other = await _cluster.CreateNamespaceAsync("elsewhere");
+        var other = await cluster.CreateNamespaceAsync("elsewhere");
         await _client.CreateAsync(new TestConfigMap { Metadata = new ObjectMeta { Name = "x", Namespace = other } });
-        if (!_cluster.IsEmulated)
+        if (!cluster.IsEmulated)
         {
             // Real apiservers send bookmarks about once a minute: nothing to wait for here.
             return;
         }
 
-        var target = _cluster.Emulator!.ResourceVersion;
-        await Converge.UntilAsync(() => long.Parse(informer.LastSyncResourceVersion!) >= target, "bookmark received");
+        var target = cluster.Emulator!.ResourceVersion;
+        await TestCluster.EventuallyAsync(() => long.Parse(informer.LastSyncResourceVersion!) >= target, "bookmark received");
         Assert.Empty(Adds());
     }
+
+    private long Requests(string verb) => Faults!.Count(verb, "configmaps") - (verb == "list" ? _listsBefore : _watchesBefore);
 
     /// <summary>Real clusters add a kube-root-ca.crt ConfigMap to every namespace; the tests count only their own.</summary>
     private static List<TestConfigMap> Ours(Informer<TestConfigMap> informer) =>
@@ -154,7 +168,7 @@ public sealed class InformerIntegrationTests : IAsyncLifetime
             }
         }));
         _run = informer.RunAsync(_stop.Token);
-        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(Converge.Bound);
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(60));
         return informer;
     }
 }

@@ -1,36 +1,35 @@
+using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Hosting;
 using MlOperator.Operator.Runtime.LeaderElection;
+using MlOperator.Kubernetes.Emulator;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace MlOperator.Operator.IntegrationTests.Runtime;
 
 /// <summary>The manager, informers, queue and a small reconciler together over real HTTP.</summary>
-public sealed class ManagerIntegrationTests : IAsyncLifetime
+[Collection(ClusterCollection.Name)]
+public sealed class ManagerIntegrationTests(TestCluster cluster) : IAsyncLifetime
 {
-    private readonly List<(ControllerManager Manager, KubeClient Client)> _managers = [];
-    private TestCluster _cluster = null!;
-    private KubeClient _client = null!;
+    private readonly List<(ControllerManager Manager, IKubeClient Client)> _managers = [];
+    private readonly IKubeClient _client = cluster.NewClient();
     private string _ns = "";
 
-    public async Task InitializeAsync()
-    {
-        _cluster = await TestCluster.StartAsync();
-        _client = _cluster.NewClient();
-        _ns = await _cluster.CreateNamespaceAsync("manager");
-    }
+    private FaultInjector? Faults => cluster.Emulator?.Faults;
+
+    public async Task InitializeAsync() => _ns = await cluster.CreateNamespaceAsync("manager");
 
     public async Task DisposeAsync()
     {
         foreach (var (manager, client) in _managers)
         {
             await manager.StopAsync(CancellationToken.None);
-            client.Dispose();
+            (client as IDisposable)?.Dispose();
         }
 
-        _client.Dispose();
-        await _cluster.DisposeAsync();
+        Faults?.ClearFailures();
+        (_client as IDisposable)?.Dispose();
     }
 
     [Fact]
@@ -42,12 +41,12 @@ public sealed class ManagerIntegrationTests : IAsyncLifetime
             await CreateSourceAsync($"cm-{i}", $"v{i}");
         }
 
-        await Converge.UntilAsync(() => AllCopiedAsync(5), "five copies");
+        await TestCluster.EventuallyAsync(() => AllCopiedAsync(5), ok => ok, "five copies");
         var cm = await _client.GetAsync<TestConfigMap>("cm-0", _ns);
         cm.Data = new() { ["value"] = "changed" };
         await _client.UpdateAsync(cm);
 
-        await Converge.UntilAsync(() => AllCopiedAsync(5), "update copied");
+        await TestCluster.EventuallyAsync(() => AllCopiedAsync(5), ok => ok, "update copied");
         Assert.True(manager.CachesSynced);
         Assert.True(manager.IsLeader);
     }
@@ -55,15 +54,16 @@ public sealed class ManagerIntegrationTests : IAsyncLifetime
     [Fact]
     public async Task Server_errors_on_writes_are_retried_until_converged()
     {
-        _cluster.FailNext(3, 503, "create", "secrets");
+        Faults?.FailNext(3, 503, "create", "secrets");
+        var creates = Faults?.Count("create", "secrets") ?? 0;
         await StartManagerAsync(leaderElection: false);
 
         await CreateSourceAsync("flaky", "x");
 
-        await Converge.UntilAsync(() => AllCopiedAsync(1), "copy created despite 503s");
-        if (_cluster.IsEmulated)
+        await TestCluster.EventuallyAsync(() => AllCopiedAsync(1), ok => ok, "copy created despite 503s");
+        if (cluster.IsEmulated)
         {
-            Assert.True(_cluster.Count("create", "secrets") >= 4);
+            Assert.True(Faults!.Count("create", "secrets") - creates >= 4);
         }
     }
 
@@ -72,9 +72,9 @@ public sealed class ManagerIntegrationTests : IAsyncLifetime
     {
         await StartManagerAsync(leaderElection: false);
         await CreateSourceAsync("contested", "truth");
-        await Converge.UntilAsync(() => AllCopiedAsync(1), "copy created");
+        await TestCluster.EventuallyAsync(() => AllCopiedAsync(1), ok => ok, "copy created");
 
-        _cluster.FailNext(1, 409, "update", "secrets");
+        Faults?.FailNext(1, 409, "update", "secrets");
         for (var i = 0; i < 10; i++)
         {
             try
@@ -89,19 +89,19 @@ public sealed class ManagerIntegrationTests : IAsyncLifetime
             }
         }
 
-        await Converge.UntilAsync(() => AllCopiedAsync(1), "the controller's value wins in the end");
+        await TestCluster.EventuallyAsync(() => AllCopiedAsync(1), ok => ok, "the controller's value wins in the end");
     }
 
     [Fact]
     public async Task Two_managers_elect_exactly_one_leader_and_the_other_takes_over_on_stop()
     {
         var (first, _) = await StartManagerAsync(leaderElection: true, "one");
-        await Converge.UntilAsync(() => first.IsLeader, "first leads");
+        await TestCluster.EventuallyAsync(() => first.IsLeader, "first leads");
         var (second, _) = await StartManagerAsync(leaderElection: true, "two");
-        await Converge.UntilAsync(() => second.CachesSynced, "standby warm");
+        await TestCluster.EventuallyAsync(() => second.CachesSynced, "standby warm");
 
         await CreateSourceAsync("work", "1");
-        await Converge.UntilAsync(() => AllCopiedAsync(1), "leader reconciles");
+        await TestCluster.EventuallyAsync(() => AllCopiedAsync(1), ok => ok, "leader reconciles");
         for (var i = 0; i < 20; i++)
         {
             Assert.False(first.IsLeader && second.IsLeader, "two leaders at once");
@@ -111,9 +111,9 @@ public sealed class ManagerIntegrationTests : IAsyncLifetime
         Assert.False(second.IsLeader);
         await first.StopAsync(CancellationToken.None);
 
-        await Converge.UntilAsync(() => second.IsLeader, "standby takes over");
+        await TestCluster.EventuallyAsync(() => second.IsLeader, "standby takes over");
         await CreateSourceAsync("more", "2");
-        await Converge.UntilAsync(() => AllCopiedAsync(2), "new leader reconciles");
+        await TestCluster.EventuallyAsync(() => AllCopiedAsync(2), ok => ok, "new leader reconciles");
         var lease = await _client.GetAsync<Lease>("runtime-it", _ns);
         Assert.Equal("two", lease.Spec.HolderIdentity);
     }
@@ -128,21 +128,21 @@ public sealed class ManagerIntegrationTests : IAsyncLifetime
             RetryPeriod = TimeSpan.FromMilliseconds(300),
             ReleaseOnCancel = false,
         };
-        using var clientA = _cluster.NewClient();
-        using var clientB = _cluster.NewClient();
+        var clientA = cluster.NewClient();
+        var clientB = cluster.NewClient();
         using var stopA = new CancellationTokenSource();
         using var stopB = new CancellationTokenSource();
         var a = new LeaderElector(clientA, config, TimeProvider.System, NullLogger.Instance);
         var b = new LeaderElector(clientB, config with { Identity = "b" }, TimeProvider.System, NullLogger.Instance);
         var runA = a.RunAsync(stopA.Token);
-        await Converge.UntilAsync(() => a.IsLeader, "a leads");
+        await TestCluster.EventuallyAsync(() => a.IsLeader, "a leads");
         var runB = b.RunAsync(stopB.Token);
 
         await stopA.CancelAsync();
         await runA;
         Assert.Equal("a", (await _client.GetAsync<Lease>("crash-test", _ns)).Spec.HolderIdentity);
 
-        await Converge.UntilAsync(() => b.IsLeader, "b takes over after expiry");
+        await TestCluster.EventuallyAsync(() => b.IsLeader, "b takes over after expiry");
         Assert.Equal(1, (await _client.GetAsync<Lease>("crash-test", _ns)).Spec.LeaseTransitions);
         await stopB.CancelAsync();
         await runB;
@@ -163,7 +163,7 @@ public sealed class ManagerIntegrationTests : IAsyncLifetime
 
     private async Task<(ControllerManager, CopyReconciler)> StartManagerAsync(bool leaderElection, string? identity = null)
     {
-        var client = _cluster.NewClient();
+        var client = cluster.NewClient();
         var manager = new ControllerManager(client, new ManagerOptions
         {
             Namespace = _ns,
