@@ -79,6 +79,10 @@ public sealed class TestCluster : IAsyncLifetime
         }
     }
 
+    /// <summary>Polls until the condition holds (same bound as above); for conditions on in-process state.</summary>
+    public static Task EventuallyAsync(Func<bool> condition, string what, TimeSpan? within = null) =>
+        EventuallyAsync(() => Task.FromResult(condition()), ok => ok, what, within);
+
     public async Task DisposeAsync()
     {
         (Client as IDisposable)?.Dispose();

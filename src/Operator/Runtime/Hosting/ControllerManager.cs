@@ -116,7 +116,7 @@ public sealed class ControllerManager : BackgroundService, IManagerHealth
                     _time,
                     _loggerFactory.CreateLogger<LeaderElector>())
                 {
-                    OnStartedLeading = RunControllersAsync,
+                    OnStartedLeading = LeadAsync,
                 };
                 await _elector.RunAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -132,6 +132,14 @@ public sealed class ControllerManager : BackgroundService, IManagerHealth
         {
             _running = false;
         }
+    }
+
+    private Task LeadAsync(CancellationToken ct)
+    {
+        // As client-go does: an Event on the Lease tells `kubectl get events` who leads since when.
+        var lease = new Lease { Metadata = new ObjectMeta { Name = Options.LeaseName, Namespace = Options.LeaseNamespace } };
+        _events.Normal(lease, "LeaderElection", $"{Identity} became leader");
+        return RunControllersAsync(ct);
     }
 
     private async Task RunControllersAsync(CancellationToken ct)

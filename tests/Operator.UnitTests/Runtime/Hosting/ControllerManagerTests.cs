@@ -68,6 +68,9 @@ public sealed class ControllerManagerTests : IAsyncLifetime
         Assert.Null(_client.Peek<Lease>("ml-operator-leader", "default")!.Spec.HolderIdentity);
 
         await Eventually.AdvanceUntilAsync(_time, Step, () => two.IsLeader && second.CallsFor("ns", "a") == 1, "two leads and reconciles");
+        await Eventually.TrueAsync(
+            () => _client.ListAsync<CoreEvent>("default").Result.Items.Select(e => e.Message).Order().SequenceEqual(["one became leader", "two became leader"]),
+            "leadership events on the lease");
     }
 
     [Fact]
@@ -102,10 +105,11 @@ public sealed class ControllerManagerTests : IAsyncLifetime
         var services = new ServiceCollection();
         services.AddSingleton<MlOperator.Operator.Kube.Client.IKubeClient>(_client);
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
-        services.AddControllerManager(new ManagerOptions { LeaderElection = false });
+        services.AddControllerManager(new ManagerOptions { LeaderElection = false }, (_, m) => m.NewController("widgets").For<Widget>().Complete(new RecordingReconciler()));
         using var provider = services.BuildServiceProvider();
 
         var manager = provider.GetRequiredService<ControllerManager>();
+        Assert.Equal("widgets", Assert.Single(manager.Controllers).Name);
         Assert.Same(manager, provider.GetRequiredService<IManagerHealth>());
         Assert.Same(manager, provider.GetServices<IHostedService>().Single());
         Assert.Same(manager.Informers, provider.GetRequiredService<MlOperator.Operator.Runtime.Cache.SharedInformerFactory>());
