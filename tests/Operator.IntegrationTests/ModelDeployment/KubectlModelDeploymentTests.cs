@@ -1,0 +1,65 @@
+using MlOperator.Operator.IntegrationTests.Fixtures;
+using MlOperator.Operator.Kube.Models;
+using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
+
+namespace MlOperator.Operator.IntegrationTests.ModelDeployment;
+
+/// <summary>What a user does with kubectl: apply the shipped samples, then read them back with `kubectl get md`.</summary>
+[Collection(ClusterCollection.Name)]
+public sealed class KubectlModelDeploymentTests(TestCluster cluster) : IAsyncLifetime
+{
+    private readonly KubectlRunner _kubectl = new(cluster);
+    private string _ns = "";
+    private OperatorRunner _operator = null!;
+
+    public async Task InitializeAsync()
+    {
+        _ns = await cluster.CreateNamespaceAsync("kubectl");
+        _operator = await OperatorRunner.StartAsync(cluster, _ns);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _operator.DisposeAsync();
+        _kubectl.Dispose();
+    }
+
+    [Fact]
+    public async Task Every_sample_applies_cleanly_and_get_md_shows_the_printer_columns()
+    {
+        var output = await _kubectl.RunOkAsync("apply", "-n", _ns, "-f", Path.Combine(RepoPaths.Root, "config", "samples"));
+
+        foreach (var sample in Directory.GetFiles(Path.Combine(RepoPaths.Root, "config", "samples"), "*.yaml"))
+        {
+            var name = KubeYaml.Deserialize<Md>(File.ReadAllText(sample)).Metadata.Name!;
+            Assert.Contains(name, output);
+        }
+
+        await TestCluster.EventuallyAsync(() => cluster.Client.GetAsync<Md>("iris-classifier", _ns),
+            md => md.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, "iris-classifier Ready");
+        var table = await _kubectl.RunOkAsync("get", "md", "-n", _ns);
+
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(["NAME", "MODEL", "STABLE", "CANARY", "WEIGHT", "PHASE", "READY", "AGE"], lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        var header = lines[0];
+        var iris = lines.Single(l => l.StartsWith("iris-classifier ", StringComparison.Ordinal));
+        Assert.Equal("iris", Column(header, iris, "MODEL"));
+        Assert.Equal("3", Column(header, iris, "STABLE"));
+        Assert.Equal("Ready", Column(header, iris, "PHASE"));
+        Assert.Equal("True", Column(header, iris, "READY"));
+    }
+
+    /// <summary>kubectl aligns columns under their headers; a cell is the text from its header's offset to the next one's.</summary>
+    private static string Column(string header, string row, string name)
+    {
+        var start = header.IndexOf(name, StringComparison.Ordinal);
+        var next = header.IndexOf(' ', start);
+        while (next >= 0 && next < header.Length && header[next] == ' ')
+        {
+            next++;
+        }
+
+        var end = next < 0 || next >= header.Length ? row.Length : Math.Min(next, row.Length);
+        return row[start..end].Trim();
+    }
+}
