@@ -119,6 +119,17 @@ public static class CrdGenerator
             root["required"] = required;
         }
 
+        var rootRules = new JsonArray();
+        foreach (var rule in type.GetCustomAttributes<CelRuleAttribute>())
+        {
+            rootRules.Add(new JsonObject { ["message"] = rule.Message, ["rule"] = rule.Rule });
+        }
+
+        if (rootRules.Count > 0)
+        {
+            root["x-kubernetes-validations"] = rootRules;
+        }
+
         var version = new JsonObject
         {
             ["additionalPrinterColumns"] = columns,

@@ -132,6 +132,10 @@ public static class DeploymentBuilder
         env.Add(new EnvVar { Name = SidecarContract.Port, Value = ModelDeploymentDefaults.SidecarPort.ToString(CultureInfo.InvariantCulture) });
         env.Add(new EnvVar { Name = SidecarContract.MaxBatchSize, Value = (batching?.MaxBatchSize ?? defaults.MaxBatchSize).ToString(CultureInfo.InvariantCulture) });
         env.Add(new EnvVar { Name = SidecarContract.MaxBatchDelay, Value = delay });
+        if (SidecarContract.ExecutionProvidersFor(template.Accelerator?.Type) is { } providers && template.Accelerator?.Count is null or > 0)
+        {
+            env.Add(new EnvVar { Name = SidecarContract.ExecutionProviders, Value = providers });
+        }
         return env;
     }
 

@@ -14,8 +14,19 @@ public static class SidecarContract
     public const string MaxBatchSize = "MLOP_MAX_BATCH_SIZE";
     public const string MaxBatchDelay = "MLOP_MAX_BATCH_DELAY";
 
+    public const string ExecutionProviders = "MLOP_EXECUTION_PROVIDERS";
+
     /// <summary>Only for the download init container.</summary>
     public const string ModelUrl = "MLOP_MODEL_URL";
+
+    /// <summary>
+    /// ONNX Runtime execution providers for an accelerator type, or null for the sidecar's default (CPU).
+    /// Only CUDA is wired in the sidecar today; AMD and TPU pods get their devices scheduled but the sidecar
+    /// serves on CPU until it gains a ROCm/TPU provider. The sidecar refuses to start when a requested provider
+    /// is missing from its ONNX Runtime build, so a GPU pod never silently runs on CPU.
+    /// </summary>
+    public static string? ExecutionProvidersFor(string? acceleratorType) =>
+        acceleratorType == Api.V1Alpha1.AcceleratorSpec.NvidiaGpu ? "cuda,cpu" : null;
 
     public const string ContainerName = "inference";
     public const string PortName = "http";

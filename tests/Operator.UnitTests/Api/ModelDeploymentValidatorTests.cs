@@ -92,6 +92,22 @@ public class ModelDeploymentValidatorTests
         Assert.Equal(rules.Order(), ModelDeploymentValidator.CheckedCelRules.Order());
     }
 
+    [Theory]
+    [InlineData("fraud-detector", true)]
+    [InlineData("9lives", false)]
+    [InlineData("with.dots", false)]
+    [InlineData("Upper", false)]
+    public void Name_must_be_usable_as_a_service_name(string name, bool valid)
+    {
+        var md = ModelDeploymentFixtures.Valid();
+        md.Metadata.Name = name;
+
+        var violations = ModelDeploymentValidator.Validate(md);
+
+        Assert.Equal(valid, violations.Count == 0);
+        Assert.All(violations, v => Assert.Equal("metadata.name", v.Field));
+    }
+
     [Fact]
     public void Missing_spec_is_one_violation_not_an_exception()
     {

@@ -5,7 +5,6 @@ using System.Threading.Channels;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
-using LabelSelector = MlOperator.Operator.Runtime.Cache.LabelSelector;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 
@@ -157,7 +156,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         lock (_gate)
         {
             Enter<T>("list", ns, null, options?.ResourceVersion, options?.LabelSelector);
-            var selector = LabelSelector.Parse(options?.LabelSelector);
+            var selector = LabelSelectorExpression.Parse(options?.LabelSelector);
             var items = Store<T>().Values.Cast<T>()
                 .Where(o => InScope<T>(o, ns) && selector.Matches(o.Metadata.Labels) && FieldMatches(o, options?.FieldSelector))
                 .OrderBy(o => o.Metadata.Namespace).ThenBy(o => o.Metadata.Name)
@@ -317,7 +316,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         lock (_gate)
         {
             Enter<T>("watch", ns, null, options.ResourceVersion, options.LabelSelector);
-            var subscription = new Subscription<T>(Resource<T>(), ns, LabelSelector.Parse(options.LabelSelector), options.AllowBookmarks);
+            var subscription = new Subscription<T>(Resource<T>(), ns, LabelSelectorExpression.Parse(options.LabelSelector), options.AllowBookmarks);
             if (options.ResourceVersion is null or "" or "0")
             {
                 foreach (var obj in Store<T>().Values.Cast<T>().Where(o => InScope<T>(o, ns)).OrderBy(o => o.Metadata.Name))
@@ -549,7 +548,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
 
     private sealed record Change(long ResourceVersion, string Resource, WatchEventType Type, IKubernetesObject? Old, IKubernetesObject New);
 
-    private abstract class Subscription(string resource, string? ns, LabelSelector selector, bool allowBookmarks)
+    private abstract class Subscription(string resource, string? ns, LabelSelectorExpression selector, bool allowBookmarks)
     {
         public string Resource { get; } = resource;
         public bool AllowBookmarks { get; } = allowBookmarks;
@@ -583,7 +582,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
             (ns is null || obj.Metadata.Namespace is null || obj.Metadata.Namespace == ns) && selector.Matches(obj.Metadata.Labels);
     }
 
-    private sealed class Subscription<T>(string resource, string? ns, LabelSelector selector, bool allowBookmarks)
+    private sealed class Subscription<T>(string resource, string? ns, LabelSelectorExpression selector, bool allowBookmarks)
         : Subscription(resource, ns, selector, allowBookmarks) where T : class, IKubernetesObject
     {
         public override void Bookmark(string resourceVersion)

@@ -7,11 +7,12 @@ namespace MlOperator.Operator.UnitTests.Fakes;
 /// <summary>An in-process certificate authority: a self-signed root that issues server and client certificates.</summary>
 public sealed class TestPki : IDisposable
 {
-    private readonly RSA _caKey = RSA.Create(2048);
+    // EC keys: generating RSA keys dominates test time on a busy machine.
+    private readonly ECDsa _caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
 
     public TestPki(string name = "test-ca")
     {
-        var request = new CertificateRequest($"CN={name}", _caKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var request = new CertificateRequest($"CN={name}", _caKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
@@ -22,17 +23,21 @@ public sealed class TestPki : IDisposable
 
     public string CaPem => Ca.ExportCertificatePem();
 
-    /// <summary>A TLS server certificate for localhost and 127.0.0.1, with its key, usable by Kestrel.</summary>
-    public X509Certificate2 IssueServer(string dnsName = "localhost")
+    /// <summary>A TLS server certificate for <paramref name="dnsName"/> (and 127.0.0.1 unless told not), with its key, usable by Kestrel.</summary>
+    public X509Certificate2 IssueServer(string dnsName = "localhost", bool loopbackIp = true)
     {
-        using var key = RSA.Create(2048);
-        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256);
         var san = new SubjectAlternativeNameBuilder();
         san.AddDnsName(dnsName);
-        san.AddIpAddress(IPAddress.Loopback);
+        if (loopbackIp)
+        {
+            san.AddIpAddress(IPAddress.Loopback);
+        }
+
         request.CertificateExtensions.Add(san.Build());
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, false));
         using var cert = Issue(request);
         using var withKey = cert.CopyWithPrivateKey(key);
         return X509CertificateLoader.LoadPkcs12(withKey.Export(X509ContentType.Pkcs12), null);
@@ -56,7 +61,7 @@ public sealed class TestPki : IDisposable
     {
         var serial = RandomNumberGenerator.GetBytes(12);
         serial[0] &= 0x7f;
-        return request.Create(Ca.SubjectName, X509SignatureGenerator.CreateForRSA(_caKey, RSASignaturePadding.Pkcs1),
+        return request.Create(Ca.SubjectName, X509SignatureGenerator.CreateForECDsa(_caKey),
             DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(10), serial);
     }
 

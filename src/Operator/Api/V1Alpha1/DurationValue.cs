@@ -78,9 +78,15 @@ public static class DurationValue
         return true;
     }
 
-    /// <summary>Go-style text for a whole number of milliseconds or seconds ("2ms", "90s").</summary>
-    public static string Format(TimeSpan duration) =>
-        duration.Ticks % TimeSpan.TicksPerSecond == 0
-            ? ((long)duration.TotalSeconds).ToString(CultureInfo.InvariantCulture) + "s"
-            : ((long)duration.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+    /// <summary>
+    /// One-unit text the sidecar's parser reads ("90s", "2ms", "500us"): it takes a single number and unit,
+    /// so "1m30s" from the spec travels as "90s".
+    /// </summary>
+    public static string Format(TimeSpan duration)
+    {
+        var ticks = duration.Ticks;
+        return ticks % TimeSpan.TicksPerSecond == 0 ? (ticks / TimeSpan.TicksPerSecond).ToString(CultureInfo.InvariantCulture) + "s"
+            : ticks % TimeSpan.TicksPerMillisecond == 0 ? (ticks / TimeSpan.TicksPerMillisecond).ToString(CultureInfo.InvariantCulture) + "ms"
+            : (ticks / 10).ToString(CultureInfo.InvariantCulture) + "us";
+    }
 }

@@ -10,6 +10,8 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 [KubeResource(ModelDeployment.Group, ModelDeployment.Version, "ModelDeployment", "modeldeployments")]
 [CustomResource(ShortNames = ["md", "mdep"], Categories = ["ml"],
     SpecReplicasPath = ".spec.replicas", StatusReplicasPath = ".status.replicas", LabelSelectorPath = ".status.selector")]
+[CelRule(ModelDeploymentCelRules.NameIsServiceName,
+    "metadata.name must start with a lower-case letter and contain only lower-case letters, digits and '-': it names the Service")]
 [PrinterColumn(0, "MODEL", "string", ".spec.model.name", Description = "Model name served on /v2/models/{name}")]
 [PrinterColumn(1, "STABLE", "string", ".status.stableVersion", Description = "Model version that takes stable traffic")]
 [PrinterColumn(2, "CANARY", "string", ".status.canary.version", Description = "Model version under canary analysis")]

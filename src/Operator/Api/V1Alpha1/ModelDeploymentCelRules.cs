@@ -7,6 +7,9 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 /// </summary>
 public static class ModelDeploymentCelRules
 {
+    /// <summary>The name becomes the Service's name, which must be a DNS-1035 label (longer ones are cut and hashed).</summary>
+    public const string NameIsServiceName = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')";
+
     public const string NginxRoutingNeedsIngress =
         "!has(self.rollout) || !has(self.rollout.trafficRouting) || self.rollout.trafficRouting != 'NginxIngress' || has(self.ingress)";
 

@@ -15,12 +15,14 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 /// CEL, an object may predate a rule), and a bad spec must end in a condition, never in a crash or a hot loop.
 /// Pure: no I/O, never throws on user input.
 /// </summary>
-public static class ModelDeploymentValidator
+public static partial class ModelDeploymentValidator
 {
     private sealed record CelTwin(Type Type, string Rule, Func<object, bool> Holds, Func<object, string?> Detail);
 
     private static readonly CelTwin[] Twins =
     [
+        Twin<ModelDeployment>(ModelDeploymentCelRules.NameIsServiceName,
+            md => md.Metadata.Name is { Length: > 0 } name && ServiceName().IsMatch(name), md => $"got \"{md.Metadata.Name}\""),
         Twin<ModelDeploymentSpec>(ModelDeploymentCelRules.NginxRoutingNeedsIngress,
             s => s.Rollout?.TrafficRouting != RolloutSpec.NginxIngress || s.Ingress is not null),
         Twin<AcceleratorSpec>(ModelDeploymentCelRules.AcceleratorCountPositive,
@@ -46,7 +48,13 @@ public static class ModelDeploymentValidator
     /// <summary>The CEL rules that have a C# twin; a unit test compares it with the rules on the types.</summary>
     public static IReadOnlySet<string> CheckedCelRules { get; } = Twins.Select(t => t.Rule).ToHashSet(StringComparer.Ordinal);
 
-    public static IReadOnlyList<ValidationViolation> Validate(ModelDeployment md) => Validate(md.Spec);
+    public static IReadOnlyList<ValidationViolation> Validate(ModelDeployment md)
+    {
+        var violations = new List<ValidationViolation>();
+        CheckCelRules(md, "metadata.name", violations);
+        violations.AddRange(Validate(md.Spec));
+        return violations;
+    }
 
     public static IReadOnlyList<ValidationViolation> Validate(ModelDeploymentSpec? spec)
     {
@@ -117,6 +125,12 @@ public static class ModelDeploymentValidator
             }
         }
 
+        CheckCelRules(value, path, violations);
+    }
+
+    private static void CheckCelRules(object value, string path, List<ValidationViolation> violations)
+    {
+        var type = value.GetType();
         foreach (var rule in type.GetCustomAttributes<CelRuleAttribute>())
         {
             var twin = Twins.FirstOrDefault(t => t.Type == type && t.Rule == rule.Rule);
@@ -260,6 +274,9 @@ public static class ModelDeploymentValidator
         property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.CamelCase.ConvertName(property.Name);
 
     internal static bool IsApiType(Type? type) => type is not null && type.Namespace == typeof(ModelDeploymentSpec).Namespace && type.IsClass;
+
+    [GeneratedRegex("^[a-z]([-a-z0-9]*[a-z0-9])?$", RegexOptions.CultureInvariant)]
+    private static partial Regex ServiceName();
 
     internal static Type? ElementType(Type type) =>
         type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) ? type.GetGenericArguments()[0] : null;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
+using System.Security.Authentication;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -274,6 +275,8 @@ public sealed class KubeClient : IKubeClient, IDisposable
     {
         TooManyRequestsException => true,
         KubeApiException api => api.StatusCode is >= 500 and not 501,
+        // A certificate the client does not trust will not become trusted by asking again.
+        HttpRequestException { InnerException: AuthenticationException } => false,
         HttpRequestException or TimeoutException or IOException => true,
         _ => false,
     };

@@ -35,6 +35,18 @@ public sealed record KubeClientConfig
     /// <summary>Where this came from, for logs: e.g. <c>kubeconfig ~/.kube/config, context "dev"</c> or <c>in-cluster</c>.</summary>
     public string Source { get; init; } = "";
 
+    /// <summary>For logs: secrets are reported by presence only.</summary>
+    private bool PrintMembers(System.Text.StringBuilder builder)
+    {
+        builder.Append($"Server = {Server}, Namespace = {Namespace}, Source = {Source}, ");
+        builder.Append($"Token = {(Token is null ? "none" : "set")}, TokenFile = {TokenFile ?? "none"}, ");
+        builder.Append($"Username = {Username ?? "none"}, Password = {(Password is null ? "none" : "set")}, ");
+        builder.Append($"ClientCertificate = {ClientCertificate?.Subject ?? "none"}, ");
+        builder.Append($"CertificateAuthorities = {CertificateAuthorities?.Count ?? 0}, InsecureSkipTlsVerify = {InsecureSkipTlsVerify}, ");
+        builder.Append($"TlsServerName = {TlsServerName ?? "none"}");
+        return true;
+    }
+
     /// <summary>Plain http never carries credentials (kubectl's rule), so a token cannot leak in clear text.</summary>
     public bool SendsCredentials => Server.Scheme == Uri.UriSchemeHttps;
 }

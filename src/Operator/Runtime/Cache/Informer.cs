@@ -18,7 +18,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Indexer<T> _indexer = new();
-    private readonly LabelSelector _selector;
+    private readonly LabelSelectorExpression _selector;
     // Serialises store changes with their delivery, so handlers see events in resourceVersion order.
     private readonly Lock _dispatch = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -32,7 +32,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
         _time = time;
         _logger = logger;
         Options = options;
-        _selector = LabelSelector.Parse(options.LabelSelector);
+        _selector = LabelSelectorExpression.Parse(options.LabelSelector);
     }
 
     public Type ObjectType => typeof(T);
@@ -80,7 +80,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
     public T? Get(string key) => Copy(_indexer.Get(key));
 
     /// <summary>Cached objects, optionally in one namespace and matching a label selector.</summary>
-    public IReadOnlyList<T> List(string? ns = null, LabelSelector? selector = null)
+    public IReadOnlyList<T> List(string? ns = null, LabelSelectorExpression? selector = null)
     {
         var items = ns is null ? _indexer.All() : _indexer.ByIndex(IndexNames.Namespace, ns);
         return [.. items.Where(o => selector is null || selector.Matches(o.Metadata.Labels)).Select(o => KubeJson.DeepCopy(o))];

@@ -159,15 +159,35 @@ public sealed class KubeClientRetryTests : IDisposable
     public async Task Backs_off_exponentially_between_attempts()
     {
         // Jitter off: with it on, single decorrelated-jitter samples need not grow monotonically.
-        using var client = Client(new KubeClientOptions { Qps = 0, RequestTimeout = Timeout.InfiniteTimeSpan, MaxAttempts = 4, RetryJitter = false });
+        using var client = Client(new KubeClientOptions
+        {
+            Qps = 0, RequestTimeout = Timeout.InfiniteTimeSpan, MaxAttempts = 4, RetryJitter = false, RetryBaseDelay = TimeSpan.FromMilliseconds(200),
+        });
         _handler.Fallback = _ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, Unavailable);
 
-        await Assert.ThrowsAsync<KubeApiException>(() => Drive(client.GetAsync<TestDeployment>("web")));
+        var call = client.GetAsync<TestDeployment>("web");
+        foreach (var (wait, attempts) in new[] { (200, 1), (400, 2), (800, 3) })
+        {
+            await Eventually.TrueAsync(() => _time.PendingTimers == 1, $"back-off after attempt {attempts}");
+            _time.Advance(TimeSpan.FromMilliseconds(wait - 1));
+            Assert.Equal(attempts, _handler.Requests.Count);
+            _time.Advance(TimeSpan.FromMilliseconds(1));
+            await Eventually.TrueAsync(() => _handler.Requests.Count == attempts + 1, $"attempt {attempts + 1}");
+        }
 
-        var gaps = _handler.Requests.Zip(_handler.Requests.Skip(1), (a, b) => b.At - a.At).ToArray();
-        Assert.Equal(3, gaps.Length);
-        Assert.True(gaps[0] > TimeSpan.Zero);
-        Assert.True(gaps[1] > gaps[0] && gaps[2] > gaps[1], $"gaps {string.Join(", ", gaps)} should grow");
+        await Assert.ThrowsAsync<KubeApiException>(() => call);
+        var gaps = _handler.Requests.Zip(_handler.Requests.Skip(1), (a, b) => b.At - a.At);
+        Assert.Equal([200, 400, 800], gaps.Select(g => g.TotalMilliseconds));
+    }
+
+    [Fact]
+    public async Task Jittered_back_off_still_waits_before_each_attempt()
+    {
+        _handler.Fallback = _ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, Unavailable);
+
+        await Assert.ThrowsAsync<KubeApiException>(() => Drive(_client.GetAsync<TestDeployment>("web")));
+
+        Assert.All(_handler.Requests.Zip(_handler.Requests.Skip(1), (a, b) => b.At - a.At), gap => Assert.True(gap > TimeSpan.Zero));
     }
 
     [Fact]

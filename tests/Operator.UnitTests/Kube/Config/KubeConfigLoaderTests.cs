@@ -366,6 +366,18 @@ public class KubeConfigLoaderTests
     }
 
     [Fact]
+    public void Printing_a_config_never_shows_secrets()
+    {
+        var config = new KubeClientConfig { Server = new Uri("https://k"), Token = "tok-123", Password = "pw-456", Username = "me" };
+
+        var text = config.ToString();
+
+        Assert.DoesNotContain("tok-123", text);
+        Assert.DoesNotContain("pw-456", text);
+        Assert.Contains("Token = set", text);
+    }
+
+    [Fact]
     public void A_user_without_credentials_is_anonymous()
     {
         var env = Env().With(Home, Kubeconfig(Cluster("c", "http://127.0.0.1:8080"), User("u", "{}"), Context("dev", "c", "u"), current: "dev"));

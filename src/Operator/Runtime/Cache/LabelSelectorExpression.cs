@@ -1,30 +1,31 @@
 using System.Text.RegularExpressions;
+using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Cache;
 
 /// <summary>
-/// A parsed label selector in the apiserver's string syntax: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>,
+/// A parsed label selector (named apart from the metav1 <see cref="LabelSelector"/> model) in the apiserver's string syntax: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>,
 /// <c>k in (a,b)</c>, <c>k notin (a,b)</c>, <c>k</c>, <c>!k</c>, joined by commas. Used to filter cache reads
 /// and by test fakes; an empty selector matches everything.
 /// </summary>
-public sealed partial class LabelSelector
+public sealed partial class LabelSelectorExpression
 {
     private readonly IReadOnlyList<Requirement> _requirements;
 
-    private LabelSelector(string text, IReadOnlyList<Requirement> requirements)
+    private LabelSelectorExpression(string text, IReadOnlyList<Requirement> requirements)
     {
         Text = text;
         _requirements = requirements;
     }
 
-    public static LabelSelector Everything { get; } = new("", []);
+    public static LabelSelectorExpression Everything { get; } = new("", []);
 
     public string Text { get; }
 
     public bool IsEmpty => _requirements.Count == 0;
 
     /// <exception cref="FormatException">The text is not a valid selector.</exception>
-    public static LabelSelector Parse(string? text)
+    public static LabelSelectorExpression Parse(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
@@ -37,7 +38,40 @@ public sealed partial class LabelSelector
             requirements.Add(ParseRequirement(part.Trim(), text));
         }
 
-        return new LabelSelector(text, requirements);
+        return new LabelSelectorExpression(text, requirements);
+    }
+
+    /// <summary>
+    /// The string form of a metav1.LabelSelector (matchLabels and matchExpressions), for list/watch and cache
+    /// reads. Null or empty selects everything, as for a Deployment or Service selector.
+    /// </summary>
+    public static string ToText(LabelSelector? selector)
+    {
+        if (selector is null)
+        {
+            return "";
+        }
+
+        var parts = new List<string>();
+        if (selector.MatchLabels is { Count: > 0 } labels)
+        {
+            parts.Add(FromLabels(labels));
+        }
+
+        foreach (var e in selector.MatchExpressions ?? [])
+        {
+            var values = string.Join(",", (e.Values ?? []).Order(StringComparer.Ordinal));
+            parts.Add(e.Operator switch
+            {
+                "In" => $"{e.Key} in ({values})",
+                "NotIn" => $"{e.Key} notin ({values})",
+                "Exists" => e.Key,
+                "DoesNotExist" => $"!{e.Key}",
+                _ => throw new FormatException($"unknown label selector operator \"{e.Operator}\""),
+            });
+        }
+
+        return string.Join(",", parts);
     }
 
     /// <summary>Selector text matching exactly these labels (equality requirements).</summary>

@@ -1,0 +1,145 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MlOperator.Kubernetes.Emulator.Api;
+using MlOperator.Kubernetes.Emulator.Server;
+using MlOperator.Kubernetes.Emulator.Store;
+
+namespace MlOperator.Kubernetes.Emulator;
+
+/// <summary>
+/// An in-process kube-apiserver stand-in on 127.0.0.1. Start one per test class (or per test: it starts in
+/// milliseconds), point a client at <see cref="BaseAddress"/> or <see cref="WriteKubeconfig"/>, and use
+/// <see cref="Controllers"/> and <see cref="Faults"/> to drive the simulation.
+/// </summary>
+public sealed class KubeEmulator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly X509Certificate2? _certificate;
+
+    private KubeEmulator(WebApplication app, X509Certificate2? certificate, EmulatorOptions options, ApiCore core, FaultInjector faults, SimulatedControllers controllers, Uri baseAddress)
+    {
+        _app = app;
+        _certificate = certificate;
+        Options = options;
+        Core = core;
+        Faults = faults;
+        Controllers = controllers;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public EmulatorOptions Options { get; }
+
+    public FaultInjector Faults { get; }
+
+    /// <summary>The simulated controllers (garbage collector, Deployment, ResourceQuota); inert unless SimulateControllers.</summary>
+    public SimulatedControllers Controllers { get; }
+
+    /// <summary>PEM of the serving certificate (which is also the CA) in Tls mode.</summary>
+    public string? CertificateAuthorityPem => _certificate?.ExportCertificatePem();
+
+    internal ApiCore Core { get; }
+
+    /// <summary>The global resourceVersion: the one a list would return now.</summary>
+    public long ResourceVersion => Core.Store.CurrentResourceVersion;
+
+    public static async Task<KubeEmulator> StartAsync(EmulatorOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new EmulatorOptions();
+        var time = options.TimeProvider;
+        var store = new ObjectStore(Math.Max(1, options.WatchHistorySize));
+        var registry = new ResourceRegistry();
+        var core = new ApiCore(registry, store, time);
+        foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" }) core.EnsureNamespace(ns);
+        var faults = new FaultInjector(store);
+        var certificate = options.Tls ? SelfSignedCertificate.Create(time.GetUtcNow()) : null;
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
+            kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+            {
+                if (certificate is not null) listen.UseHttps(certificate);
+            });
+        });
+        var app = builder.Build();
+        string address = "";
+        var frontend = new HttpFrontend(core, faults, options, () => address);
+        app.Run(frontend.HandleAsync);
+        await app.StartAsync(cancellationToken);
+        var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var port = new Uri(bound).Port;
+        address = $"127.0.0.1:{port}";
+        var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
+        var controllers = new SimulatedControllers(core, options);
+        if (options.SimulateControllers) controllers.Start();
+        return new KubeEmulator(app, certificate, options, core, faults, controllers, baseAddress);
+    }
+
+    /// <summary>A kubeconfig YAML that real kubectl and the operator's client accept (CA data and token in Tls/Token modes).</summary>
+    public string KubeconfigYaml(string defaultNamespace = "default")
+    {
+        var sb = new StringBuilder();
+        sb.AppendLine("apiVersion: v1");
+        sb.AppendLine("kind: Config");
+        sb.AppendLine("clusters:");
+        sb.AppendLine("- name: emulator");
+        sb.AppendLine("  cluster:");
+        sb.AppendLine($"    server: {BaseAddress.ToString().TrimEnd('/')}");
+        if (_certificate is not null)
+            sb.AppendLine($"    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem()))}");
+        sb.AppendLine("users:");
+        sb.AppendLine("- name: emulator");
+        sb.AppendLine(Options.Token is { Length: > 0 } token ? $"  user:\n    token: {token}" : "  user: {}");
+        sb.AppendLine("contexts:");
+        sb.AppendLine("- name: emulator");
+        sb.AppendLine("  context:");
+        sb.AppendLine("    cluster: emulator");
+        sb.AppendLine("    user: emulator");
+        sb.AppendLine($"    namespace: {defaultNamespace}");
+        sb.AppendLine("current-context: emulator");
+        return sb.ToString();
+    }
+
+    public void WriteKubeconfig(string path, string defaultNamespace = "default")
+    {
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (dir is not null) Directory.CreateDirectory(dir);
+        File.WriteAllText(path, KubeconfigYaml(defaultNamespace));
+    }
+
+    /// <summary>An HttpClient for this emulator: base address, bearer token and (in Tls mode) trust in its certificate only.</summary>
+    public HttpClient CreateHttpClient(TimeSpan? timeout = null)
+    {
+        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) };
+        if (_certificate is not null)
+        {
+            var thumbprint = _certificate.Thumbprint;
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, _) => cert is not null && cert.GetCertHashString() == thumbprint;
+        }
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        if (Options.Token is { Length: > 0 } token) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Controllers.DisposeAsync();
+        Core.Store.DropWatches();
+        await _app.StopAsync(TimeSpan.FromSeconds(5));
+        await _app.DisposeAsync();
+        _certificate?.Dispose();
+    }
+}

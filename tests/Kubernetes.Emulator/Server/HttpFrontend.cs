@@ -1,0 +1,490 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using MlOperator.Kubernetes.Emulator.Api;
+using MlOperator.Kubernetes.Emulator.Schema;
+using MlOperator.Kubernetes.Emulator.Store;
+
+namespace MlOperator.Kubernetes.Emulator.Server;
+
+/// <summary>
+/// The HTTP face of the emulator: one terminal middleware that authenticates, applies fault injection,
+/// decodes the kube URL and query, calls ApiCore and writes JSON or Status bodies. Nothing a client sends
+/// may escape as a 500 or a dropped connection.
+/// </summary>
+internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, Func<string> serverAddress)
+{
+    private static readonly byte[] Newline = "\n"u8.ToArray();
+
+    public async Task HandleAsync(HttpContext ctx)
+    {
+        var ct = ctx.RequestAborted;
+        try
+        {
+            if (options.Token is { Length: > 0 } token && ctx.Request.Headers.Authorization.ToString() != "Bearer " + token)
+                throw ApiError.Unauthorized();
+            var path = ctx.Request.Path.Value ?? "/";
+            if (path.StartsWith("/emulator/", StringComparison.Ordinal))
+            {
+                await EmulatorEndpointAsync(ctx, path, ct);
+                return;
+            }
+            var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var watch = ctx.Request.Query["watch"].ToString() is "true" or "1";
+            var info = RequestInfo.Parse(ctx.Request.Method, segments, watch, core.Registry);
+            var verb = info?.Verb ?? ctx.Request.Method.ToLowerInvariant();
+            var resource = info?.Resource ?? path;
+            faults.Record(verb, resource, $"{ctx.Request.Method} {path}{ctx.Request.QueryString}");
+            var delay = faults.DelayFor(verb, resource);
+            if (delay > TimeSpan.Zero) await Task.Delay(delay, core.Time, ct);
+            if (faults.TakeFailure(verb, resource) is { } failure)
+            {
+                var message = failure.StatusCode switch
+                {
+                    429 => "the server has received too many requests and has asked us to try again later",
+                    503 => "the server is currently unable to handle the request",
+                    504 => "the server was unable to return a response in the time allotted, but may still be processing the request",
+                    _ => "Internal error occurred: injected fault",
+                };
+                var error = ApiError.ForCode(failure.StatusCode, message);
+                if (failure.RetryAfter is { } ra)
+                {
+                    error = new ApiError(error.Code, error.Reason, error.Message, new JsonObject { ["retryAfterSeconds"] = (int)Math.Ceiling(ra.TotalSeconds) }) { RetryAfter = ra };
+                }
+                throw error;
+            }
+            if (info is null) await NonResourceAsync(ctx, path, segments, ct);
+            else await ResourceAsync(ctx, info, ct);
+        }
+        catch (ApiError e)
+        {
+            await WriteErrorAsync(ctx, e);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or YamlDotNet.Core.YamlException or FormatException or InvalidOperationException or ArgumentException)
+        {
+            await WriteErrorAsync(ctx, ApiError.BadRequest(e.Message));
+        }
+        catch (Exception e)
+        {
+            await WriteErrorAsync(ctx, new ApiError(500, "InternalError", $"Internal error occurred: {e.Message}"));
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext ctx, ApiError e)
+    {
+        if (ctx.Response.HasStarted) return;
+        if (e.RetryAfter is { } ra) ctx.Response.Headers.RetryAfter = ((int)Math.Ceiling(ra.TotalSeconds)).ToString();
+        await WriteJsonAsync(ctx, e.Code, Json.Serialize(e.ToStatus()));
+    }
+
+    private static async Task WriteJsonAsync(HttpContext ctx, int code, string json, string contentType = "application/json")
+    {
+        ctx.Response.StatusCode = code;
+        ctx.Response.ContentType = contentType;
+        var bytes = Encoding.UTF8.GetBytes(json);
+        ctx.Response.ContentLength = bytes.Length;
+        await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
+    }
+
+    private static Task WriteJsonAsync(HttpContext ctx, int code, JsonNode node) => WriteJsonAsync(ctx, code, Json.Serialize(node));
+
+    // ------------------------------------------------------------------ discovery, version, openapi
+
+    private async Task NonResourceAsync(HttpContext ctx, string path, string[] segments, CancellationToken ct)
+    {
+        if (ctx.Request.Method is not ("GET" or "HEAD")) throw ApiError.MethodNotAllowed(ctx.Request.Method);
+        var accept = ctx.Request.Headers.Accept.ToString();
+        var aggregated = accept.Contains("as=APIGroupDiscoveryList", StringComparison.Ordinal) && accept.Contains("v=v2;", StringComparison.Ordinal)
+            || accept.Contains("v=v2;as=APIGroupDiscoveryList", StringComparison.Ordinal);
+        var registry = core.Registry;
+        switch (segments)
+        {
+            case ["version"]:
+                await WriteJsonAsync(ctx, 200, Discovery.Version());
+                return;
+            case ["healthz"] or ["livez"] or ["readyz"]:
+                ctx.Response.ContentType = "text/plain";
+                await ctx.Response.WriteAsync("ok", ct);
+                return;
+            case ["api"]:
+                if (aggregated) await WriteJsonAsync(ctx, 200, Json.Serialize(Discovery.Aggregated(registry, core: true)), Discovery.AggregatedContentType);
+                else await WriteJsonAsync(ctx, 200, Discovery.ApiVersions(serverAddress()));
+                return;
+            case ["apis"]:
+                if (aggregated) await WriteJsonAsync(ctx, 200, Json.Serialize(Discovery.Aggregated(registry, core: false)), Discovery.AggregatedContentType);
+                else await WriteJsonAsync(ctx, 200, Discovery.ApiGroupList(registry));
+                return;
+            case ["api", "v1"]:
+                await WriteJsonAsync(ctx, 200, Discovery.ResourceList(registry, "", "v1")!);
+                return;
+            case ["apis", var g]:
+                await WriteJsonAsync(ctx, 200, Discovery.ApiGroup(registry, g) ?? throw ApiError.NoSuchResource());
+                return;
+            case ["apis", var g, var v]:
+                await WriteJsonAsync(ctx, 200, Discovery.ResourceList(registry, g, v) ?? throw ApiError.NoSuchResource());
+                return;
+            case ["openapi", "v3"]:
+                await WriteJsonAsync(ctx, 200, Discovery.OpenApiIndex(registry));
+                return;
+            case ["openapi", "v3", ..]:
+                await WriteJsonAsync(ctx, 200, Discovery.OpenApiDocument(registry, string.Join('/', segments[2..])) ?? throw ApiError.NoSuchResource());
+                return;
+            default:
+                _ = path;
+                throw ApiError.NoSuchResource();
+        }
+    }
+
+    // ------------------------------------------------------------------ resources
+
+    private async Task ResourceAsync(HttpContext ctx, RequestInfo info, CancellationToken ct)
+    {
+        var t = info.Type;
+        var query = ctx.Request.Query;
+        var ns = info.Namespace ?? "";
+        switch (info.Verb)
+        {
+            case "get":
+            {
+                var obj = core.Get(t, ns, info.Name!);
+                if (info.Subresource == "scale") await WriteJsonAsync(ctx, 200, core.ScaleOf(t, obj));
+                else if (WantsTable(ctx)) await WriteJsonAsync(ctx, 200, Table(t, [obj], obj.ResourceVersion.ToString(), query["includeObject"]));
+                else await WriteJsonAsync(ctx, 200, core.ViewJson(t, obj));
+                return;
+            }
+            case "list":
+            {
+                var labels = LabelSelector.Parse(query["labelSelector"]);
+                var fields = FieldSelector.Parse(query["fieldSelector"], t.Kind);
+                var limit = int.TryParse(query["limit"], out var l) && l > 0 ? l : (int?)null;
+                var list = core.List(t, info.Namespace, labels, fields, limit, query["continue"]);
+                if (WantsTable(ctx))
+                {
+                    var table = Table(t, list.Items, list.ResourceVersion.ToString(), query["includeObject"]);
+                    if (list.Continue is not null) ((JsonObject)table["metadata"]!)["continue"] = list.Continue;
+                    await WriteJsonAsync(ctx, 200, table);
+                    return;
+                }
+                var sb = new StringBuilder(256 + list.Items.Sum(i => i.Json.Length + 1));
+                sb.Append("{\"kind\":\"").Append(t.ListKind).Append("\",\"apiVersion\":\"").Append(t.ApiVersion)
+                  .Append("\",\"metadata\":{\"resourceVersion\":\"").Append(list.ResourceVersion).Append('"');
+                if (list.Continue is not null) sb.Append(",\"continue\":\"").Append(list.Continue).Append('"');
+                sb.Append("},\"items\":[");
+                for (var i = 0; i < list.Items.Count; i++)
+                {
+                    if (i > 0) sb.Append(',');
+                    sb.Append(core.ViewJson(t, list.Items[i]));
+                }
+                sb.Append("]}");
+                await WriteJsonAsync(ctx, 200, sb.ToString());
+                return;
+            }
+            case "watch":
+                await WatchAsync(ctx, info, ct);
+                return;
+            case "create":
+            {
+                var body = await ReadObjectAsync(ctx, ct);
+                var result = core.Create(t, ns, body, WriteOptionsFrom(ctx));
+                await WriteResultAsync(ctx, t, result);
+                return;
+            }
+            case "update":
+            {
+                var body = await ReadObjectAsync(ctx, ct);
+                if (info.Subresource == "scale")
+                {
+                    var (_, scale) = core.UpdateScale(t, ns, info.Name!, _ => body, WriteOptionsFrom(ctx));
+                    await WriteJsonAsync(ctx, 200, scale);
+                    return;
+                }
+                var result = core.Update(t, ns, info.Name!, body, WriteOptionsFrom(ctx), info.Subresource);
+                await WriteResultAsync(ctx, t, result);
+                return;
+            }
+            case "patch":
+            {
+                var text = await ReadTextAsync(ctx, ct);
+                var contentType = ctx.Request.ContentType ?? "";
+                if (info.Subresource == "scale")
+                {
+                    var (_, scale) = core.UpdateScale(t, ns, info.Name!, current => PatchScale(contentType, text, current), WriteOptionsFrom(ctx));
+                    await WriteJsonAsync(ctx, 200, scale);
+                    return;
+                }
+                var result = core.Patch(t, ns, info.Name!, contentType, text, WriteOptionsFrom(ctx), info.Subresource);
+                await WriteResultAsync(ctx, t, result);
+                return;
+            }
+            case "delete":
+            {
+                var request = await DeleteRequestAsync(ctx, ct);
+                var result = core.Delete(t, ns, info.Name!, request);
+                if (result.Deleted && t != BuiltInTypes.Pods)
+                {
+                    var details = new JsonObject { ["name"] = result.Object.Name };
+                    if (t.Group.Length > 0) details["group"] = t.Group;
+                    details["kind"] = t.Plural;
+                    details["uid"] = result.Object.Uid;
+                    await WriteJsonAsync(ctx, 200, new JsonObject
+                    {
+                        ["kind"] = "Status", ["apiVersion"] = "v1", ["metadata"] = new JsonObject(), ["status"] = "Success", ["details"] = details,
+                    });
+                }
+                else await WriteJsonAsync(ctx, 200, core.ViewJson(t, result.Object));
+                return;
+            }
+            case "deletecollection":
+            {
+                var request = await DeleteRequestAsync(ctx, ct);
+                core.DeleteCollection(t, info.Namespace, LabelSelector.Parse(query["labelSelector"]), FieldSelector.Parse(query["fieldSelector"], t.Kind), request);
+                await WriteJsonAsync(ctx, 200, $"{{\"kind\":\"{t.ListKind}\",\"apiVersion\":\"{t.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{core.Store.CurrentResourceVersion}\"}},\"items\":[]}}");
+                return;
+            }
+        }
+    }
+
+    private static JsonObject PatchScale(string contentType, string text, JsonObject current)
+    {
+        var mediaType = contentType.Split(';')[0].Trim();
+        var patch = Json.Parse(text, allowYaml: false);
+        var result = mediaType switch
+        {
+            "application/json-patch+json" when patch is JsonArray ops => Patching.JsonPatch.Apply(current, ops),
+            "application/merge-patch+json" or "application/strategic-merge-patch+json" => Patching.JsonMergePatch.Apply(current, patch),
+            _ => throw ApiError.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json"),
+        };
+        return result as JsonObject ?? throw ApiError.BadRequest("the patch must result in an object");
+    }
+
+    private async Task WriteResultAsync(HttpContext ctx, ResourceType t, WriteResult result)
+    {
+        foreach (var w in result.Warnings) ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\"", "\\\"")}\"");
+        await WriteJsonAsync(ctx, result.Code, core.ViewJson(t, result.Object));
+    }
+
+    private static bool WantsTable(HttpContext ctx) => ctx.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
+
+    private JsonObject Table(ResourceType t, IReadOnlyList<StoredObject> items, string rv, string? includeObject) =>
+        TableConverter.ToTable([.. items.Select(i => core.ViewNode(t, i))], t.Columns, rv, core.Time.GetUtcNow(), string.IsNullOrEmpty(includeObject) ? "Metadata" : includeObject);
+
+    private static WriteOptions WriteOptionsFrom(HttpContext ctx)
+    {
+        var q = ctx.Request.Query;
+        string? manager = q["fieldManager"];
+        if (string.IsNullOrEmpty(manager))
+        {
+            var ua = ctx.Request.Headers.UserAgent.ToString();
+            manager = ua.Length == 0 ? null : ua.Split('/')[0];
+            if (manager is { Length: > 128 }) manager = manager[..128];
+        }
+        var validation = q["fieldValidation"].ToString();
+        if (validation.Length == 0) validation = "Warn";
+        if (validation is not ("Strict" or "Warn" or "Ignore"))
+            throw ApiError.BadRequest($"fieldValidation: Unsupported value: \"{validation}\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+        var force = q["force"].ToString() is "true" or "1";
+        var dryRun = q["dryRun"].ToString() == "All";
+        return new WriteOptions(manager, validation, dryRun, force);
+    }
+
+    private static async Task<string> ReadTextAsync(HttpContext ctx, CancellationToken ct)
+    {
+        using var reader = new StreamReader(ctx.Request.Body, Encoding.UTF8);
+        return await reader.ReadToEndAsync(ct);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
+    {
+        var mediaType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
+        var yaml = mediaType is "application/yaml" or "application/x-yaml" or "text/yaml";
+        if (!(yaml || mediaType is "" or "application/json" or "*/*"))
+            throw ApiError.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor");
+        var text = await ReadTextAsync(ctx, ct);
+        JsonNode? node;
+        try
+        {
+            node = yaml ? Json.FromYaml(text) : Json.Parse(text, allowYaml: mediaType.Length == 0);
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or YamlDotNet.Core.YamlException or InvalidCastException)
+        {
+            throw ApiError.BadRequest($"couldn't get version/kind; json parse error: {e.Message}");
+        }
+        return node as JsonObject ?? throw ApiError.BadRequest("couldn't get version/kind; json parse error: the body must be a JSON object");
+    }
+
+    private static async Task<DeleteRequest> DeleteRequestAsync(HttpContext ctx, CancellationToken ct)
+    {
+        var q = ctx.Request.Query;
+        string? policy = q["propagationPolicy"];
+        string? uid = null, rv = null;
+        var dryRun = q["dryRun"].ToString() == "All";
+        var text = await ReadTextAsync(ctx, ct);
+        if (!string.IsNullOrWhiteSpace(text))
+        {
+            JsonNode? body;
+            try { body = Json.Parse(text, allowYaml: true); }
+            catch (Exception e) when (e is System.Text.Json.JsonException or YamlDotNet.Core.YamlException)
+            {
+                throw ApiError.BadRequest($"couldn't decode DeleteOptions: {e.Message}");
+            }
+            if (body is not JsonObject o) throw ApiError.BadRequest("couldn't decode DeleteOptions: the body must be a JSON object");
+            policy = Json.String(o, "propagationPolicy") ?? policy;
+            if (o["orphanDependents"] is JsonValue od && od.TryGetValue<bool>(out var orphan)) policy ??= orphan ? "Orphan" : "Background";
+            uid = Json.String(o["preconditions"], "uid");
+            rv = Json.String(o["preconditions"], "resourceVersion");
+            if (o["dryRun"] is JsonArray dr && dr.Any(d => d?.ToString() == "All")) dryRun = true;
+        }
+        if (string.IsNullOrEmpty(policy)) policy = null;
+        return new DeleteRequest(policy, uid, rv, dryRun);
+    }
+
+    // ------------------------------------------------------------------ watch
+
+    private async Task WatchAsync(HttpContext ctx, RequestInfo info, CancellationToken ct)
+    {
+        var t = info.Type;
+        var q = ctx.Request.Query;
+        var labels = LabelSelector.Parse(q["labelSelector"]);
+        var fields = FieldSelector.Parse(q["fieldSelector"], t.Kind);
+        long? from = null;
+        var rvText = q["resourceVersion"].ToString();
+        if (rvText.Length > 0)
+        {
+            if (!long.TryParse(rvText, out var parsed) || parsed < 0)
+                throw ApiError.BadRequest($"invalid resource version \"{rvText}\"");
+            from = parsed;
+        }
+        var bookmarks = q["allowWatchBookmarks"].ToString() is "true" or "1";
+        var table = WantsTable(ctx);
+        string includeObject = q["includeObject"].ToString() is { Length: > 0 } io ? io : "Metadata";
+        TimeSpan? timeout = int.TryParse(q["timeoutSeconds"], out var ts) && ts > 0 ? TimeSpan.FromSeconds(ts) : null;
+        var ns = info.Namespace;
+
+        var start = core.Store.Watch(t.StorageKey, from);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = table ? "application/json;as=Table;v=v1;g=meta.k8s.io" : "application/json";
+        ctx.Response.Headers.CacheControl = "no-cache, private";
+        await ctx.Response.StartAsync(ct);
+        await ctx.Response.Body.FlushAsync(ct);
+        if (start.Watcher is null)
+        {
+            var status = ApiError.Expired(from ?? 0, start.CompactedAt ?? 0).ToStatus();
+            await WriteLineAsync(ctx, $"{{\"type\":\"ERROR\",\"object\":{Json.Serialize(status)}}}", ct);
+            return;
+        }
+        var watcher = start.Watcher;
+        using var timeoutCts = timeout is { } to ? new CancellationTokenSource(to, core.Time) : new CancellationTokenSource();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(ct, watcher.Dropped, timeoutCts.Token);
+        using var bookmarkTimer = bookmarks
+            ? core.Time.CreateTimer(static s => ((Watcher)s!).Events.Writer.TryWrite(null), watcher, options.BookmarkInterval, options.BookmarkInterval)
+            : null;
+        var lastRv = start.StartResourceVersion;
+        try
+        {
+            foreach (var e in start.Initial)
+            {
+                lastRv = Math.Max(lastRv, e.ResourceVersion);
+                if (Line(t, e, ns, labels, fields, table, includeObject) is { } line) await WriteLineAsync(ctx, line, linked.Token);
+            }
+            if (bookmarks) watcher.Events.Writer.TryWrite(null);
+            await foreach (var e in watcher.Events.Reader.ReadAllAsync(linked.Token))
+            {
+                string? line;
+                if (e is null)
+                    line = $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{(table ? "Table" : t.Kind)}\",\"apiVersion\":\"{(table ? "meta.k8s.io/v1" : t.ApiVersion)}\",\"metadata\":{{\"resourceVersion\":\"{lastRv}\"}}}}}}";
+                else
+                {
+                    lastRv = Math.Max(lastRv, e.ResourceVersion);
+                    line = Line(t, e, ns, labels, fields, table, includeObject);
+                }
+                if (line is not null) await WriteLineAsync(ctx, line, linked.Token);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Client gone, timeoutSeconds elapsed, or watches dropped: end the stream cleanly.
+        }
+        finally
+        {
+            core.Store.Unwatch(watcher);
+        }
+    }
+
+    private string? Line(ResourceType t, ChangeEvent e, string? ns, LabelSelector labels, FieldSelector fields, bool table, string includeObject)
+    {
+        bool Match(StoredObject o) => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Namespace, o.Name);
+        var now = Match(e.Object);
+        string type;
+        if (e.Type == ChangeType.Modified && e.Previous is { } prev)
+        {
+            var before = Match(prev);
+            if (!now && !before) return null;
+            type = now && before ? "MODIFIED" : now ? "ADDED" : "DELETED";
+        }
+        else
+        {
+            if (!now) return null;
+            type = e.TypeName;
+        }
+        var json = table
+            ? Json.Serialize(TableConverter.ToTable([core.ViewNode(t, e.Object)], t.Columns, e.ResourceVersion.ToString(), core.Time.GetUtcNow(), includeObject))
+            : core.ViewJson(t, e.Object);
+        return $"{{\"type\":\"{type}\",\"object\":{json}}}";
+    }
+
+    private static async Task WriteLineAsync(HttpContext ctx, string line, CancellationToken ct)
+    {
+        await ctx.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(line), ct);
+        await ctx.Response.Body.WriteAsync(Newline, ct);
+        await ctx.Response.Body.FlushAsync(ct);
+    }
+
+    // ------------------------------------------------------------------ /emulator/ test hooks over HTTP
+
+    private async Task EmulatorEndpointAsync(HttpContext ctx, string path, CancellationToken ct)
+    {
+        var method = ctx.Request.Method;
+        JsonObject? body = null;
+        if (method == "POST")
+        {
+            var text = await ReadTextAsync(ctx, ct);
+            body = string.IsNullOrWhiteSpace(text) ? new JsonObject() : Json.Parse(text, allowYaml: false) as JsonObject ?? throw ApiError.BadRequest("body must be an object");
+        }
+        switch (method, path)
+        {
+            case ("POST", "/emulator/faults"):
+                faults.FailNext((int)(Json.Long(body, "count") ?? 1), (int)(Json.Long(body, "code") ?? 500), Json.String(body, "verb"), Json.String(body, "resource"),
+                    Json.Long(body, "retryAfterSeconds") is { } s ? TimeSpan.FromSeconds(s) : null);
+                break;
+            case ("DELETE", "/emulator/faults"):
+                faults.ClearFailures();
+                break;
+            case ("POST", "/emulator/delays"):
+                faults.Delay(TimeSpan.FromMilliseconds(Json.Long(body, "delayMs") ?? 0), Json.String(body, "verb"), Json.String(body, "resource"));
+                break;
+            case ("DELETE", "/emulator/delays"):
+                faults.ClearDelays();
+                break;
+            case ("POST", "/emulator/drop-watches"):
+                faults.DropWatches();
+                break;
+            case ("POST", "/emulator/compact"):
+                faults.CompactHistory();
+                break;
+            case ("GET", "/emulator/counts"):
+                var counts = new JsonObject();
+                foreach (var (k, v) in faults.Counts.OrderBy(p => p.Key, StringComparer.Ordinal)) counts[k] = v;
+                await WriteJsonAsync(ctx, 200, counts);
+                return;
+            case ("DELETE", "/emulator/counts"):
+                faults.ResetCounts();
+                break;
+            default:
+                throw ApiError.NoSuchResource();
+        }
+        await WriteJsonAsync(ctx, 200, "{}");
+    }
+}

@@ -1,0 +1,142 @@
+using System.Threading.Channels;
+using MlOperator.Kubernetes.Emulator.Api;
+using MlOperator.Kubernetes.Emulator.Controllers;
+using MlOperator.Kubernetes.Emulator.Store;
+
+namespace MlOperator.Kubernetes.Emulator;
+
+/// <summary>
+/// The controllers a real cluster runs next to the apiserver, simulated in process: garbage collector
+/// (background and foreground deletion), Deployment controller (Pods named {deployment}-{hash}-{n} with
+/// podIP 127.0.0.1, Ready after <see cref="PodReadyDelay"/> or as a test drives them) and ResourceQuota
+/// status. All run on one loop fed by store changes, so a test can <see cref="SettleAsync"/>.
+/// </summary>
+public sealed class SimulatedControllers : IAsyncDisposable
+{
+    private readonly ApiCore _core;
+    private readonly Channel<object> _queue = Channel.CreateUnbounded<object>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly CancellationTokenSource _stop = new();
+    private readonly GarbageCollector _gc;
+    private readonly DeploymentController _deployments;
+    private readonly QuotaController _quotas;
+    private Task? _loop;
+    private long _pending;
+    private volatile bool _started;
+
+    internal SimulatedControllers(ApiCore core, EmulatorOptions options)
+    {
+        _core = core;
+        PodReadyDelay = options.PodReadyDelay;
+        _gc = new GarbageCollector(core);
+        _deployments = new DeploymentController(core, this);
+        _quotas = new QuotaController(core);
+    }
+
+    public bool Enabled => _started;
+
+    /// <summary>Pods not driven by <see cref="SetPodStates"/> become Ready this long after creation.</summary>
+    public TimeSpan PodReadyDelay { get; set; }
+
+    /// <summary>Drive a Deployment's pods: the first <paramref name="ready"/> are Ready, then unready, then failing (CrashLoopBackOff).</summary>
+    public void SetPodStates(string ns, string deployment, int ready, int unready = 0, int failing = 0)
+    {
+        _deployments.Drive(ns, deployment, new PodStates(ready, unready, failing));
+        Resync(ns, deployment);
+    }
+
+    /// <summary>Back to time-driven readiness for this Deployment.</summary>
+    public void ClearPodStates(string ns, string deployment)
+    {
+        _deployments.Drive(ns, deployment, null);
+        Resync(ns, deployment);
+    }
+
+    /// <summary>Pods of this Deployment expose this containerPort on their first container (e.g. a real sidecar a test started).</summary>
+    public void SetContainerPort(string ns, string deployment, int port)
+    {
+        _deployments.SetPort(ns, deployment, port);
+        Resync(ns, deployment);
+    }
+
+    /// <summary>Completes once every change seen so far has been processed (and the writes it caused).</summary>
+    public async Task SettleAsync(CancellationToken cancellationToken = default)
+    {
+        while (Interlocked.Read(ref _pending) > 0) await Task.Delay(2, cancellationToken);
+    }
+
+    internal void Start()
+    {
+        _started = true;
+        _core.Store.Subscribe(Enqueue);
+        foreach (var t in new[] { BuiltInTypes.Deployments, BuiltInTypes.ResourceQuotas })
+            foreach (var o in _core.Store.List(t.StorageKey, null)) Enqueue(new ChangeEvent(t.StorageKey, ChangeType.Added, o, null));
+        _loop = Task.Run(() => RunAsync(_stop.Token));
+    }
+
+    internal void Resync(string ns, string deployment) => Enqueue(new DeploymentKey(ns, deployment));
+
+    private void Enqueue(object work)
+    {
+        if (!_started) return;
+        Interlocked.Increment(ref _pending);
+        if (!_queue.Writer.TryWrite(work)) Interlocked.Decrement(ref _pending);
+    }
+
+    private async Task RunAsync(CancellationToken ct)
+    {
+        try
+        {
+            await foreach (var work in _queue.Reader.ReadAllAsync(ct))
+            {
+                try
+                {
+                    Process(work);
+                }
+                catch (ApiError)
+                {
+                    // Lost a race with a client write: the change that caused it is queued and will be seen next.
+                }
+                finally
+                {
+                    Interlocked.Decrement(ref _pending);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Process(object work)
+    {
+        switch (work)
+        {
+            case DeploymentKey key:
+                _deployments.Reconcile(key.Namespace, key.Name);
+                return;
+            case ChangeEvent e:
+                _gc.Handle(e);
+                if (e.StorageKey == BuiltInTypes.Deployments.StorageKey) _deployments.Reconcile(e.Object.Namespace, e.Object.Name);
+                else if (e.StorageKey == BuiltInTypes.Pods.StorageKey)
+                {
+                    foreach (var owner in e.Object.OwnerUids)
+                        if (_core.Store.GetByUid(owner) is { StorageKey: var k, Object: var d } && k == BuiltInTypes.Deployments.StorageKey)
+                            _deployments.Reconcile(d.Namespace, d.Name);
+                    _quotas.Reconcile(e.Object.Namespace);
+                }
+                else if (e.StorageKey == BuiltInTypes.ResourceQuotas.StorageKey && e.Type != ChangeType.Deleted) _quotas.Reconcile(e.Object.Namespace);
+                return;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        _queue.Writer.TryComplete();
+        if (_loop is not null) await _loop;
+        _deployments.Dispose();
+        _stop.Dispose();
+    }
+
+    private sealed record DeploymentKey(string Namespace, string Name);
+}
