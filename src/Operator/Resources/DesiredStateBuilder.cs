@@ -5,7 +5,8 @@ namespace MlOperator.Operator.Resources;
 
 /// <summary>
 /// ModelDeployment + observed children + operator defaults → the children it should have. Pure; call it only
-/// with a spec that <see cref="ModelDeploymentValidator"/> accepted (it stays total on anything else).
+/// with a spec that <see cref="ModelDeploymentValidator"/> accepted (it tolerates broken cross-field rules such
+/// as maxReplicas below minReplicas, not a missing spec.model).
 /// </summary>
 public static class DesiredStateBuilder
 {

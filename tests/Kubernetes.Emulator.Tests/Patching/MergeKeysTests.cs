@@ -18,6 +18,8 @@ public sealed class MergeKeysTests
     [InlineData("", "ConfigMap", "metadata.ownerReferences", "uid")]
     [InlineData("apps", "Deployment", "status.conditions", "type")]
     [InlineData("autoscaling", "HorizontalPodAutoscaler", "status.conditions", "type")]
+    [InlineData("", "Pod", "status.podIPs", "ip")]
+    [InlineData("apps", "Deployment", "spec.template.spec.containers.resources.claims", "name")]
     public void Built_in_associative_lists_have_their_kube_merge_keys(string group, string kind, string path, string key)
     {
         var keys = MergeKeys.ForBuiltIn(group, kind);
@@ -32,12 +34,14 @@ public sealed class MergeKeysTests
     [InlineData("apps", "Deployment", "spec.template.spec.initContainers.ports", "containerPort")]
     [InlineData("", "Pod", "spec.containers.ports", "containerPort")]
     [InlineData("", "Service", "spec.ports", "port")]
-    public void Ports_are_keyed_with_protocol_for_apply_but_by_port_alone_for_strategic_merge(string group, string kind, string path, string port)
+    [InlineData("apps", "Deployment", "spec.template.spec.topologySpreadConstraints", "topologyKey")]
+    public void Some_lists_have_a_second_apply_key_that_strategic_merge_ignores(string group, string kind, string path, string first)
     {
         var keys = MergeKeys.ForBuiltIn(group, kind);
 
-        Assert.Equal([port, "protocol"], keys.KeysFor(path.Split('.')));
-        Assert.Equal([port], keys.PatchKeysFor(path.Split('.')));
+        Assert.Equal(first, keys.KeysFor(path.Split('.'))![0]);
+        Assert.Equal(2, keys.KeysFor(path.Split('.'))!.Count);
+        Assert.Equal([first], keys.PatchKeysFor(path.Split('.')));
     }
 
     [Theory]

@@ -416,4 +416,64 @@ public sealed class ServerSideApplyTests
 
         PatchJson.Equal("[{'name':'gpu','zone':'a','size':2}]", updated["spec"]!["pools"]);
     }
+
+    [Fact]
+    public void Status_applied_through_the_subresource_is_owned_apart_from_the_spec()
+    {
+        var live = Apply(null, Deployment("{'replicas':2}"), "operator");
+        var status = PatchJson.Object("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},'status':{'readyReplicas':2}}");
+
+        var withStatus = ServerSideApply.Apply(live, status, "operator", false, "status", DeploymentKeys, T1);
+        var reapplied = Apply(withStatus, Deployment("{'replicas':2}"), "operator", now: T1);
+
+        Assert.Equal(2, (int)reapplied["status"]!["readyReplicas"]!);
+        var entries = ManagedFields(reapplied).OfType<JsonObject>().Select(e => ((string?)e["manager"], (string?)e["operation"], (string?)e["subresource"])).ToList();
+        Assert.Equal([("operator", "Apply", null), ("operator", "Apply", "status")], entries);
+    }
+
+    [Fact]
+    public void A_scale_update_takes_replicas_and_a_later_apply_must_force()
+    {
+        var live = Apply(null, Deployment("{'replicas':2}"), "operator");
+        var scaled = JsonNode.Parse(live.ToJsonString())!.AsObject();
+        scaled["spec"]!["replicas"] = 5;
+        live = ServerSideApply.RecordUpdate(live, scaled, "hpa-controller", "scale", DeploymentKeys, T1);
+
+        var error = Assert.Throws<ApplyConflictException>(() => Apply(live, Deployment("{'replicas':2}"), "operator", now: T1));
+        var forced = Apply(live, Deployment("{'replicas':2}"), "operator", force: true, now: T1);
+
+        Assert.Equal("\"hpa-controller\" with subresource \"scale\" using apps/v1", Assert.Single(error.Conflicts).DescribeManager());
+        Assert.Equal(2, (int)forced["spec"]!["replicas"]!);
+        Assert.Equal(["operator"], ManagedFields(forced).Select(e => (string?)e!["manager"]));
+    }
+
+    [Fact]
+    public void More_than_ten_updaters_fold_the_oldest_into_ancient_changes()
+    {
+        var live = ServerSideApply.RecordUpdate(null, Deployment("{'replicas':0}"), "creator", null, DeploymentKeys, T0);
+        for (var i = 1; i <= 11; i++)
+        {
+            var next = JsonNode.Parse(live.ToJsonString())!.AsObject();
+            if (next["metadata"]!["annotations"] is not JsonObject annotations)
+            {
+                annotations = [];
+                next["metadata"]!["annotations"] = annotations;
+            }
+
+            annotations[$"note-{i}"] = "x";
+
+            live = ServerSideApply.RecordUpdate(live, next, $"writer-{i}", null, DeploymentKeys, T0.AddMinutes(i));
+        }
+
+        var managers = ManagedFields(live).Select(e => (string?)e!["manager"]).ToList();
+        Assert.Equal(10, managers.Count);
+        Assert.Contains("ancient-changes", managers);
+        Assert.DoesNotContain("creator", managers);
+        Assert.DoesNotContain("writer-1", managers);
+        Assert.DoesNotContain("writer-2", managers);
+        Assert.Contains("writer-11", managers);
+        var ancient = FieldsOf(live, "ancient-changes", "Update")!.ToJsonString();
+        Assert.Contains("note-1", ancient);
+        Assert.Contains("f:replicas", ancient);
+    }
 }

@@ -41,4 +41,19 @@ public sealed class GoTextTests
     [Fact]
     public void Marshals_with_sorted_keys_and_html_escapes() =>
         Assert.Equal("""{"a":[true,null,"\u003c\u0026"],"b":1.5,"c":2}""", GoText.Marshal(JsonNode.Parse("""{"c":2,"b":1.5,"a":[true,null,"<&"]}""")));
+
+    [Fact]
+    public void Renders_composite_bad_values_with_go_syntax() =>
+        Assert.Equal(
+            "map[string]interface {}{\"a\":[]interface {}{1, 2.5, \"x\", true, interface {}(nil)}, \"b\":map[string]interface {}{}}",
+            GoText.RenderValue(JsonNode.Parse("""{"b":{},"a":[1,2.5,"x",true,null]}""")));
+
+    [Theory]
+    [InlineData("null", "\"null\"")]
+    [InlineData("\"x\"", "\"x\"")]
+    [InlineData("7", "7")]
+    [InlineData("0.5", "0.5")]
+    [InlineData("false", "false")]
+    public void Renders_scalar_bad_values_like_field_errors(string json, string expected) =>
+        Assert.Equal(expected, GoText.RenderValue(JsonNode.Parse(json)));
 }

@@ -27,7 +27,7 @@ public sealed class SchemaValidatorTests
         { """{"resources":{"cpu":[1]}}""", FieldError.TypeInvalid, "spec.resources.cpu", "Invalid value: \"array\": spec.resources.cpu in body must be of type integer,string: \"array\"" },
         { """{"labels":{"app":5}}""", FieldError.TypeInvalid, "spec.labels.app", "Invalid value: \"integer\": spec.labels.app in body must be of type string: \"integer\"" },
         { """{"tags":["a","b","a","a"]}""", FieldError.Duplicate, "spec.tags[2]", "Duplicate value: \"a\"" },
-        { """{"ports":[{"name":"http","port":80},{"name":"http","port":81}]}""", FieldError.Duplicate, "spec.ports[1]", "Duplicate value: {\"name\":\"http\"}" },
+        { """{"ports":[{"name":"http","port":80},{"name":"http","port":81}]}""", FieldError.Duplicate, "spec.ports[1]", "Duplicate value: map[string]interface {}{\"name\":\"http\"}" },
         { """{"startAt":"yesterday"}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"yesterday\": spec.startAt in body must be of type date-time: \"yesterday\"" },
         { """{"startAt":5}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"int64\": spec.startAt in body must be of type date-time: \"int64\"" },
         { """{"startAt":["x"]}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"array\": spec.startAt in body must be of type string: \"array\"" },
@@ -150,8 +150,8 @@ public sealed class SchemaValidatorTests
 
         Assert.Equal(
             [
-                "set[2]: Duplicate value: {\"x\":1}",
-                "map[2]: Duplicate value: {\"a\":\"p\",\"b\":1}",
+                "set[2]: Duplicate value: map[string]interface {}{\"x\":1}",
+                "map[2]: Duplicate value: map[string]interface {}{\"a\":\"p\", \"b\":1}",
             ],
             SchemaValidator.Validate(obj, schema).Select(e => e.ToString()));
     }
@@ -166,7 +166,7 @@ public sealed class SchemaValidatorTests
         Assert.Equal(
             [
                 "n: Unsupported value: 3.25: supported values: \"1\", \"2.5\"",
-                "o: Unsupported value: {\"b\":\"\\u003cx\\u003e\"}: supported values: \"{\\\"a\\\":1}\"",
+                "o: Unsupported value: map[string]interface {}{\"b\":\"<x>\"}: supported values: \"{\\\"a\\\":1}\"",
             ],
             errors.Select(e => e.ToString()));
     }

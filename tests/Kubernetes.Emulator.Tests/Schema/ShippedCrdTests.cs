@@ -104,7 +104,7 @@ public sealed class ShippedCrdTests
 
         var (_, errors) = Admit(obj, Schema());
 
-        Assert.Equal(["status.conditions[1]: Duplicate value: {\"type\":\"Ready\"}"], errors.Select(e => e.ToString()));
+        Assert.Equal(["status.conditions[1]: Duplicate value: map[string]interface {}{\"type\":\"Ready\"}"], errors.Select(e => e.ToString()));
     }
 
     [Fact]

@@ -83,6 +83,16 @@ public sealed class TableConverterTests
     }
 
     [Fact]
+    public void Sends_null_column_definitions_without_headers()
+    {
+        var table = TableConverter.ToTable([Item("a", "2026-11-22T11:00:00Z", "{}", "{}")], Columns, "5", Now, noHeaders: true);
+
+        Assert.True(table.ContainsKey("columnDefinitions"));
+        Assert.Null(table["columnDefinitions"]);
+        Assert.Equal(7, table["rows"]![0]!["cells"]!.AsArray().Count);
+    }
+
+    [Fact]
     public void Includes_the_whole_object_for_Object()
     {
         var item = Item("a", "2026-11-22T11:00:00Z", "{'replicas':2}", "{}");

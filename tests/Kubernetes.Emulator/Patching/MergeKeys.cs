@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace MlOperator.Kubernetes.Emulator.Patching;
@@ -11,6 +12,7 @@ namespace MlOperator.Kubernetes.Emulator.Patching;
 public sealed class MergeKeys
 {
     private const string Any = "*";
+    private const int MaxCachedPaths = 4096;
 
     // Server-side apply keys ports by port and protocol, and protocol defaults to TCP (kube's OpenAPI says so),
     // while strategic merge patch keys them by the port alone.
@@ -32,6 +34,10 @@ public sealed class MergeKeys
     private static readonly Dictionary<string, JsonNode> NoDefaults = [];
 
     private readonly IReadOnlyList<Rule> rules;
+
+    // Every node of every patched object asks about its path; the answers never change, and one instance may serve
+    // many concurrent requests.
+    private readonly ConcurrentDictionary<string, Rule?> cache = new(StringComparer.Ordinal);
 
     private MergeKeys(IReadOnlyList<Rule> rules) => this.rules = rules;
 
@@ -91,15 +97,21 @@ public sealed class MergeKeys
 
     private Rule? Find(IReadOnlyList<string> path)
     {
-        foreach (var rule in rules)
+        var key = string.Join(FieldSet.Separator, path);
+        if (cache.TryGetValue(key, out var cached))
         {
-            if (rule.Matches(path))
-            {
-                return rule;
-            }
+            return cached;
         }
 
-        return null;
+        var rule = rules.FirstOrDefault(rule => rule.Matches(path));
+
+        // Paths hold user-chosen map keys (labels, annotations), so the cache must not grow without bound.
+        if (cache.Count < MaxCachedPaths)
+        {
+            cache.TryAdd(key, rule);
+        }
+
+        return rule;
     }
 
     private static Rule[] BuildCommonBuiltInRules()
@@ -110,7 +122,9 @@ public sealed class MergeKeys
             Rule.Suffix(["spec", "volumes"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "imagePullSecrets"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "hostAliases"], ListKind.Map, "ip"),
-            Rule.Suffix(["spec", "topologySpreadConstraints"], ListKind.Map, "topologyKey"),
+            Rule.Suffix(["spec", "topologySpreadConstraints"], ListKind.Map, "topologyKey", "whenUnsatisfiable") with { PatchKeys = ["topologyKey"] },
+            Rule.Suffix(["status", "podIPs"], ListKind.Map, "ip"),
+            Rule.Suffix(["status", "hostIPs"], ListKind.Map, "ip"),
             Rule.Suffix(["spec", "schedulingGates"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "resourceClaims"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "nodeSelector"], ListKind.AtomicMap),
@@ -123,6 +137,7 @@ public sealed class MergeKeys
             list.Add(Rule.Suffix([containers, "volumeMounts"], ListKind.Map, "mountPath"));
             list.Add(Rule.Suffix([containers, "volumeDevices"], ListKind.Map, "devicePath"));
             list.Add(Rule.Suffix([containers, "resizePolicy"], ListKind.Map, "resourceName"));
+            list.Add(Rule.Suffix([containers, "resources", "claims"], ListKind.Map, "name"));
         }
 
         return [.. list];

@@ -175,19 +175,26 @@ internal static class ObjectFields
     }
 
     /// <summary>Server-side apply's merge: maps recursively, associative lists by key, sets by value, the rest replaced.</summary>
-    public static JsonNode? Merge(JsonNode? live, JsonNode? applied, List<string> names, MergeKeys keys)
+    public static JsonNode? Merge(JsonNode? live, JsonNode? applied, List<string> names, MergeKeys keys) =>
+        MergeOwned(live?.DeepClone(), applied, names, keys);
+
+    /// <summary>The merge on a private copy of the live value, changed in place so nothing is copied twice.</summary>
+    private static JsonNode? MergeOwned(JsonNode? live, JsonNode? applied, List<string> names, MergeKeys keys)
     {
         switch (live, applied)
         {
             case (JsonObject liveObject, JsonObject appliedObject) when !keys.IsAtomicMap(names):
-                var result = (JsonObject)liveObject.DeepClone();
                 foreach (var (name, value) in appliedObject)
                 {
-                    result.TryGetPropertyValue(name, out var current);
-                    result[name] = Merge(current, value, [.. names, name], keys);
+                    liveObject.TryGetPropertyValue(name, out var current);
+                    var merged = MergeOwned(current, value, [.. names, name], keys);
+                    if (!ReferenceEquals(merged, current))
+                    {
+                        liveObject[name] = merged;
+                    }
                 }
 
-                return result;
+                return liveObject;
             case (JsonArray liveArray, JsonArray appliedArray) when keys.KeysFor(names) is not null:
                 var liveElements = ItemElements(liveArray, names, keys);
                 var appliedElements = ItemElements(appliedArray, names, keys);
@@ -511,6 +518,9 @@ internal static class ObjectFields
     /// </summary>
     private static JsonArray MergeLists(JsonArray live, List<string> liveElements, JsonArray applied, List<string> appliedElements, List<string> names, MergeKeys keys)
     {
+        // The live items move into the result, so detach them from their old list first.
+        var liveItems = live.ToList();
+        live.Clear();
         var result = new JsonArray();
         var shared = appliedElements.Where(liveElements.Contains).ToList();
         var nextShared = 0;
@@ -522,7 +532,7 @@ internal static class ObjectFields
             {
                 var element = appliedElements[next];
                 var liveIndex = liveElements.IndexOf(element);
-                result.Add(Merge(liveIndex >= 0 ? live[liveIndex] : null, applied[next], names, keys));
+                result.Add(MergeOwned(liveIndex >= 0 ? liveItems[liveIndex] : null, applied[next], names, keys));
                 if (nextShared < shared.Count && shared[nextShared] == element)
                 {
                     nextShared++;
@@ -530,13 +540,13 @@ internal static class ObjectFields
             }
         }
 
-        for (var l = 0; l < live.Count; l++)
+        for (var l = 0; l < liveItems.Count; l++)
         {
             var element = liveElements[l];
             var appliedIndex = appliedElements.IndexOf(element);
             if (appliedIndex < 0)
             {
-                result.Add(live[l]?.DeepClone());
+                result.Add(liveItems[l]);
             }
             else if (appliedIndex >= next && nextShared < shared.Count && shared[nextShared] == element)
             {

@@ -16,6 +16,8 @@ namespace MlOperator.Kubernetes.Emulator.Patching;
 public static class ServerSideApply
 {
     private const string BeforeFirstApply = "before-first-apply";
+    private const string AncientChanges = "ancient-changes";
+    private const int MaxUpdateManagers = 10;
 
     public static JsonObject Apply(JsonObject? live, JsonObject applied, string manager, bool force, string? subresource, MergeKeys keys, DateTimeOffset now)
     {
@@ -24,7 +26,8 @@ public static class ServerSideApply
         ObjectFields.RemoveServerSetMetadata(config);
         ObjectFields.ValidateApplied(config, [], keys);
 
-        var current = (JsonObject?)live?.DeepClone() ?? new JsonObject();
+        // Read-only from here on: Merge works on its own copy.
+        var current = live ?? new JsonObject();
         var entries = ManagerEntry.Read(ManagedFieldsOf(current));
         var time = ManagerEntry.FormatTime(now);
         if (live is not null && entries.Count == 0)
@@ -97,7 +100,7 @@ public static class ServerSideApply
     {
         var result = (JsonObject)updated.DeepClone();
         // On create kube compares against an empty object that already has metadata, so metadata itself is not owned.
-        var before = (JsonObject?)previous?.DeepClone() ?? new JsonObject { ["metadata"] = new JsonObject() };
+        var before = previous ?? new JsonObject { ["metadata"] = new JsonObject() };
         var entries = EntriesForUpdate(previous, updated);
         var comparison = ObjectFields.Compare(before, result, keys);
         var changed = comparison.Added.Union(comparison.Modified);
@@ -121,7 +124,34 @@ public static class ServerSideApply
             self.Time = ManagerEntry.FormatTime(now);
         }
 
+        CapUpdateManagers(entries);
         return Finish(previous, result, entries);
+    }
+
+    /// <summary>
+    /// kube keeps at most ten Update entries: the oldest ones fold into one "ancient-changes" entry, so an object
+    /// written by many clients does not grow without bound.
+    /// </summary>
+    private static void CapUpdateManagers(List<ManagerEntry> entries)
+    {
+        var updaters = entries
+            .Where(e => e.Operation == "Update" && !e.Fields.IsEmpty)
+            .OrderBy(e => e.Time ?? string.Empty, StringComparer.Ordinal)
+            .ToList();
+        if (updaters.Count <= MaxUpdateManagers)
+        {
+            return;
+        }
+
+        var oldest = updaters.Take(updaters.Count - MaxUpdateManagers + 1).ToList();
+        var bucket = new ManagerEntry(AncientChanges, "Update", null)
+        {
+            ApiVersion = oldest[^1].ApiVersion,
+            Time = oldest[^1].Time,
+            Fields = oldest.Aggregate(new FieldSet(), (all, e) => all.Union(e.Fields)),
+        };
+        entries.RemoveAll(oldest.Contains);
+        entries.Add(bucket);
     }
 
     /// <summary>
@@ -201,24 +231,44 @@ public static class ServerSideApply
     private static void KeepTimestampsOnNoOp(JsonObject? old, JsonObject result)
     {
         if (old is null || ManagedFieldsOf(old) is not JsonArray oldFields || result["metadata"] is not JsonObject metadata
-            || metadata["managedFields"] is not JsonArray newFields)
+            || metadata["managedFields"] is not JsonArray newFields || !EqualBesideManagedFields(old, result))
         {
             return;
         }
 
-        if (!JsonValues.DeepEquals(WithoutTimes(oldFields), WithoutTimes(newFields)))
-        {
-            return;
-        }
-
-        var oldRest = (JsonObject)old.DeepClone();
-        var newRest = (JsonObject)result.DeepClone();
-        (oldRest["metadata"] as JsonObject)?.Remove("managedFields");
-        (newRest["metadata"] as JsonObject)?.Remove("managedFields");
-        if (JsonValues.DeepEquals(oldRest, newRest))
+        if (JsonValues.DeepEquals(WithoutTimes(oldFields), WithoutTimes(newFields)))
         {
             metadata["managedFields"] = oldFields.DeepClone();
         }
+    }
+
+    private static bool EqualBesideManagedFields(JsonObject left, JsonObject right)
+    {
+        static IEnumerable<KeyValuePair<string, JsonNode?>> Rest(JsonObject obj) => obj.Where(p => p.Key != "managedFields");
+
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in left)
+        {
+            if (!right.TryGetPropertyValue(name, out var other))
+            {
+                return false;
+            }
+
+            var equal = name == "metadata" && value is JsonObject leftMetadata && other is JsonObject rightMetadata
+                ? JsonValues.DeepEquals(new JsonObject(Rest(leftMetadata).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))),
+                    new JsonObject(Rest(rightMetadata).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))
+                : JsonValues.DeepEquals(value, other);
+            if (!equal)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static JsonArray WithoutTimes(JsonArray entries)

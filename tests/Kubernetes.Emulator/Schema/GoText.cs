@@ -192,7 +192,7 @@ internal static class GoText
                 switch (value.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        WriteString(sb, value.GetValue<string>());
+                        WriteString(sb, JsonNodes.StringOf(value));
                         break;
                     case JsonValueKind.Number:
                         if (JsonNodes.TryGetInt64(value, out var l))
@@ -256,16 +256,37 @@ internal static class GoText
     }
 
     /// <summary>
-    /// How field.Error.ErrorBody renders a bad value: null as "null", strings quoted, int64/float64/bool
-    /// with %v, anything else as JSON.
+    /// How field.Error.ErrorBody renders a bad value in kube 1.33: null as "null", strings quoted, int64,
+    /// float64 and bool with %v, maps and lists with Go's %#v (JSON rendering only arrived in 1.34).
     /// </summary>
     public static string RenderValue(JsonNode? node) => JsonNodes.TypeName(node) switch
     {
         JsonNodes.Null => "\"null\"",
-        JsonNodes.String => Quote(node!.GetValue<string>()),
+        JsonNodes.Object or JsonNodes.Array => GoSyntax(node),
+        _ => Scalar(node),
+    };
+
+    /// <summary>Go's %#v of a decoded JSON value: map[string]interface {}{"a":1, "b":"x"}, []interface {}{1, "a"}.</summary>
+    public static string GoSyntax(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var entries = obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{Quote(p.Key)}:{GoSyntax(p.Value)}");
+                return "map[string]interface {}{" + string.Join(", ", entries) + "}";
+            case JsonArray array:
+                return "[]interface {}{" + string.Join(", ", array.Select(GoSyntax)) + "}";
+            default:
+                return JsonNodes.IsNull(node) ? "interface {}(nil)" : Scalar(node);
+        }
+    }
+
+    private static string Scalar(JsonNode? node) => JsonNodes.TypeName(node) switch
+    {
+        JsonNodes.String => Quote(JsonNodes.StringOf((JsonValue)node!)),
         JsonNodes.Integer => JsonNodes.TryGetInt64(node, out var l) ? l.ToString(CultureInfo.InvariantCulture) : "0",
         JsonNodes.Number => JsonNodes.TryGetDouble(node, out var d) ? FormatFloat(d) : "0",
         JsonNodes.Boolean => JsonNodes.TryGetBoolean(node, out var b) && b ? "true" : "false",
-        _ => Marshal(node),
+        _ => "\"null\"",
     };
 }

@@ -62,7 +62,7 @@ public static class Quantity
 
         var text = json.GetValueKind() switch
         {
-            System.Text.Json.JsonValueKind.String => json.GetValue<string>().Trim(),
+            System.Text.Json.JsonValueKind.String => JsonNodes.StringOf(json).Trim(),
             System.Text.Json.JsonValueKind.Number => json.ToJsonString(),
             _ => null,
         };

@@ -69,7 +69,7 @@ public static class SchemaValidator
         switch (node)
         {
             case JsonValue when actual == JsonNodes.String:
-                ValidateString(node.GetValue<string>(), s, path, errors);
+                ValidateString(JsonNodes.StringOf((JsonValue)node), s, path, errors);
                 break;
             case JsonValue when actual is JsonNodes.Integer or JsonNodes.Number:
                 ValidateNumber(node, s, path, errors);
@@ -324,7 +324,7 @@ public static class SchemaValidator
 
         foreach (var i in FirstRepeats(keys.Select(k => GoText.Marshal(k)).ToList()))
         {
-            errors.Add(new FieldError(FieldError.Duplicate, $"{path}[{i}]", $"Duplicate value: {GoText.Marshal(keys[i])}"));
+            errors.Add(new FieldError(FieldError.Duplicate, $"{path}[{i}]", $"Duplicate value: {GoText.RenderValue(keys[i])}"));
         }
     }
 

@@ -176,6 +176,6 @@ public sealed class StructuralSchema
 
     private static IReadOnlyList<string> Strings(JsonNode? node) =>
         node is JsonArray array
-            ? array.Where(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String).Select(n => n!.GetValue<string>()).ToList()
+            ? array.Where(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String).Select(n => JsonNodes.StringOf((JsonValue)n!)).ToList()
             : [];
 }

@@ -55,7 +55,10 @@ public static partial class TableConverter
     }
 
     /// <param name="includeObject">Metadata (default: PartialObjectMetadata), Object (the whole object) or None.</param>
-    public static JsonObject ToTable(IReadOnlyList<JsonObject> objects, IReadOnlyList<PrinterColumn> columns, string listResourceVersion, DateTimeOffset now, string includeObject = "Metadata")
+    /// <param name="noHeaders">
+    /// True for every watch event after the first: the apiserver then sends columnDefinitions as null.
+    /// </param>
+    public static JsonObject ToTable(IReadOnlyList<JsonObject> objects, IReadOnlyList<PrinterColumn> columns, string listResourceVersion, DateTimeOffset now, string includeObject = "Metadata", bool noHeaders = false)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(columns);
@@ -96,7 +99,7 @@ public static partial class TableConverter
             ["kind"] = "Table",
             ["apiVersion"] = "meta.k8s.io/v1",
             ["metadata"] = new JsonObject { ["resourceVersion"] = listResourceVersion },
-            ["columnDefinitions"] = definitions,
+            ["columnDefinitions"] = noHeaders ? null : definitions,
             ["rows"] = rows,
         };
     }
@@ -254,7 +257,7 @@ public static partial class TableConverter
     // jsonpath PrintResults: strings as-is, scalars with Go's fmt, maps and lists as compact JSON.
     private static string Text(JsonNode value) => JsonNodes.TypeName(value) switch
     {
-        JsonNodes.String => value.GetValue<string>(),
+        JsonNodes.String => JsonNodes.StringOf((JsonValue)value),
         JsonNodes.Integer or JsonNodes.Number or JsonNodes.Boolean => GoText.RenderValue(value),
         _ => GoText.Marshal(value),
     };

@@ -108,6 +108,21 @@ public class ModelDeploymentValidatorTests
         Assert.All(violations, v => Assert.Equal("metadata.name", v.Field));
     }
 
+    [Theory]
+    [InlineData("""{"spec":{"model":null}}""", "spec.model")]
+    [InlineData("""{"spec":null}""", "spec")]
+    [InlineData("""{"spec":{"model":{"name":"m","version":"1","uri":"file:///m"},"rollout":{"steps":[null,{"weight":5}]}}}""", "spec.rollout")]
+    [InlineData("""{"spec":{"model":{"name":"m","version":"1","uri":"file:///m"},"accelerator":{"type":null,"count":1}}}""", "spec.accelerator.type")]
+    public void Json_nulls_become_violations_not_exceptions(string json, string field)
+    {
+        var md = KubeJson.Deserialize<ModelDeployment>(json);
+        md.Metadata.Name = "m";
+
+        var violations = ModelDeploymentValidator.Validate(md);
+
+        Assert.Contains(violations, v => v.Field == field);
+    }
+
     [Fact]
     public void Missing_spec_is_one_violation_not_an_exception()
     {

@@ -1,0 +1,244 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Quota;
+using MlOperator.Operator.Resources;
+using MlOperator.Operator.Runtime.Cache;
+using MlOperator.Operator.Runtime.Controller;
+using MlOperator.Operator.Runtime.Events;
+using Microsoft.Extensions.Logging;
+using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
+using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
+
+namespace MlOperator.Operator.Controllers.ModelDeployment;
+
+/// <summary>
+/// Orchestration only: read the ModelDeployment and its children from the caches, validate, build the desired
+/// state (pure), check it against quota (pure), apply what differs with server-side apply, delete children no
+/// longer desired, and write status once at the end when it changed.
+///
+/// No finalizer: every child carries a controller ownerReference, so the garbage collector removes them when
+/// the ModelDeployment goes, and nothing outside the owner graph (no external registry, no cloud resource)
+/// needs cleaning up. A finalizer would only add a way for deletion to hang.
+/// </summary>
+public sealed class ModelDeploymentReconciler(
+    IKubeClient client,
+    ModelDeploymentCaches caches,
+    IEventRecorder events,
+    ModelDeploymentDefaults defaults,
+    TimeProvider time,
+    ILogger<ModelDeploymentReconciler> logger) : IReconciler
+{
+    public const string FieldManager = "mloperator";
+
+    /// <summary>Quota may free up without any object of ours changing (pods of other apps ending); look again now and then.</summary>
+    public static readonly TimeSpan QuotaRecheck = TimeSpan.FromMinutes(1);
+
+    private static readonly ApplyOptions Apply = new(FieldManager, Force: true);
+
+    public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken ct)
+    {
+        var md = caches.ModelDeployments.Get(request.Namespace, request.Name);
+        if (md is null || md.Metadata.DeletionTimestamp is not null)
+        {
+            return ReconcileResult.Done; // gone or going: the garbage collector takes the children
+        }
+
+        var now = time.GetUtcNow();
+        var violations = ModelDeploymentValidator.Validate(md);
+        if (violations.Count > 0)
+        {
+            logger.LogInformation("Invalid spec, children left untouched until the spec changes: {Violations}", InvalidSpecMessage(violations));
+            await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Invalid(md, violations, now), ct).ConfigureAwait(false);
+            return ReconcileResult.Done; // no retry loop: a spec change wakes us
+        }
+
+        var observed = new ObservedState(Owned(caches.Deployments, md));
+        var desired = DesiredStateBuilder.Build(md, observed, defaults);
+
+        var quota = CheckQuota(md, desired, observed);
+        if (!quota.Fits)
+        {
+            logger.LogInformation("Desired state does not fit the namespace quota, nothing applied: {Shortfall}", quota.Message);
+            await WriteStatusAsync(md, ModelDeploymentStatusBuilder.QuotaBlocked(md, desired, observed, quota, now), ct).ConfigureAwait(false);
+            return ReconcileResult.After(QuotaRecheck);
+        }
+
+        var applied = await ApplyChildrenAsync(md, desired, ct).ConfigureAwait(false);
+        var deleted = await DeleteStaleChildrenAsync(md, desired, ct).ConfigureAwait(false);
+        if (applied > 0 || deleted > 0)
+        {
+            logger.LogInformation("Applied {Applied} and deleted {Deleted} children for generation {Generation}", applied, deleted, md.Metadata.Generation);
+        }
+
+        var after = new ObservedState(Owned(caches.Deployments, md));
+        await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Applied(md, desired, after, now), ct).ConfigureAwait(false);
+        return ReconcileResult.Done; // the stable Deployment's status changes wake us through Owns<Deployment>
+    }
+
+    private QuotaCheck CheckQuota(Md md, DesiredState desired, ObservedState observed)
+    {
+        var quotas = caches.Quotas.List(md.Metadata.Namespace);
+        if (quotas.Count == 0)
+        {
+            return QuotaCheck.Fitting;
+        }
+
+        // Pods already running are in the quota's "used"; only the pods this pass would add need room.
+        var demands = new List<QuotaDemand>();
+        foreach (var (plan, deployment) in desired.Revisions.Zip(desired.Deployments))
+        {
+            var target = plan.Replicas ?? (observed.Revision(plan.Hash) is { } live ? live.Spec?.Replicas ?? 1 : md.Spec.Autoscaling?.MinReplicas ?? 1);
+            var extra = target - observed.CurrentReplicas(plan.Hash);
+            if (extra > 0 && deployment.Spec?.Template?.Spec is { } pod)
+            {
+                demands.Add(QuotaDemand.ForPods(pod, extra));
+            }
+        }
+
+        var desiredNames = desired.Deployments.Select(d => d.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var released = observed.Deployments
+            .Where(d => !desiredNames.Contains(d.Metadata.Name) && d.Spec?.Template?.Spec is not null)
+            .Select(d => QuotaDemand.ForPods(d.Spec!.Template!.Spec!, Math.Max(d.Spec.Replicas ?? 1, d.Status?.Replicas ?? 0)))
+            .ToList();
+        return demands.Count == 0 ? QuotaCheck.Fitting : QuotaPlanner.Check(demands, quotas, released);
+    }
+
+    private async Task<int> ApplyChildrenAsync(Md md, DesiredState desired, CancellationToken ct)
+    {
+        var applied = 0;
+        foreach (var deployment in desired.Deployments)
+        {
+            var live = caches.Deployments.Get(deployment.Metadata.Namespace, deployment.Metadata.Name!);
+            if (!LiveState.Covers(live, deployment))
+            {
+                if (live is null)
+                {
+                    var revision = deployment.Metadata.Labels?.GetValueOrDefault(ModelDeploymentLabels.Revision) ?? "";
+                    events.Normal(md, ReasonNewRevision, NewRevisionMessage(revision, md.Spec.Model.Version));
+                }
+
+                await client.ApplyAsync(deployment, Apply, ct).ConfigureAwait(false);
+                applied++;
+            }
+        }
+
+        applied += await ApplyIfChangedAsync(caches.Services, desired.Service, ct).ConfigureAwait(false);
+        if (desired.Ingress is { } ingress)
+        {
+            applied += await ApplyIfChangedAsync(caches.Ingresses, ingress, ct).ConfigureAwait(false);
+        }
+
+        if (desired.HorizontalPodAutoscaler is { } hpa)
+        {
+            applied += await ApplyIfChangedAsync(caches.Autoscalers, hpa, ct).ConfigureAwait(false);
+        }
+
+        return applied;
+    }
+
+    private async Task<int> ApplyIfChangedAsync<T>(Informer<T> cache, T desired, CancellationToken ct) where T : class, IKubernetesObject
+    {
+        if (LiveState.Covers(cache.Get(desired.Metadata.Namespace, desired.Metadata.Name!), desired))
+        {
+            return 0;
+        }
+
+        await client.ApplyAsync(desired, Apply, ct).ConfigureAwait(false);
+        return 1;
+    }
+
+    private async Task<int> DeleteStaleChildrenAsync(Md md, DesiredState desired, CancellationToken ct)
+    {
+        var keep = desired.Objects.Select(o => (o.Kind, o.Metadata.Name)).ToHashSet();
+        var deleted = 0;
+        deleted += await DeleteStaleAsync(caches.Deployments, md, keep, ct).ConfigureAwait(false);
+        deleted += await DeleteStaleAsync(caches.Services, md, keep, ct).ConfigureAwait(false);
+        deleted += await DeleteStaleAsync(caches.Ingresses, md, keep, ct).ConfigureAwait(false);
+        deleted += await DeleteStaleAsync(caches.Autoscalers, md, keep, ct).ConfigureAwait(false);
+        return deleted;
+    }
+
+    private async Task<int> DeleteStaleAsync<T>(Informer<T> cache, Md md, HashSet<(string Kind, string? Name)> keep, CancellationToken ct)
+        where T : class, IKubernetesObject
+    {
+        var deleted = 0;
+        foreach (var child in Owned(cache, md).Where(c => !keep.Contains((c.Kind, c.Metadata.Name))))
+        {
+            try
+            {
+                await client.DeleteAsync<T>(child.Metadata.Name!, child.Metadata.Namespace,
+                    new DeleteOptions { PropagationPolicy = PropagationPolicy.Background, PreconditionUid = child.Metadata.Uid }, ct).ConfigureAwait(false);
+                deleted++;
+            }
+            catch (NotFoundException)
+            {
+                // already gone: exactly what we wanted
+            }
+        }
+
+        return deleted;
+    }
+
+    /// <summary>Children whose controller ownerReference is this ModelDeployment (by uid, so a recreated namesake does not adopt them).</summary>
+    private static IReadOnlyList<T> Owned<T>(Informer<T> cache, Md md) where T : class, IKubernetesObject =>
+        [.. cache.ByIndex(IndexNames.OwnerUid, md.Metadata.Uid ?? "")
+            .Where(c => c.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == md.Metadata.Uid) == true)
+            .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
+
+    /// <summary>Writes status only when it differs, and records an Event for every condition that flipped.</summary>
+    private async Task WriteStatusAsync(Md md, ModelDeploymentStatus status, CancellationToken ct)
+    {
+        var before = JsonSerializer.SerializeToNode(md.Status ?? new ModelDeploymentStatus(), KubeJson.Options);
+        var after = JsonSerializer.SerializeToNode(status, KubeJson.Options);
+        if (JsonNode.DeepEquals(before, after))
+        {
+            return;
+        }
+
+        // A merge patch of the whole status: no resourceVersion precondition to trip over, and explicit nulls
+        // remove fields the new status no longer has (a finished canary, say).
+        var patchStatus = after!.AsObject();
+        foreach (var (key, _) in before!.AsObject())
+        {
+            if (!patchStatus.ContainsKey(key))
+            {
+                patchStatus[key] = null;
+            }
+        }
+
+        var body = new JsonObject { ["status"] = patchStatus.DeepClone() }.ToJsonString();
+        await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.Namespace, new KubePatch(PatchType.Merge, body), "status", ct).ConfigureAwait(false);
+        RecordTransitions(md, md.Status?.Conditions, status.Conditions);
+    }
+
+    private void RecordTransitions(Md md, IReadOnlyList<Condition>? before, IReadOnlyList<Condition>? after)
+    {
+        foreach (var condition in after ?? [])
+        {
+            var previous = before?.FirstOrDefault(c => c.Type == condition.Type);
+            if (previous is not null && previous.Status == condition.Status && previous.Reason == condition.Reason)
+            {
+                continue;
+            }
+
+            switch (condition.Type, condition.Status, condition.Reason)
+            {
+                case (Ready, True, _):
+                    events.Normal(md, condition.Reason, condition.Message);
+                    break;
+                case (Ready, False, ReasonInvalidSpec):
+                    events.Warning(md, ReasonInvalidSpec, condition.Message);
+                    break;
+                case (QuotaExceeded, True, _):
+                    events.Warning(md, condition.Reason, condition.Message);
+                    break;
+                case (QuotaExceeded, False, _) when previous?.Status == True:
+                    events.Normal(md, condition.Reason, "quota available again: children applied");
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Quota;
+using MlOperator.Operator.Resources;
+using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
+using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
+
+namespace MlOperator.Operator.Controllers.ModelDeployment;
+
+/// <summary>
+/// Pure: what a ModelDeployment's status should say after this pass. Conditions keep their lastTransitionTime
+/// unless their status flips, so a pass that changes nothing produces an identical status (and no write).
+/// </summary>
+public static class ModelDeploymentStatusBuilder
+{
+    /// <summary>The spec breaks a rule: Ready=False/InvalidSpec, phase Failed (kstatus: Stalled). Children are left alone.</summary>
+    public static ModelDeploymentStatus Invalid(Md md, IReadOnlyList<ValidationViolation> violations, DateTimeOffset now)
+    {
+        var status = Copy(md.Status);
+        var generation = md.Metadata.Generation;
+        var message = InvalidSpecMessage(violations);
+        status.ObservedGeneration = generation;
+        status.Phase = ModelDeploymentPhase.Failed;
+        status.Conditions = Merge(md.Status?.Conditions,
+        [
+            Create(md.Status?.Conditions, Ready, False, ReasonInvalidSpec, message, generation, now),
+            Create(md.Status?.Conditions, Progressing, False, ReasonInvalidSpec, message, generation, now),
+            Create(md.Status?.Conditions, Degraded, False, ReasonAsExpected, "", generation, now),
+        ]);
+        return status;
+    }
+
+    /// <summary>The desired children do not fit the namespace's quota: nothing was applied, QuotaExceeded=True.</summary>
+    public static ModelDeploymentStatus QuotaBlocked(Md md, DesiredState desired, ObservedState observed, QuotaCheck quota, DateTimeOffset now)
+    {
+        var status = Applied(md, desired, observed, now);
+        var generation = md.Metadata.Generation;
+        var message = InsufficientQuotaMessage(quota.Shortfalls.Select(s => s.Message));
+        status.Phase = observed.Revision(desired.Stable.Hash) is null && observed.Deployments.Count == 0
+            ? ModelDeploymentPhase.Pending
+            : ModelDeploymentPhase.Progressing;
+        status.Conditions = Merge(status.Conditions,
+        [
+            Create(md.Status?.Conditions, QuotaExceeded, True, ReasonInsufficientQuota, message, generation, now),
+            Create(md.Status?.Conditions, Progressing, False, ReasonInsufficientQuota, message, generation, now),
+        ]);
+        if (status.Conditions.First(c => c.Type == Ready).Status != True)
+        {
+            status.Conditions = Merge(status.Conditions,
+                [Create(md.Status?.Conditions, Ready, False, ReasonInsufficientQuota, message, generation, now)]);
+        }
+
+        return status;
+    }
+
+    /// <summary>
+    /// The children were applied; readiness follows the stable Deployment as the Deployment controller reports it.
+    /// Ready=True only when this generation was applied and the stable Deployment has observed its own latest
+    /// generation with every replica updated and available (kstatus "Current").
+    /// </summary>
+    public static ModelDeploymentStatus Applied(Md md, DesiredState desired, ObservedState observed, DateTimeOffset now)
+    {
+        var status = Copy(md.Status);
+        var generation = md.Metadata.Generation;
+        var stable = observed.Revision(desired.Stable.Hash);
+        var wanted = desired.Stable.Replicas ?? stable?.Spec?.Replicas ?? md.Spec.Autoscaling?.MinReplicas ?? 1;
+        var replicas = observed.Deployments.Sum(d => d.Status?.Replicas ?? 0);
+        var ready = observed.Deployments.Sum(d => d.Status?.ReadyReplicas ?? 0);
+        var stableReady = StableIsReady(stable, wanted);
+
+        status.ObservedGeneration = generation;
+        status.StableRevision = desired.Stable.Hash;
+        status.StableVersion = md.Spec.Model.Version;
+        status.Replicas = replicas;
+        status.ReadyReplicas = ready;
+        status.Selector = desired.Selector;
+        status.Url = desired.Url;
+        status.Phase = stableReady ? ModelDeploymentPhase.Ready : ModelDeploymentPhase.Progressing;
+
+        var stableReadyCount = stable?.Status?.ReadyReplicas ?? 0;
+        var conditions = new List<Condition>
+        {
+            stableReady
+                ? Create(md.Status?.Conditions, Ready, True, ReasonAvailable, AvailableMessage(wanted), generation, now)
+                : Create(md.Status?.Conditions, Ready, False, ReasonReplicasNotReady, ReplicasNotReadyMessage(stableReadyCount, wanted), generation, now),
+            stableReady
+                ? Create(md.Status?.Conditions, Progressing, False, ReasonRolloutComplete, RolloutCompleteMessage(md.Spec.Model.Version), generation, now)
+                : Create(md.Status?.Conditions, Progressing, True, ReasonReconciling, ReconcilingMessage(generation ?? 0), generation, now),
+            Create(md.Status?.Conditions, Degraded, False, ReasonAsExpected, "", generation, now),
+            Create(md.Status?.Conditions, QuotaExceeded, False, ReasonQuotaAvailable, "", generation, now),
+            ModelVerifiedCondition(md, stableReady, generation, now),
+        };
+        status.Conditions = Merge(md.Status?.Conditions, conditions);
+        return status;
+    }
+
+    /// <summary>True when the Deployment controller has caught up with the latest spec and every wanted pod is updated and available.</summary>
+    public static bool StableIsReady(Deployment? stable, int wanted)
+    {
+        if (stable?.Status is not { } s || stable.Metadata.Generation is not { } generation)
+        {
+            return false;
+        }
+
+        return s.ObservedGeneration >= generation
+            && (s.UpdatedReplicas ?? 0) >= wanted
+            && (s.AvailableReplicas ?? 0) >= wanted
+            && (s.Replicas ?? 0) == (s.UpdatedReplicas ?? 0);
+    }
+
+    private static Condition ModelVerifiedCondition(Md md, bool ready, long? generation, DateTimeOffset now)
+    {
+        if (string.IsNullOrEmpty(md.Spec.Model.Sha256))
+        {
+            return Create(md.Status?.Conditions, ModelVerified, Unknown, ReasonNoChecksum, "no sha256 given: the model file is not verified", generation, now);
+        }
+
+        // The sidecar refuses to become ready with a file that does not match, so a ready revision is a verified one.
+        return ready
+            ? Create(md.Status?.Conditions, ModelVerified, True, ReasonChecksumMatched, $"model file matches sha256 {md.Spec.Model.Sha256}", generation, now)
+            : Create(md.Status?.Conditions, ModelVerified, Unknown, ReasonVerificationPending, "waiting for a ready pod to confirm the checksum", generation, now);
+    }
+
+    /// <summary>Replaces conditions of the same type, keeps others, orders by the canonical type order.</summary>
+    private static List<Condition> Merge(IReadOnlyList<Condition>? existing, IReadOnlyList<Condition> updates)
+    {
+        var byType = (existing ?? []).ToDictionary(c => c.Type);
+        foreach (var update in updates)
+        {
+            byType[update.Type] = update;
+        }
+
+        return [.. byType.Values.OrderBy(c => Order(c.Type)).ThenBy(c => c.Type, StringComparer.Ordinal)];
+    }
+
+    private static int Order(string type)
+    {
+        var index = AllTypes.ToList().IndexOf(type);
+        return index < 0 ? int.MaxValue : index;
+    }
+
+    private static ModelDeploymentStatus Copy(ModelDeploymentStatus? status) =>
+        status is null ? new ModelDeploymentStatus() : KubeJson.DeepCopy(status);
+}

@@ -1,0 +1,44 @@
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Controllers.ModelDeployment;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Runtime.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace MlOperator.Operator.IntegrationTests.Fixtures;
+
+/// <summary>The real controller manager with the ModelDeployment controller, scoped to one test namespace.</summary>
+public sealed class OperatorRunner : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    private OperatorRunner(ControllerManager manager, IKubeClient client)
+    {
+        Manager = manager;
+        Client = client;
+    }
+
+    public ControllerManager Manager { get; }
+
+    public IKubeClient Client { get; }
+
+    public static async Task<OperatorRunner> StartAsync(TestCluster cluster, string ns)
+    {
+        var client = cluster.NewClient();
+        var manager = new ControllerManager(client, new ManagerOptions { Namespace = ns, LeaderElection = false, Workers = 2 },
+            NullLoggerFactory.Instance, TimeProvider.System);
+        ModelDeploymentController.Register(manager, client, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers: 2);
+        var runner = new OperatorRunner(manager, client);
+        await manager.StartAsync(runner._stop.Token);
+        await TestCluster.EventuallyAsync(() => Task.FromResult(manager.CachesSynced), synced => synced, "operator caches synced");
+        return runner;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await Manager.StopAsync(CancellationToken.None);
+        Manager.Dispose();
+        (Client as IDisposable)?.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,126 @@
+using MlOperator.Kubernetes.Emulator;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.IntegrationTests.Fixtures;
+
+/// <summary>
+/// The cluster integration tests run against: a real one when E2E_KUBECONFIG names its kubeconfig, otherwise
+/// an in-process API emulator with simulated controllers (garbage collection, Deployments, quotas). This is
+/// the one place that choice is made; tests never skip silently. The shipped CRDs from config/crds are
+/// installed first and their absence fails the run.
+/// </summary>
+public sealed class TestCluster : IAsyncLifetime
+{
+    public const string E2EVariable = "E2E_KUBECONFIG";
+
+    private readonly string _workDir = Directory.CreateTempSubdirectory("mlop-it-").FullName;
+    private int _namespaces;
+
+    /// <summary>Null against a real cluster: tests that need the emulator's knobs check <see cref="IsEmulated"/>.</summary>
+    public KubeEmulator? Emulator { get; private set; }
+
+    public bool IsEmulated => Emulator is not null;
+
+    public string KubeconfigPath { get; private set; } = "";
+
+    public KubeClientConfig Config { get; private set; } = null!;
+
+    public IKubeClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (Environment.GetEnvironmentVariable(E2EVariable) is { Length: > 0 } e2e)
+        {
+            KubeconfigPath = e2e;
+        }
+        else
+        {
+            Emulator = await KubeEmulator.StartAsync(new EmulatorOptions { SimulateControllers = true, PodReadyDelay = TimeSpan.FromMilliseconds(200) });
+            KubeconfigPath = Path.Combine(_workDir, "kubeconfig");
+            Emulator.WriteKubeconfig(KubeconfigPath);
+        }
+
+        Config = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = KubeconfigPath });
+        Client = NewClient();
+        await InstallCrdsAsync();
+    }
+
+    public IKubeClient NewClient(KubeClientOptions? options = null) => KubeClient.FromConfig(Config, options);
+
+    /// <summary>A fresh namespace per test, so tests never see each other's objects.</summary>
+    public async Task<string> CreateNamespaceAsync(string prefix)
+    {
+        var name = $"{prefix}-{Interlocked.Increment(ref _namespaces)}-{Guid.NewGuid().ToString("N")[..6]}";
+        await Client.CreateAsync(new TestNamespace { Metadata = new ObjectMeta { Name = name } });
+        return name;
+    }
+
+    /// <summary>Polls until the condition holds; the bound is generous because the machine may be busy. Fails with the last observation.</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> observe, Func<T, bool> done, string what, TimeSpan? within = null)
+    {
+        var deadline = DateTime.UtcNow + (within ?? TimeSpan.FromSeconds(60));
+        T last;
+        while (true)
+        {
+            last = await observe();
+            if (done(last))
+            {
+                return last;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new Xunit.Sdk.XunitException($"timed out waiting for {what}; last seen: {Describe(last)}");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        (Client as IDisposable)?.Dispose();
+        if (Emulator is not null)
+        {
+            await Emulator.DisposeAsync();
+        }
+
+        Directory.Delete(_workDir, recursive: true);
+    }
+
+    private async Task InstallCrdsAsync()
+    {
+        var dir = Path.Combine(RepoPaths.Root, "config", "crds");
+        var files = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.yaml") : [];
+        if (files.Length == 0)
+        {
+            throw new InvalidOperationException($"no CRDs in {dir}: run `make generate`");
+        }
+
+        foreach (var file in files)
+        {
+            var crd = KubeYaml.Deserialize<CustomResourceDefinition>(await File.ReadAllTextAsync(file));
+            await Client.ApplyAsync(crd, new ApplyOptions("mloperator-tests", Force: true));
+        }
+
+        // Established before use, as a real apiserver needs a moment to serve a new CRD.
+        foreach (var file in files)
+        {
+            var name = Path.GetFileNameWithoutExtension(file).Split('_') is [var group, var plural] ? $"{plural}.{group}" : null;
+            if (name is not null)
+            {
+                await EventuallyAsync(() => Client.TryGetAsync<CustomResourceDefinition>(name), c => c is not null && c.Fields.TryGetValue("status", out var s)
+                    && s.ToString().Contains("\"Established\"", StringComparison.Ordinal), $"CRD {name} established");
+            }
+        }
+    }
+
+    private static string Describe<T>(T value) => value switch
+    {
+        null => "null",
+        IKubernetesObject o => KubeJson.Serialize((object)o),
+        _ => value.ToString() ?? "",
+    };
+}

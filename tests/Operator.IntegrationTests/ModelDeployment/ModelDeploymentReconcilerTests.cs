@@ -1,0 +1,206 @@
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.IntegrationTests.Fixtures;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Models;
+using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
+using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
+
+namespace MlOperator.Operator.IntegrationTests.ModelDeployment;
+
+[Collection(ClusterCollection.Name)]
+public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsyncLifetime
+{
+    private string _ns = "";
+    private OperatorRunner _operator = null!;
+
+    private IKubeClient Client => cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        _ns = await cluster.CreateNamespaceAsync("md");
+        _operator = await OperatorRunner.StartAsync(cluster, _ns);
+    }
+
+    public async Task DisposeAsync() => await _operator.DisposeAsync();
+
+    [Fact]
+    public async Task Applied_sample_gets_a_revision_deployment_and_service_owned_by_it()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+
+        var deployment = await DeploymentOfAsync(md);
+        var service = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns), s => s is not null, "service");
+
+        Assert.StartsWith("iris-classifier-", deployment.Metadata.Name);
+        Assert.Equal(2, deployment.Spec!.Replicas);
+        AssertControlledBy(md, deployment);
+        AssertControlledBy(md, service!);
+        var container = Assert.Single(deployment.Spec.Template!.Spec!.Containers!);
+        Assert.Equal("250m", container.Resources!.Requests!["cpu"]);
+        Assert.True(container.SecurityContext!.ReadOnlyRootFilesystem);
+        Assert.Equal("mloperator", deployment.Metadata.Labels!["app.kubernetes.io/managed-by"]);
+        Assert.Contains(deployment.Metadata.ManagedFields!, f => f.Manager == "mloperator" && f.Operation == "Apply");
+    }
+
+    [Fact]
+    public async Task Available_deployment_makes_the_model_deployment_ready()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+
+        var ready = await ConditionAsync(md, Ready, True);
+
+        Assert.Equal(ModelDeploymentPhase.Ready, ready.Status!.Phase);
+        Assert.Equal(ready.Metadata.Generation, ready.Status.ObservedGeneration);
+        Assert.Equal(2, ready.Status.ReadyReplicas);
+        Assert.Equal("3", ready.Status.StableVersion);
+        Assert.Equal($"http://iris-classifier.{_ns}.svc", ready.Status.Url);
+        Assert.False(string.IsNullOrEmpty(ready.Status.Selector));
+    }
+
+    [Fact]
+    public async Task Spec_edit_updates_the_children_and_observed_generation_follows()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+        var first = await DeploymentOfAsync(md);
+
+        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new KubePatch(PatchType.Merge, """{"spec":{"replicas":3}}"""));
+
+        var scaled = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Deployment>(first.Metadata.Name!, _ns), d => d?.Spec?.Replicas == 3, "replicas 3");
+        Assert.NotNull(scaled);
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.ObservedGeneration == 2, "observedGeneration 2");
+    }
+
+    [Fact]
+    public async Task A_new_model_version_replaces_the_revision_deployment()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+        var first = await DeploymentOfAsync(md);
+
+        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new KubePatch(PatchType.Merge, """{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"}}}"""));
+
+        var deployments = await TestCluster.EventuallyAsync(() => Client.ListAsync<Deployment>(_ns),
+            l => l.Items.Count == 1 && l.Items[0].Metadata.Name != first.Metadata.Name, "one new revision Deployment");
+        Assert.Equal("4", deployments.Items[0].Metadata.Labels!["app.kubernetes.io/version"]);
+    }
+
+    [Fact]
+    public async Task Deleted_child_is_recreated()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+        var service = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns), s => s is not null, "service");
+
+        await Client.DeleteAsync<Service>("iris-classifier", _ns);
+
+        await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns),
+            s => s is not null && s.Metadata.Uid != service!.Metadata.Uid, "service recreated");
+    }
+
+    [Fact]
+    public async Task Edited_child_is_restored()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+        var deployment = await DeploymentOfAsync(md);
+        var container = deployment.Spec!.Template!.Spec!.Containers![0];
+
+        await Client.PatchAsync<Deployment>(deployment.Metadata.Name!, _ns, new KubePatch(PatchType.StrategicMerge,
+            """{"spec":{"template":{"spec":{"containers":[{"name":""" + "\"" + container.Name + "\"" + ""","image":"evil:latest"}]}}}}"""));
+
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<Deployment>(deployment.Metadata.Name!, _ns),
+            d => d.Spec?.Template?.Spec?.Containers is [var only] && only.Image == container.Image, "image restored");
+    }
+
+    [Fact]
+    public async Task Deleting_the_model_deployment_collects_its_children()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+        await DeploymentOfAsync(md);
+
+        await Client.DeleteAsync<Md>(md.Metadata.Name!, _ns);
+
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<Deployment>(_ns), l => l.Items.Count == 0, "deployments collected");
+        await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns), s => s is null, "service collected");
+    }
+
+    [Fact]
+    public async Task Invalid_spec_reports_InvalidSpec_and_creates_no_children()
+    {
+        var md = Sample("cpu-model");
+        md.Spec.Autoscaling = new AutoscalingSpec { MinReplicas = 5, MaxReplicas = 2 };
+        md = await Client.CreateAsync(md);
+
+        var failed = await ConditionAsync(md, Ready, False, ReasonInvalidSpec);
+
+        Assert.Equal(ModelDeploymentPhase.Failed, failed.Status!.Phase);
+        Assert.Contains("maxReplicas", failed.Status.Conditions!.Single(c => c.Type == Ready).Message);
+        Assert.Empty((await Client.ListAsync<Deployment>(_ns)).Items);
+    }
+
+    [Fact]
+    public async Task Tight_quota_blocks_with_QuotaExceeded_then_clears_when_raised()
+    {
+        await Client.CreateAsync(new ResourceQuota
+        {
+            Metadata = new ObjectMeta { Name = "cpu-quota", Namespace = _ns },
+            Spec = new ResourceQuotaSpec { Hard = new Dictionary<string, string> { ["requests.cpu"] = "300m" } },
+        });
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<ResourceQuota>("cpu-quota", _ns), q => q.Status?.Hard is not null, "quota status");
+        var md = await CreateSampleAsync("cpu-model"); // 2 × 250m
+
+        var blocked = await ConditionAsync(md, QuotaExceeded, True);
+
+        Assert.Contains("requests.cpu", blocked.Status!.Conditions!.Single(c => c.Type == QuotaExceeded).Message);
+        Assert.Empty((await Client.ListAsync<Deployment>(_ns)).Items);
+
+        await Client.PatchAsync<ResourceQuota>("cpu-quota", _ns, new KubePatch(PatchType.Merge, """{"spec":{"hard":{"requests.cpu":"2"}}}"""));
+
+        await ConditionAsync(md, QuotaExceeded, False);
+        await DeploymentOfAsync(md);
+    }
+
+    [Fact]
+    public async Task A_model_deployment_in_sync_causes_no_writes()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+        await ConditionAsync(md, Ready, True);
+        if (cluster.Emulator is not { } emulator)
+        {
+            return; // write counting needs the emulator's request log; the rest of this class covers a real cluster
+        }
+
+        emulator.Faults.ResetCounts();
+        // An annotation change wakes the reconciler without changing anything it owns.
+        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new KubePatch(PatchType.Merge, """{"metadata":{"annotations":{"touched":"1"}}}"""));
+        await Task.Delay(TimeSpan.FromSeconds(2)); // give the reconcile a chance to (wrongly) write; the assertion is on counts, not time
+
+        Assert.Equal(1, emulator.Faults.Writes()); // the test's own patch
+    }
+
+    private Md Sample(string name)
+    {
+        var md = KubeYaml.Deserialize<Md>(File.ReadAllText(Path.Combine(RepoPaths.Root, "config", "samples", name + ".yaml")));
+        md.Metadata.Namespace = _ns;
+        return md;
+    }
+
+    private Task<Md> CreateSampleAsync(string name) => Client.CreateAsync(Sample(name));
+
+    private async Task<Deployment> DeploymentOfAsync(Md md)
+    {
+        var list = await TestCluster.EventuallyAsync(() => Client.ListAsync<Deployment>(_ns), l => l.Items.Count > 0, $"a Deployment for {md.Metadata.Name}");
+        return Assert.Single(list.Items);
+    }
+
+    private Task<Md> ConditionAsync(Md md, string type, string status, string? reason = null) =>
+        TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns),
+            m => m.Status?.Conditions?.Any(c => c.Type == type && c.Status == status && (reason is null || c.Reason == reason)) == true,
+            $"{type}={status}{(reason is null ? "" : "/" + reason)}");
+
+    private static void AssertControlledBy(Md md, IKubernetesObject child)
+    {
+        var owner = Assert.Single(child.Metadata.OwnerReferences!);
+        Assert.Equal(md.Metadata.Uid, owner.Uid);
+        Assert.Equal("ModelDeployment", owner.Kind);
+        Assert.True(owner.Controller);
+        Assert.True(owner.BlockOwnerDeletion);
+    }
+}

@@ -1,0 +1,122 @@
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Controllers.ModelDeployment;
+using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Quota;
+using MlOperator.Operator.Resources;
+using MlOperator.Operator.UnitTests.Fixtures;
+using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
+
+namespace MlOperator.Operator.UnitTests.Controllers.ModelDeployment;
+
+public class ModelDeploymentStatusBuilderTests
+{
+    private static readonly DateTimeOffset Now = new(2026, 11, 22, 4, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public void Ready_only_when_the_stable_deployment_has_caught_up_and_all_replicas_are_available()
+    {
+        var md = ModelDeploymentFixtures.Valid();
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+
+        var status = ModelDeploymentStatusBuilder.Applied(md, desired, Observed(desired, generation: 1, observedGeneration: 1, updated: 2, available: 2), Now);
+
+        Assert.Equal(ModelDeploymentPhase.Ready, status.Phase);
+        Assert.Equal(True, Get(status, Ready).Status);
+        Assert.Equal(False, Get(status, Progressing).Status);
+        Assert.Equal(1, status.ObservedGeneration);
+        Assert.Equal(desired.Selector, status.Selector);
+        Assert.Equal(2, status.Replicas);
+    }
+
+    [Theory]
+    [InlineData(2, 1, 2, 2)] // deployment controller has not seen the latest spec
+    [InlineData(1, 1, 1, 2)] // not every replica updated
+    [InlineData(1, 1, 2, 1)] // not every replica available
+    public void Not_ready_while_the_stable_deployment_is_behind(long generation, long observedGeneration, int updated, int available)
+    {
+        var md = ModelDeploymentFixtures.Valid();
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+
+        var status = ModelDeploymentStatusBuilder.Applied(md, desired, Observed(desired, generation, observedGeneration, updated, available), Now);
+
+        Assert.Equal(ModelDeploymentPhase.Progressing, status.Phase);
+        Assert.Equal(False, Get(status, Ready).Status);
+        Assert.Equal(ReasonReplicasNotReady, Get(status, Ready).Reason);
+        Assert.Equal(True, Get(status, Progressing).Status);
+    }
+
+    [Fact]
+    public void An_unchanged_pass_yields_an_identical_status_so_nothing_is_written()
+    {
+        var md = ModelDeploymentFixtures.Valid();
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+        var observed = Observed(desired, 1, 1, 2, 2);
+        md.Status = ModelDeploymentStatusBuilder.Applied(md, desired, observed, Now);
+
+        var again = ModelDeploymentStatusBuilder.Applied(md, desired, observed, Now.AddMinutes(5));
+
+        Assert.Equal(KubeJson.Serialize(md.Status), KubeJson.Serialize(again));
+    }
+
+    [Fact]
+    public void Invalid_spec_sets_ready_false_with_reason_and_message_naming_the_field()
+    {
+        var md = ModelDeploymentFixtures.Valid(s => s.Autoscaling = new AutoscalingSpec { MinReplicas = 5, MaxReplicas = 2 });
+        var violations = ModelDeploymentValidator.Validate(md);
+
+        var status = ModelDeploymentStatusBuilder.Invalid(md, violations, Now);
+
+        Assert.Equal(ModelDeploymentPhase.Failed, status.Phase);
+        var ready = Get(status, Ready);
+        Assert.Equal(False, ready.Status);
+        Assert.Equal(ReasonInvalidSpec, ready.Reason);
+        Assert.Contains("maxReplicas", ready.Message);
+    }
+
+    [Fact]
+    public void Quota_blocked_names_the_resource_and_numbers_and_stays_pending_before_any_pod_exists()
+    {
+        var md = ModelDeploymentFixtures.Valid();
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+        var check = new QuotaCheck([new QuotaShortfall("gpu-quota", "requests.nvidia.com/gpu", 2, 1, 4, 3)], [], []);
+
+        var status = ModelDeploymentStatusBuilder.QuotaBlocked(md, desired, ObservedState.Empty, check, Now);
+
+        Assert.Equal(ModelDeploymentPhase.Pending, status.Phase);
+        var quota = Get(status, QuotaExceeded);
+        Assert.Equal(True, quota.Status);
+        Assert.Contains("requests.nvidia.com/gpu", quota.Message);
+        Assert.Contains("gpu-quota", quota.Message);
+        Assert.Equal(False, Get(status, Ready).Status);
+    }
+
+    [Fact]
+    public void Condition_transition_time_moves_only_when_the_status_flips()
+    {
+        var md = ModelDeploymentFixtures.Valid();
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+        md.Status = ModelDeploymentStatusBuilder.Applied(md, desired, Observed(desired, 1, 1, 1, 1), Now);
+
+        var later = ModelDeploymentStatusBuilder.Applied(md, desired, Observed(desired, 1, 1, 2, 2), Now.AddMinutes(1));
+
+        Assert.Equal(Now.AddMinutes(1), Get(later, Ready).LastTransitionTime);
+        Assert.Equal(Now, Get(later, Degraded).LastTransitionTime);
+    }
+
+    private static ObservedState Observed(DesiredState desired, long generation, long observedGeneration, int updated, int available)
+    {
+        var deployment = KubeJson.DeepCopy(desired.StableDeployment);
+        deployment.Metadata.Generation = generation;
+        deployment.Status = new DeploymentStatus
+        {
+            ObservedGeneration = observedGeneration,
+            Replicas = updated,
+            UpdatedReplicas = updated,
+            ReadyReplicas = available,
+            AvailableReplicas = available,
+        };
+        return new ObservedState([deployment]);
+    }
+
+    private static Condition Get(ModelDeploymentStatus status, string type) => status.Conditions!.Single(c => c.Type == type);
+}
