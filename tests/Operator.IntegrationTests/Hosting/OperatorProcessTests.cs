@@ -1,46 +1,47 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Hosting;
+using MlOperator.Operator.IntegrationTests.Fixtures;
 
 namespace MlOperator.Operator.IntegrationTests.Hosting;
 
 /// <summary>
 /// The operator as `make run` starts it — composition root, startup check, controller manager with leader
-/// election, /metrics /healthz /readyz — against the API emulator over real HTTP.
+/// election and the ModelDeployment controller, /metrics /healthz /readyz — over real HTTP.
 /// </summary>
-public sealed class OperatorProcessTests
+[Collection(ClusterCollection.Name)]
+public sealed class OperatorProcessTests(TestCluster cluster)
 {
     [Fact]
     public async Task The_host_elects_itself_syncs_its_caches_and_reports_both()
     {
-        await using var emulator = await KubeEmulator.StartAsync(new EmulatorOptions());
-        await InstallCrdsAsync(emulator);
-        var kubeconfig = WriteKubeconfig(emulator.KubeconfigYaml());
+        var ns = await cluster.CreateNamespaceAsync("host");
+        var lease = $"leader-{ns}";
         var log = new LogCapture();
         using var stop = new CancellationTokenSource();
 
-        var run = OperatorHost.RunAsync(Options(kubeconfig), Program.ConfigureOperator, log, stop.Token);
-        var metricsUrl = await WaitForAsync(() => MetricsAddress(log), "the metrics endpoint", run);
+        var run = OperatorHost.RunAsync(
+            Options(cluster.KubeconfigPath) with { WatchNamespace = ns, LeaseNamespace = ns, LeaseName = lease },
+            Program.ConfigureOperator, log, stop.Token);
+        var metricsUrl = await UntilAsync(() => Task.FromResult(MetricsAddress(log)), run, "the metrics endpoint");
         using var http = new HttpClient { BaseAddress = new Uri(metricsUrl) };
-        var metrics = await WaitForAsync(async () =>
+        var metrics = await UntilAsync(async () =>
         {
             var text = await http.GetStringAsync("/metrics");
-            return text.Contains("\nleader_election_master_status{name=\"ml-operator-leader\"} 1\n", StringComparison.Ordinal)
+            return text.Contains($"\nleader_election_master_status{{name=\"{lease}\"}} 1\n", StringComparison.Ordinal)
                 && text.Contains("\ninformer_caches_synced 1\n", StringComparison.Ordinal) ? text : null;
-        }, "leader and synced caches on /metrics", run);
+        }, run, "leader and synced caches on /metrics");
         using var readyz = await http.GetAsync("/readyz");
-        using var client = emulator.CreateHttpClient();
-        var lease = JsonDocument.Parse(await client.GetStringAsync("/apis/coordination.k8s.io/v1/namespaces/default/leases/ml-operator-leader"));
+        var holder = await cluster.Client.GetAsync<Kube.Models.Lease>(lease, ns);
         await stop.CancelAsync();
 
         Assert.Equal(ExitCodes.Success, await run.WaitAsync(TimeSpan.FromSeconds(60)));
         Assert.Equal(HttpStatusCode.OK, readyz.StatusCode);
         Assert.Contains("kube_client_requests_total{", metrics, StringComparison.Ordinal);
         Assert.Contains("\nprocess_cpu_seconds_total ", metrics, StringComparison.Ordinal);
-        Assert.False(string.IsNullOrEmpty(lease.RootElement.GetProperty("spec").GetProperty("holderIdentity").GetString()));
-        Assert.Contains(log.Lines, line => line.Contains("No reconciler is registered yet", StringComparison.Ordinal));
+        Assert.False(string.IsNullOrEmpty(holder.Spec?.HolderIdentity));
+        Assert.Contains(log.Lines, line => line.Contains("Registered controllers modeldeployment", StringComparison.Ordinal));
         Assert.All(log.Lines, line => JsonDocument.Parse(line));
     }
 
@@ -54,6 +55,7 @@ public sealed class OperatorProcessTests
         var code = await OperatorHost.RunAsync(Options(kubeconfig), Program.ConfigureOperator, log, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(60));
 
+        File.Delete(kubeconfig);
         Assert.Equal(ExitCodes.AccessDenied, code);
         var line = JsonDocument.Parse(Assert.Single(log.Lines)).RootElement;
         Assert.Equal("fatal", line.GetProperty("level").GetString());
@@ -70,6 +72,7 @@ public sealed class OperatorProcessTests
         var code = await OperatorHost.RunAsync(Options(kubeconfig), Program.ConfigureOperator, log, CancellationToken.None)
             .WaitAsync(TimeSpan.FromSeconds(60));
 
+        File.Delete(kubeconfig);
         Assert.Equal(ExitCodes.ConfigurationError, code);
         Assert.Contains("kubectl apply -f config/crds", JsonDocument.Parse(Assert.Single(log.Lines)).RootElement.GetProperty("msg").GetString(),
             StringComparison.Ordinal);
@@ -85,34 +88,6 @@ public sealed class OperatorProcessTests
         return path;
     }
 
-    /// <summary>The shipped CRDs, so a missing or stale config/crds fails here (STYLE: integration tests load them).</summary>
-    private static async Task InstallCrdsAsync(KubeEmulator emulator)
-    {
-        var directory = Path.Combine(RepositoryRoot(), "config", "crds");
-        var files = Directory.GetFiles(directory, "*.yaml");
-        Assert.NotEmpty(files);
-        using var client = emulator.CreateHttpClient();
-        foreach (var file in files)
-        {
-            using var content = new StringContent(await File.ReadAllTextAsync(file), Encoding.UTF8, "application/yaml");
-            using var response = await client.PostAsync("/apis/apiextensions.k8s.io/v1/customresourcedefinitions", content);
-            Assert.True(response.IsSuccessStatusCode, $"{file}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "MlOperator.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("MlOperator.sln not found above the test output directory");
-    }
-
     private static string? MetricsAddress(LogCapture log) =>
         log.Lines
             .Select(line => JsonDocument.Parse(line).RootElement)
@@ -120,28 +95,12 @@ public sealed class OperatorProcessTests
             .Select(line => line.GetProperty("MetricsAddress").GetString())
             .FirstOrDefault();
 
-    private static Task<T> WaitForAsync<T>(Func<T?> probe, string what, Task<int> run) where T : class =>
-        WaitForAsync(() => Task.FromResult(probe()), what, run);
-
-    /// <summary>Polls until the probe answers, failing early (with the exit code) if the operator stops.</summary>
-    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string what, Task<int> run) where T : class
+    /// <summary>Waits for the probe to answer, or fails at once (with the exit code) if the operator stops meanwhile.</summary>
+    private static async Task<T> UntilAsync<T>(Func<Task<T?>> probe, Task<int> run, string what) where T : class
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (run.IsCompleted)
-            {
-                Assert.Fail($"the operator exited with {await run} while waiting for {what}");
-            }
-
-            if (await probe() is { } value)
-            {
-                return value;
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException($"gave up waiting for {what}");
+        var (value, _) = await TestCluster.EventuallyAsync(
+            async () => (Value: await probe(), Exited: run.IsCompleted), seen => seen.Value is not null || seen.Exited, what);
+        Assert.False(run.IsCompleted, $"the operator exited while waiting for {what}");
+        return value!;
     }
 }
