@@ -14,9 +14,21 @@ OPERATOR_PID=""
 
 say() { echo "make run: $*" >&2; }
 
+# SIGTERM, then SIGKILL if the process has not exited within 20 s, so `make run` never leaves a process behind.
+stop() {
+    local pid="$1"
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for _ in $(seq 1 200); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+        sleep 0.1
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
 cleanup() {
-    if [[ -n "$OPERATOR_PID" ]]; then kill -TERM "$OPERATOR_PID" 2>/dev/null || true; wait "$OPERATOR_PID" 2>/dev/null || true; fi
-    if [[ -n "$EMULATOR_PID" ]]; then kill -TERM "$EMULATOR_PID" 2>/dev/null || true; wait "$EMULATOR_PID" 2>/dev/null || true; fi
+    if [[ -n "$OPERATOR_PID" ]]; then stop "$OPERATOR_PID"; fi
+    if [[ -n "$EMULATOR_PID" ]]; then stop "$EMULATOR_PID"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT
@@ -81,7 +93,7 @@ else
         if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
             EMULATOR_PID=""
             say "the API emulator exited before it was ready:"
-            tail -20 "$DEV_DIR/emulator.log" >&2
+            grep -v -e '^ *at ' -e '^---' "$DEV_DIR/emulator.log" | head -5 >&2
             exit 1
         fi
         sleep 0.1

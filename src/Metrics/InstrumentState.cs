@@ -51,7 +51,12 @@ internal sealed class InstrumentState
         switch (Aggregation)
         {
             case Aggregation.Sum:
-                series.Add(value);
+                // A Prometheus counter never goes down: a negative (or NaN) delta on a Counter is a caller bug, dropped.
+                if (value >= 0 || Type == "gauge")
+                {
+                    series.Add(value);
+                }
+
                 break;
             case Aggregation.LastValue:
                 series.Set(value);

@@ -5,6 +5,7 @@ using MlOperator.Operator.Crds;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Runtime.Hosting;
 
 namespace MlOperator.Operator;
 
@@ -21,7 +22,8 @@ public static class Program
             .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
 
     /// <summary>
-    /// Registers the operator's parts: API client, startup check, caches, leader election, controllers. Runs inside
+    /// Registers the operator's parts: API client, startup check, controller manager (caches, leader election,
+    /// controllers), readiness on synced caches. Runs inside
     /// <see cref="OperatorHost.RunAsync"/>, so a <see cref="KubeConfigException"/> here ends in one clear line.
     /// </summary>
     internal static void ConfigureOperator(IServiceCollection services, OperatorOptions options)
@@ -34,6 +36,21 @@ public static class Program
             Meter = provider.GetRequiredService<IMeterFactory>().Create(OperatorHost.MeterName),
         }));
         services.AddSingleton<IStartupCheck, ApiServerCheck>();
+
+        // Controllers must be registered before the manager starts, so this hosted service comes first.
+        services.AddHostedService<OperatorControllers>();
+        services.AddControllerManager(new ManagerOptions
+        {
+            Namespace = options.WatchNamespace,
+            LeaderElection = options.LeaderElect,
+            LeaseName = options.LeaseName,
+            LeaseNamespace = options.LeaseNamespace ?? config.Namespace,
+        });
+        services.AddSingleton(provider =>
+        {
+            var health = provider.GetRequiredService<IManagerHealth>();
+            return new ReadinessCheck("caches", () => health.CachesSynced);
+        });
     }
 
     private static Task<int> GenerateCrdsAsync(string outputDirectory, CancellationToken cancellationToken)

@@ -46,6 +46,20 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
+    public void Counters_ignore_negative_and_nan_deltas()
+    {
+        using var meter = Create();
+        using var exporter = new PrometheusExporter(meter.Name);
+        var counter = meter.CreateCounter<double>("monotonic");
+
+        counter.Add(2);
+        counter.Add(-1);
+        counter.Add(double.NaN);
+
+        Assert.Equal("# TYPE monotonic_total counter\nmonotonic_total 2\n", exporter.Collect());
+    }
+
+    [Fact]
     public void UpDownCounter_and_Gauge_render_as_gauges()
     {
         using var meter = Create();

@@ -66,21 +66,22 @@ public sealed class OperatorHostTests
     {
         var output = new StringWriter();
         await using var app = OperatorHost.Build(Options, OperatorLogging.Create(LogFormat.Json, LogEventLevel.Debug, output), (_, _) => { });
-        var logger = app.Services.GetRequiredService<ILogger<OperatorHostTests>>();
+        var controller = app.Services.GetRequiredService<ILogger<OperatorHostTests>>();
+        var reconciler = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Reconciler");
 
-        using (logger.BeginScope(new Dictionary<string, object> { ["resource"] = "risk/fraud", ["reconcileId"] = "7f3a" }))
+        // The controller opens the scope; the reconciler's own logger must carry it too.
+        using (controller.BeginScope(new Dictionary<string, object> { ["resource"] = "risk/fraud", ["reconcileId"] = "7f3a" }))
         {
-            logger.LogDebug("Reconcile started");
-            logger.LogInformation("Reconcile finished");
+            controller.LogDebug("Reconcile started");
+            reconciler.LogInformation("Applied the Deployment");
         }
 
         var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        Assert.Equal(2, lines.Count);
+        Assert.Equal([typeof(OperatorHostTests).FullName, "Reconciler"], lines.Select(l => l.GetProperty("logger").GetString()));
         Assert.All(lines, line =>
         {
             Assert.Equal("risk/fraud", line.GetProperty("resource").GetString());
             Assert.Equal("7f3a", line.GetProperty("reconcileId").GetString());
-            Assert.Equal(typeof(OperatorHostTests).FullName, line.GetProperty("logger").GetString());
         });
     }
 
