@@ -107,6 +107,13 @@ else
     # The emulator starts empty; install the CRDs so the operator's informers have something to watch.
     if [[ -x "$KUBECTL" && -d config/crds ]] && compgen -G 'config/crds/*.yaml' >/dev/null; then
         "$KUBECTL" apply -f config/crds >/dev/null 2>"$DEV_DIR/crds.log" || say "installing config/crds into the emulator failed (see $DEV_DIR/crds.log)"
+        # Something to reconcile: the shipped samples (ModelDeployments and a GPU ResourceQuota) in "default".
+        "$KUBECTL" wait --for condition=Established --timeout 30s -f config/crds >/dev/null 2>&1 || true
+        if "$KUBECTL" apply -n default -f config/samples >/dev/null 2>"$DEV_DIR/samples.log"; then
+            say "applied config/samples; watch them with: kubectl get md -A -w"
+        else
+            say "applying config/samples failed (see $DEV_DIR/samples.log)"
+        fi
     fi
 fi
 
