@@ -171,8 +171,12 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
     private void Admit(ResourceType t, JsonObject? old, JsonObject obj, WriteOptions o, List<string> warnings)
     {
         var unknown = BuiltInRules.UnknownFields(t, obj);
-        foreach (var u in unknown.Where(u => u.StartsWith("metadata.", StringComparison.Ordinal)))
-            ((JsonObject)obj["metadata"]!).Remove(u["metadata.".Length..]);
+        // Go's decoder drops what it does not know; Strict turns that into an error below.
+        foreach (var u in unknown)
+        {
+            if (u.StartsWith("metadata.", StringComparison.Ordinal)) ((JsonObject)obj["metadata"]!).Remove(u["metadata.".Length..]);
+            else obj.Remove(u);
+        }
         if (t.IsCustom && t.Schema is { } schema)
         {
             unknown.AddRange(SchemaPruner.Prune(obj, schema));
