@@ -203,7 +203,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
 
     // ---------------------------------------------------------------- persist
 
-    /// <summary>Stores the candidate unless it is byte-identical to the current object (ignoring managedFields): then nothing happens.</summary>
+    /// <summary>Stores the candidate unless it is byte-identical to the current object (ignoring managedFields times): then nothing happens.</summary>
     private StoredObject Persist(ResourceType t, StoredObject? current, JsonObject candidate, WriteOptions o)
     {
         var canonical = (JsonObject)Json.Canonical(candidate)!;
@@ -222,7 +222,9 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         if (clone["metadata"] is JsonObject m)
         {
             m.Remove("resourceVersion");
-            m.Remove("managedFields");
+            // A write that changes nothing but managedFields timestamps is a no-op; a new owner is not.
+            if (m["managedFields"] is JsonArray entries)
+                foreach (var e in entries.OfType<JsonObject>()) e.Remove("time");
         }
         return Json.Serialize(clone);
     }
