@@ -1,5 +1,107 @@
 #!/usr/bin/env bash
 # `make run`: the operator against the current kubeconfig; without a reachable cluster, a local emulator.
+# Arguments are passed to `run` (e.g. scripts/run.sh --namespace risk --log-level debug).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-exec dotnet run --project src/Operator -c Release -- run "$@"
+
+CONFIG="${CONFIG:-Release}"
+DOTNET="${DOTNET:-dotnet}"
+KUBECTL="${MLOP_KUBECTL:-$PWD/.tools/bin/kubectl}"
+DEV_DIR="$PWD/.dev"
+EMULATOR_PORT=6443
+EMULATOR_PID=""
+OPERATOR_PID=""
+
+say() { echo "make run: $*" >&2; }
+
+cleanup() {
+    if [[ -n "$OPERATOR_PID" ]]; then kill -TERM "$OPERATOR_PID" 2>/dev/null || true; wait "$OPERATOR_PID" 2>/dev/null || true; fi
+    if [[ -n "$EMULATOR_PID" ]]; then kill -TERM "$EMULATOR_PID" 2>/dev/null || true; wait "$EMULATOR_PID" 2>/dev/null || true; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# The server of the current context, as kubectl resolves it (KUBECONFIG with several files, --context defaults).
+current_server() {
+    if [[ -x "$KUBECTL" ]]; then
+        "$KUBECTL" config view --minify -o 'jsonpath={.clusters[0].cluster.server}' 2>/dev/null || true
+        return
+    fi
+    local file="${KUBECONFIG:-$HOME/.kube/config}"
+    file="${file%%:*}"
+    if [[ -f "$file" ]]; then awk '$1 == "server:" { print $2; exit }' "$file"; fi
+}
+
+# Any HTTP answer counts: a 401 or 403 is for the operator to report clearly, not a reason to switch to the emulator.
+server_answers() {
+    local server="$1" code
+    if command -v curl >/dev/null; then
+        code=$(curl -sk -o /dev/null -w '%{http_code}' --connect-timeout 2 --max-time 3 "${server%/}/version" 2>/dev/null || true)
+        [[ -n "$code" && "$code" != "000" ]]
+        return
+    fi
+    local authority="${server#*://}"
+    authority="${authority%%/*}"
+    local host="${authority%:*}" port="${authority##*:}"
+    [[ "$port" == "$authority" ]] && port=443
+    timeout 3 bash -c "exec 3<>/dev/tcp/$host/$port" 2>/dev/null
+}
+
+port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+free_port() {
+    /usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+build() {
+    local project="$1" log="$DEV_DIR/build.log"
+    if ! "$DOTNET" build "$project" -c "$CONFIG" -nologo -v q >"$log" 2>&1; then
+        say "building $project failed:"
+        grep -E 'error|Error' "$log" | sort -u | head -20 >&2
+        exit 1
+    fi
+}
+
+mkdir -p "$DEV_DIR"
+args=("$@")
+[[ " $* " == *" --log-format "* ]] || args+=(--log-format text)
+
+server="$(current_server)"
+if [[ -n "$server" ]] && server_answers "$server"; then
+    say "using the cluster at $server (current kubeconfig context)"
+else
+    port_free "$EMULATOR_PORT" || EMULATOR_PORT="$(free_port)"
+    build tests/Kubernetes.Emulator
+    "$DOTNET" "tests/Kubernetes.Emulator/bin/$CONFIG/net10.0/MlOperator.Kubernetes.Emulator.dll" \
+        --port "$EMULATOR_PORT" --kubeconfig "$DEV_DIR/kubeconfig" --simulate-controllers >"$DEV_DIR/emulator.log" 2>&1 &
+    EMULATOR_PID=$!
+    for _ in $(seq 1 600); do
+        grep -q '^ready' "$DEV_DIR/emulator.log" && break
+        if ! kill -0 "$EMULATOR_PID" 2>/dev/null; then
+            EMULATOR_PID=""
+            say "the API emulator exited before it was ready:"
+            tail -20 "$DEV_DIR/emulator.log" >&2
+            exit 1
+        fi
+        sleep 0.1
+    done
+    if ! grep -q '^ready' "$DEV_DIR/emulator.log"; then
+        say "the API emulator did not report ready within 60 s (log: $DEV_DIR/emulator.log)"
+        exit 1
+    fi
+    echo "No cluster reachable: started a local API emulator on 127.0.0.1:$EMULATOR_PORT. Point kubectl at it with: export KUBECONFIG=$DEV_DIR/kubeconfig"
+    export KUBECONFIG="$DEV_DIR/kubeconfig"
+    # The emulator starts empty; install the CRDs so the operator's informers have something to watch.
+    if [[ -x "$KUBECTL" && -d config/crds ]] && compgen -G 'config/crds/*.yaml' >/dev/null; then
+        "$KUBECTL" apply -f config/crds >/dev/null 2>"$DEV_DIR/crds.log" || say "installing config/crds into the emulator failed (see $DEV_DIR/crds.log)"
+    fi
+fi
+
+build src/Operator
+"$DOTNET" "src/Operator/bin/$CONFIG/net10.0/MlOperator.Operator.dll" run "${args[@]}" &
+OPERATOR_PID=$!
+status=0
+wait "$OPERATOR_PID" || status=$?
+OPERATOR_PID=""
+exit "$status"

@@ -1,2 +1,44 @@
-// Composition root; filled in by the sidecar work.
-return 0;
+using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Inference;
+
+// Flags become the same MLOP_* keys as the environment (flags win), so the pod spec and a shell agree.
+Dictionary<string, string?>? flags;
+try
+{
+    flags = SidecarCommandLine.Parse(args);
+}
+catch (SidecarOptionsException e)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+
+if (flags is null)
+{
+    Console.Out.Write(SidecarCommandLine.Usage);
+    return 0;
+}
+
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = [] });
+builder.Configuration.AddInMemoryCollection(flags);
+
+try
+{
+    // Fail before listening: a wrong digest or a bad setting must never serve, not even liveness.
+    var options = SidecarOptions.FromConfiguration(builder.Configuration);
+    ModelFile.Verify(options.ModelPath, options.ModelSha256);
+}
+catch (Exception e) when (e is SidecarOptionsException or ModelLoadException)
+{
+    Console.Error.WriteLine($"error: {e.Message}");
+    return e is ModelLoadException ? 3 : 2;
+}
+
+SidecarApp.ConfigureServices(builder);
+var app = builder.Build();
+SidecarApp.Map(app);
+await app.RunAsync();
+return Environment.ExitCode;
+
+/// <summary>Entry point type, public so WebApplicationFactory can find the assembly.</summary>
+public partial class Program;

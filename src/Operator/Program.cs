@@ -1,2 +1,44 @@
-// Composition root; filled in by the hosting work (issue: Kubernetes foundation).
-return 0;
+using System.CommandLine;
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
+using MlOperator.Operator.Crds;
+using MlOperator.Operator.Hosting;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Config;
+
+namespace MlOperator.Operator;
+
+/// <summary>Composition root: the command line, and what the operator process is made of.</summary>
+public static class Program
+{
+    public static Task<int> Main(string[] args) =>
+        OperatorCli.Create(
+                (options, ct) => OperatorHost.RunAsync(options, ConfigureOperator, Console.Out, ct),
+                GenerateCrdsAsync)
+            .Parse(args)
+            // The host handles SIGTERM/SIGINT itself and needs longer than System.CommandLine's grace period to
+            // release the leader lease.
+            .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+
+    /// <summary>
+    /// Registers the operator's parts: API client, startup check, caches, leader election, controllers. Runs inside
+    /// <see cref="OperatorHost.RunAsync"/>, so a <see cref="KubeConfigException"/> here ends in one clear line.
+    /// </summary>
+    internal static void ConfigureOperator(IServiceCollection services, OperatorOptions options)
+    {
+        var config = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = options.KubeconfigPath, Context = options.Context });
+        services.AddSingleton(config);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<IKubeClient>(provider => KubeClient.FromConfig(config, new KubeClientOptions
+        {
+            Meter = provider.GetRequiredService<IMeterFactory>().Create(OperatorHost.MeterName),
+        }));
+        services.AddSingleton<IStartupCheck, ApiServerCheck>();
+    }
+
+    private static Task<int> GenerateCrdsAsync(string outputDirectory, CancellationToken cancellationToken)
+    {
+        CrdGenerator.WriteAll(outputDirectory);
+        return Task.FromResult(ExitCodes.Success);
+    }
+}

@@ -99,4 +99,36 @@ public sealed class QuantityTests
         Assert.True(Quantity.TryCanonicalize("1e-999999999", out var tiny));
         Assert.Equal("1e-9", tiny);
     }
+
+    [Theory]
+    [InlineData("1Mx", Quantity.FormatErrorMessage)]
+    [InlineData("", Quantity.FormatErrorMessage)]
+    [InlineData("1K", Quantity.SuffixErrorMessage)]
+    [InlineData("1e", Quantity.SuffixErrorMessage)]
+    public void Explains_rejections_with_kubes_errors(string input, string expected)
+    {
+        Assert.False(Quantity.TryCanonicalize(input, out _, out var error));
+        Assert.Equal(expected, error);
+    }
+
+    [Theory]
+    [InlineData("0.5", "500m")]
+    [InlineData("2", "2")]
+    [InlineData("1e3", "1e3")]
+    [InlineData("\" 1Gi \"", "1Gi")]
+    [InlineData("\"1024Mi\"", "1Gi")]
+    public void Reads_json_strings_and_numbers_like_UnmarshalJSON(string json, string expected)
+    {
+        Assert.True(Quantity.TryCanonicalize(System.Text.Json.Nodes.JsonNode.Parse(json), out var canonical, out var error));
+        Assert.Null(error);
+        Assert.Equal(expected, canonical);
+    }
+
+    [Theory]
+    [InlineData("true")]
+    [InlineData("null")]
+    [InlineData("{}")]
+    [InlineData("\"lots\"")]
+    public void Rejects_json_that_is_not_a_quantity(string json) =>
+        Assert.False(Quantity.TryCanonicalize(System.Text.Json.Nodes.JsonNode.Parse(json), out _, out _));
 }

@@ -1,5 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
 using MlOperator.Kubernetes.Emulator.Schema;
+using YamlDotNet.RepresentationModel;
 
 namespace MlOperator.Kubernetes.Emulator.Tests.Schema;
 
@@ -99,5 +101,70 @@ internal static class SchemaFixtures
             ["metadata"] = Obj("""{"name":"x","namespace":"default"}"""),
             ["spec"] = spec,
         };
+    }
+
+    /// <summary>A file of the repository (found by walking up to MlOperator.sln); fails loudly when missing.</summary>
+    public static string RepositoryFile(string relativePath)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MlOperator.sln")))
+            {
+                var path = Path.Combine(dir.FullName, relativePath);
+                return File.Exists(path) ? path : throw new FileNotFoundException($"{relativePath} is missing from the repository", path);
+            }
+        }
+
+        throw new DirectoryNotFoundException("MlOperator.sln not found above the test binaries");
+    }
+
+    /// <summary>The first YAML document of a file as JSON, with YAML 1.2 core-schema scalars for plain values.</summary>
+    public static JsonObject YamlFile(string relativePath)
+    {
+        var stream = new YamlStream();
+        using var reader = new StreamReader(RepositoryFile(relativePath));
+        stream.Load(reader);
+        return (JsonObject)FromYaml(stream.Documents[0].RootNode)!;
+    }
+
+    private static JsonNode? FromYaml(YamlNode node)
+    {
+        switch (node)
+        {
+            case YamlMappingNode map:
+                var obj = new JsonObject();
+                foreach (var (key, value) in map.Children)
+                {
+                    obj[((YamlScalarNode)key).Value ?? ""] = FromYaml(value);
+                }
+
+                return obj;
+            case YamlSequenceNode sequence:
+                var array = new JsonArray();
+                foreach (var item in sequence.Children)
+                {
+                    array.Add(FromYaml(item));
+                }
+
+                return array;
+            case YamlScalarNode scalar:
+                var text = scalar.Value ?? "";
+                if (scalar.Style is not (YamlDotNet.Core.ScalarStyle.Plain or YamlDotNet.Core.ScalarStyle.Any))
+                {
+                    return JsonValue.Create(text);
+                }
+
+                return text switch
+                {
+                    "" or "~" or "null" => null,
+                    "true" => JsonValue.Create(true),
+                    "false" => JsonValue.Create(false),
+                    _ when long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var l) => JsonValue.Create(l),
+                    _ when text.Any(char.IsAsciiDigit) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => JsonNode.Parse(d.ToString("R", CultureInfo.InvariantCulture)),
+                    _ => JsonValue.Create(text),
+                };
+            default:
+                return null;
+        }
     }
 }

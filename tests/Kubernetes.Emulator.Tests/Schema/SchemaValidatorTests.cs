@@ -27,8 +27,10 @@ public sealed class SchemaValidatorTests
         { """{"resources":{"cpu":[1]}}""", FieldError.TypeInvalid, "spec.resources.cpu", "Invalid value: \"array\": spec.resources.cpu in body must be of type integer,string: \"array\"" },
         { """{"labels":{"app":5}}""", FieldError.TypeInvalid, "spec.labels.app", "Invalid value: \"integer\": spec.labels.app in body must be of type string: \"integer\"" },
         { """{"tags":["a","b","a","a"]}""", FieldError.Duplicate, "spec.tags[2]", "Duplicate value: \"a\"" },
-        { """{"ports":[{"name":"http","port":80},{"name":"http","port":81}]}""", FieldError.Duplicate, "spec.ports[1]", "Duplicate value: {\"name\":\"http\"}" },
+        { """{"ports":[{"name":"http","port":80},{"name":"http","port":81}]}""", FieldError.Duplicate, "spec.ports[1]", "Duplicate value: map[string]interface {}{\"name\":\"http\"}" },
         { """{"startAt":"yesterday"}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"yesterday\": spec.startAt in body must be of type date-time: \"yesterday\"" },
+        { """{"startAt":5}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"int64\": spec.startAt in body must be of type date-time: \"int64\"" },
+        { """{"startAt":["x"]}""", FieldError.TypeInvalid, "spec.startAt", "Invalid value: \"array\": spec.startAt in body must be of type string: \"array\"" },
         { """{"ratio":0}""", FieldError.Invalid, "spec.ratio", "Invalid value: 0: spec.ratio in body should be greater than 0" },
         { """{"ratio":-0.5}""", FieldError.Invalid, "spec.ratio", "Invalid value: -0.5: spec.ratio in body should be greater than 0" },
         { """{"template":{"apiVersion":"v1","spec":{}}}""", FieldError.Required, "spec.template.kind", "Required value: must not be empty" },
@@ -58,6 +60,20 @@ public sealed class SchemaValidatorTests
     [InlineData("""{"unknownField":"pruned, not rejected"}""")]
     [InlineData("""{"template":{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"t"},"spec":{"a":"b"}}}""")]
     public void Accepts_valid_objects(string spec) => Assert.Empty(SchemaValidator.Validate(Resource(spec), Schema));
+
+    [Fact]
+    public void Reports_required_fields_after_property_errors_as_kube_openapi_does()
+    {
+        var obj = Resource("""{"replicas":0}""");
+        obj["spec"]!.AsObject().Remove("model");
+
+        Assert.Equal(
+            [
+                "spec.replicas: Invalid value: 0: spec.replicas in body should be greater than or equal to 1",
+                "spec.model: Required value",
+            ],
+            SchemaValidator.Validate(obj, Schema).Select(e => e.ToString()));
+    }
 
     [Fact]
     public void Reports_every_error_in_document_order()
@@ -134,8 +150,8 @@ public sealed class SchemaValidatorTests
 
         Assert.Equal(
             [
-                "set[2]: Duplicate value: {\"x\":1}",
-                "map[2]: Duplicate value: {\"a\":\"p\",\"b\":1}",
+                "set[2]: Duplicate value: map[string]interface {}{\"x\":1}",
+                "map[2]: Duplicate value: map[string]interface {}{\"a\":\"p\", \"b\":1}",
             ],
             SchemaValidator.Validate(obj, schema).Select(e => e.ToString()));
     }
@@ -150,7 +166,7 @@ public sealed class SchemaValidatorTests
         Assert.Equal(
             [
                 "n: Unsupported value: 3.25: supported values: \"1\", \"2.5\"",
-                "o: Unsupported value: {\"b\":\"\\u003cx\\u003e\"}: supported values: \"{\\\"a\\\":1}\"",
+                "o: Unsupported value: map[string]interface {}{\"b\":\"<x>\"}: supported values: \"{\\\"a\\\":1}\"",
             ],
             errors.Select(e => e.ToString()));
     }
@@ -164,5 +180,85 @@ public sealed class SchemaValidatorTests
         var errors = SchemaValidator.Validate(obj, schema);
 
         Assert.Equal("s", Assert.Single(errors).Field);
+    }
+
+    [Theory]
+    [InlineData("date-time", "2026-11-22T03:00:00Z", true)]
+    [InlineData("date-time", "2026-11-22T03:00:00.123456+02:00", true)]
+    [InlineData("date-time", "2026-11-22t03:00:00z", false)]
+    [InlineData("date-time", "2026-11-22 03:00:00", true)]
+    [InlineData("date-time", "2026-13-22T03:00:00Z", false)]
+    [InlineData("date-time", "2026-11-22", false)]
+    [InlineData("date", "2026-11-22", true)]
+    [InlineData("date", "2026-02-30", false)]
+    [InlineData("byte", "aGVsbG8=", true)]
+    [InlineData("byte", "not base64!", false)]
+    [InlineData("uuid", "123e4567-e89b-12d3-a456-426614174000", true)]
+    [InlineData("uuid", "123e4567", false)]
+    [InlineData("ipv4", "10.0.0.1", true)]
+    [InlineData("ipv4", "10.0.0", false)]
+    [InlineData("cidr", "10.0.0.0/8", true)]
+    [InlineData("cidr", "10.0.0.0", false)]
+    // kube strips formats it does not support before validating: these never fail
+    [InlineData("int32", "not a number", true)]
+    [InlineData("made-up", "anything", true)]
+    public void Checks_string_formats_kube_supports(string format, string value, bool valid)
+    {
+        var schema = StructuralSchema.Parse(Q("{'type':'object','properties':{'v':{'type':'string','format':'" + format + "'}}}"));
+
+        var errors = SchemaValidator.Validate(new JsonObject { ["v"] = value }, schema);
+
+        Assert.Equal(valid, errors.Count == 0);
+    }
+
+    [Theory]
+    [InlineData("^[a-z]+$", "abc", true)]
+    [InlineData("^[a-z]+$", "abc\n", false)]
+    [InlineData(@"^\d+$", "12", true)]
+    [InlineData(@"^\d+$", "١٢", false)]
+    [InlineData(@"^[\d.]+$", "1.2", true)]
+    [InlineData(@"^\w+$", "é", false)]
+    [InlineData(@"^\$[0-9]+$", "$12", true)]
+    [InlineData(@"^[]a]+$", "]a", true)]
+    [InlineData("(?m)^a$", "a\nb", true)]
+    public void Matches_patterns_with_go_semantics(string pattern, string value, bool valid)
+    {
+        var schema = new JsonObject { ["type"] = "object", ["properties"] = new JsonObject { ["v"] = new JsonObject { ["type"] = "string", ["pattern"] = pattern } } };
+
+        var errors = SchemaValidator.Validate(new JsonObject { ["v"] = value }, StructuralSchema.Parse(schema));
+
+        Assert.Equal(valid, errors.Count == 0);
+    }
+
+    [Fact]
+    public void Does_not_range_check_int32_like_kube()
+    {
+        Assert.Empty(SchemaValidator.Validate(Resource("""{"rollout":{"steps":[{"weight":1}]},"replicas":99}"""), Schema));
+        var schema = StructuralSchema.Parse(Q("""{'type':'object','properties':{'n':{'type':'integer','format':'int32'}}}"""));
+        Assert.Empty(SchemaValidator.Validate(Q("""{'n':9999999999}"""), schema));
+    }
+
+    [Fact]
+    public void Reads_the_schema_of_a_crd_version()
+    {
+        var version = new JsonObject { ["name"] = "v1alpha1", ["schema"] = new JsonObject { ["openAPIV3Schema"] = Obj(ModelDeploymentSchemaJson) } };
+
+        var schema = StructuralSchema.FromCrdVersion(version);
+
+        Assert.NotNull(schema);
+        Assert.Equal("integer", schema.Properties["spec"].Properties["replicas"].Type);
+        Assert.Null(StructuralSchema.FromCrdVersion(new JsonObject { ["name"] = "v1" }));
+    }
+
+    [Fact]
+    public void Parses_tolerantly()
+    {
+        var schema = StructuralSchema.Parse(Q("""{'type':5,'properties':{'a':'not a schema','b':{'maxLength':'x','required':[1,'c'],'enum':'no'}},'additionalProperties':true}"""));
+
+        Assert.Null(schema.Type);
+        Assert.Equal(["b"], schema.Properties.Keys);
+        Assert.Null(schema.Properties["b"].MaxLength);
+        Assert.Equal(["c"], schema.Properties["b"].Required);
+        Assert.True(schema.AdditionalPropertiesAllowed);
     }
 }

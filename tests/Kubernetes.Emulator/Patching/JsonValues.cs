@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -68,17 +69,81 @@ internal static class JsonValues
     /// <summary>Compact JSON with numbers in one form (80.0 → 80), so that equal values give equal text.</summary>
     public static string Canonical(JsonNode? node)
     {
+        var text = new StringBuilder();
+        AppendCanonical(text, node);
+        return text.ToString();
+    }
+
+    private static void AppendCanonical(StringBuilder text, JsonNode? node)
+    {
         switch (node)
         {
             case null:
-                return "null";
+                text.Append("null");
+                break;
             case JsonObject obj:
-                return "{" + string.Join(",", obj.Select(p => JsonSerializer.Serialize(p.Key, Relaxed) + ":" + Canonical(p.Value))) + "}";
+                text.Append('{');
+                var first = true;
+                foreach (var (name, value) in obj)
+                {
+                    if (!first)
+                    {
+                        text.Append(',');
+                    }
+
+                    first = false;
+                    AppendString(text, name);
+                    text.Append(':');
+                    AppendCanonical(text, value);
+                }
+
+                text.Append('}');
+                break;
             case JsonArray array:
-                return "[" + string.Join(",", array.Select(Canonical)) + "]";
+                text.Append('[');
+                for (var i = 0; i < array.Count; i++)
+                {
+                    if (i > 0)
+                    {
+                        text.Append(',');
+                    }
+
+                    AppendCanonical(text, array[i]);
+                }
+
+                text.Append(']');
+                break;
             default:
-                return node.GetValueKind() == JsonValueKind.Number ? NumberText(node) : node.ToJsonString(Relaxed);
+                switch (node.GetValueKind())
+                {
+                    case JsonValueKind.Number:
+                        text.Append(NumberText(node));
+                        break;
+                    case JsonValueKind.String:
+                        AppendString(text, node.GetValue<string>());
+                        break;
+                    default:
+                        text.Append(node.ToJsonString());
+                        break;
+                }
+
+                break;
         }
+    }
+
+    /// <summary>Plain strings are quoted as they are; anything needing escapes goes through the serializer.</summary>
+    private static void AppendString(StringBuilder text, string value)
+    {
+        foreach (var c in value)
+        {
+            if (c < 0x20 || c == '"' || c == '\\' || c > 0x7e)
+            {
+                text.Append(JsonSerializer.Serialize(value, Relaxed));
+                return;
+            }
+        }
+
+        text.Append('"').Append(value).Append('"');
     }
 
     public static string? AsString(JsonNode? node) =>
@@ -86,6 +151,11 @@ internal static class JsonValues
 
     private static string NumberText(JsonNode node)
     {
+        if (node is JsonValue value && value.TryGetValue<long>(out var whole))
+        {
+            return whole.ToString(CultureInfo.InvariantCulture);
+        }
+
         var raw = node.ToJsonString();
         if (decimal.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
         {

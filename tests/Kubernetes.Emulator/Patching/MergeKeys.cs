@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 
 namespace MlOperator.Kubernetes.Emulator.Patching;
@@ -11,7 +12,13 @@ namespace MlOperator.Kubernetes.Emulator.Patching;
 public sealed class MergeKeys
 {
     private const string Any = "*";
+    private const int MaxCachedPaths = 4096;
 
+    // Server-side apply keys ports by port and protocol, and protocol defaults to TCP (kube's OpenAPI says so),
+    // while strategic merge patch keys them by the port alone.
+    private static readonly Dictionary<string, JsonNode> TcpDefault = new() { ["protocol"] = JsonValue.Create("TCP") };
+
+    // Static fields initialise in order: the defaults above must exist before the rule tables below.
     private static readonly Rule[] MetadataRules =
     [
         Rule.Suffix(["metadata", "ownerReferences"], ListKind.Map, "uid"),
@@ -24,7 +31,13 @@ public sealed class MergeKeys
 
     private static readonly HashSet<string> SelectorKinds = ["apps/Deployment", "apps/ReplicaSet", "apps/StatefulSet", "apps/DaemonSet", "batch/Job", "/ReplicationController"];
 
+    private static readonly Dictionary<string, JsonNode> NoDefaults = [];
+
     private readonly IReadOnlyList<Rule> rules;
+
+    // Every node of every patched object asks about its path; the answers never change, and one instance may serve
+    // many concurrent requests.
+    private readonly ConcurrentDictionary<string, Rule?> cache = new(StringComparer.Ordinal);
 
     private MergeKeys(IReadOnlyList<Rule> rules) => this.rules = rules;
 
@@ -36,7 +49,7 @@ public sealed class MergeKeys
         var specific = new List<Rule>();
         if (group.Length == 0 && kind == "Service")
         {
-            specific.Add(Rule.Exact(["spec", "ports"], ListKind.Map, "port"));
+            specific.Add(Rule.Exact(["spec", "ports"], ListKind.Map, "port", "protocol") with { PatchKeys = ["port"], Defaults = TcpDefault });
             specific.Add(Rule.Exact(["spec", "selector"], ListKind.AtomicMap));
         }
 
@@ -65,8 +78,17 @@ public sealed class MergeKeys
         return new MergeKeys([.. found, .. MetadataRules]);
     }
 
+    /// <summary>The list-map keys server-side apply uses (kube's x-kubernetes-list-map-keys), e.g. containerPort and protocol.</summary>
     public IReadOnlyList<string>? KeysFor(IReadOnlyList<string> path) =>
         Find(path) is { Kind: ListKind.Map } rule ? rule.Keys : null;
+
+    /// <summary>The merge key strategic merge patch uses (kube's patchMergeKey), e.g. containerPort alone.</summary>
+    public IReadOnlyList<string>? PatchKeysFor(IReadOnlyList<string> path) =>
+        Find(path) is { Kind: ListKind.Map } rule ? rule.PatchKeys ?? rule.Keys : null;
+
+    /// <summary>Values of key fields an item may omit (kube fills them from the schema default before keying).</summary>
+    internal IReadOnlyDictionary<string, JsonNode> KeyDefaultsFor(IReadOnlyList<string> path) =>
+        Find(path)?.Defaults ?? NoDefaults;
 
     public bool IsSet(IReadOnlyList<string> path) => Find(path)?.Kind == ListKind.Set;
 
@@ -75,15 +97,21 @@ public sealed class MergeKeys
 
     private Rule? Find(IReadOnlyList<string> path)
     {
-        foreach (var rule in rules)
+        var key = string.Join(FieldSet.Separator, path);
+        if (cache.TryGetValue(key, out var cached))
         {
-            if (rule.Matches(path))
-            {
-                return rule;
-            }
+            return cached;
         }
 
-        return null;
+        var rule = rules.FirstOrDefault(rule => rule.Matches(path));
+
+        // Paths hold user-chosen map keys (labels, annotations), so the cache must not grow without bound.
+        if (cache.Count < MaxCachedPaths)
+        {
+            cache.TryAdd(key, rule);
+        }
+
+        return rule;
     }
 
     private static Rule[] BuildCommonBuiltInRules()
@@ -94,7 +122,9 @@ public sealed class MergeKeys
             Rule.Suffix(["spec", "volumes"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "imagePullSecrets"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "hostAliases"], ListKind.Map, "ip"),
-            Rule.Suffix(["spec", "topologySpreadConstraints"], ListKind.Map, "topologyKey"),
+            Rule.Suffix(["spec", "topologySpreadConstraints"], ListKind.Map, "topologyKey", "whenUnsatisfiable") with { PatchKeys = ["topologyKey"] },
+            Rule.Suffix(["status", "podIPs"], ListKind.Map, "ip"),
+            Rule.Suffix(["status", "hostIPs"], ListKind.Map, "ip"),
             Rule.Suffix(["spec", "schedulingGates"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "resourceClaims"], ListKind.Map, "name"),
             Rule.Suffix(["spec", "nodeSelector"], ListKind.AtomicMap),
@@ -102,11 +132,12 @@ public sealed class MergeKeys
         foreach (var containers in ContainerLists)
         {
             list.Add(Rule.Suffix(["spec", containers], ListKind.Map, "name"));
-            list.Add(Rule.Suffix([containers, "ports"], ListKind.Map, "containerPort"));
+            list.Add(Rule.Suffix([containers, "ports"], ListKind.Map, "containerPort", "protocol") with { PatchKeys = ["containerPort"], Defaults = TcpDefault });
             list.Add(Rule.Suffix([containers, "env"], ListKind.Map, "name"));
             list.Add(Rule.Suffix([containers, "volumeMounts"], ListKind.Map, "mountPath"));
             list.Add(Rule.Suffix([containers, "volumeDevices"], ListKind.Map, "devicePath"));
             list.Add(Rule.Suffix([containers, "resizePolicy"], ListKind.Map, "resourceName"));
+            list.Add(Rule.Suffix([containers, "resources", "claims"], ListKind.Map, "name"));
         }
 
         return [.. list];
@@ -126,7 +157,17 @@ public sealed class MergeKeys
                 var keys = (schema["x-kubernetes-list-map-keys"] as JsonArray)?.Select(JsonValues.AsString).OfType<string>().ToArray();
                 if (keys is { Length: > 0 })
                 {
-                    found.Add(Rule.Exact([.. path], ListKind.Map, keys));
+                    var defaults = new Dictionary<string, JsonNode>();
+                    foreach (var key in keys)
+                    {
+                        if ((schema["items"] as JsonObject)?["properties"] is JsonObject itemProperties && itemProperties[key] is JsonObject keySchema
+                            && keySchema["default"] is JsonValue defaultValue)
+                        {
+                            defaults[key] = defaultValue.DeepClone();
+                        }
+                    }
+
+                    found.Add(Rule.Exact([.. path], ListKind.Map, keys) with { Defaults = defaults });
                 }
 
                 break;
@@ -171,6 +212,10 @@ public sealed class MergeKeys
 
     private sealed record Rule(string[] Pattern, bool IsSuffix, ListKind Kind, string[]? Keys)
     {
+        public string[]? PatchKeys { get; init; }
+
+        public Dictionary<string, JsonNode>? Defaults { get; init; }
+
         public static Rule Suffix(string[] pattern, ListKind kind, params string[] keys) => new(pattern, true, kind, keys.Length > 0 ? keys : null);
 
         public static Rule Exact(string[] pattern, ListKind kind, params string[] keys) => new(pattern, false, kind, keys.Length > 0 ? keys : null);

@@ -65,8 +65,11 @@ internal static class ObjectFields
 
     public static string ValueElement(JsonNode? value) => "v:" + JsonValues.Canonical(value);
 
-    /// <summary>The element of an associative list item, key fields sorted by name: <c>k:{"containerPort":80,"protocol":"TCP"}</c>.</summary>
-    public static string? KeyElement(JsonNode? item, IReadOnlyList<string> keys)
+    /// <summary>
+    /// The element of an associative list item, key fields sorted by name: <c>k:{"containerPort":80,"protocol":"TCP"}</c>.
+    /// A key field the item omits takes its default; without one the item has no element.
+    /// </summary>
+    public static string? KeyElement(JsonNode? item, IReadOnlyList<string> keys, IReadOnlyDictionary<string, JsonNode> defaults)
     {
         if (item is not JsonObject obj)
         {
@@ -76,7 +79,12 @@ internal static class ObjectFields
         var parts = new List<string>();
         foreach (var key in keys.Order(StringComparer.Ordinal))
         {
-            if (!obj.TryGetPropertyValue(key, out var value) || value is null or JsonObject or JsonArray)
+            if (!obj.TryGetPropertyValue(key, out var value) || value is null)
+            {
+                defaults.TryGetValue(key, out value);
+            }
+
+            if (value is null or JsonObject or JsonArray)
             {
                 return null;
             }
@@ -88,12 +96,14 @@ internal static class ObjectFields
     }
 
     /// <summary>Elements of an associative list's items, or null when some item lacks a key or two share one.</summary>
-    public static List<string>? ItemElements(JsonArray list, IReadOnlyList<string> keys)
+    public static List<string>? ItemElements(JsonArray list, List<string> names, MergeKeys keys)
     {
+        var listKeys = keys.KeysFor(names)!;
+        var defaults = keys.KeyDefaultsFor(names);
         var elements = new List<string>(list.Count);
         foreach (var item in list)
         {
-            var element = KeyElement(item, keys);
+            var element = KeyElement(item, listKeys, defaults);
             if (element is null || elements.Contains(element))
             {
                 return null;
@@ -121,7 +131,7 @@ internal static class ObjectFields
                 var seen = new HashSet<string>(StringComparer.Ordinal);
                 for (var i = 0; i < array.Count; i++)
                 {
-                    var element = KeyElement(array[i], listKeys)
+                    var element = KeyElement(array[i], listKeys, keys.KeyDefaultsFor(names))
                         ?? throw new PatchException($".{string.Join(".", names)}: element {i}: associative list with keys has an element that omits key field \"{listKeys.FirstOrDefault(k => array[i] is not JsonObject o || !o.ContainsKey(k)) ?? listKeys[0]}\"");
                     if (!seen.Add(element))
                     {
@@ -165,22 +175,29 @@ internal static class ObjectFields
     }
 
     /// <summary>Server-side apply's merge: maps recursively, associative lists by key, sets by value, the rest replaced.</summary>
-    public static JsonNode? Merge(JsonNode? live, JsonNode? applied, List<string> names, MergeKeys keys)
+    public static JsonNode? Merge(JsonNode? live, JsonNode? applied, List<string> names, MergeKeys keys) =>
+        MergeOwned(live?.DeepClone(), applied, names, keys);
+
+    /// <summary>The merge on a private copy of the live value, changed in place so nothing is copied twice.</summary>
+    private static JsonNode? MergeOwned(JsonNode? live, JsonNode? applied, List<string> names, MergeKeys keys)
     {
         switch (live, applied)
         {
             case (JsonObject liveObject, JsonObject appliedObject) when !keys.IsAtomicMap(names):
-                var result = (JsonObject)liveObject.DeepClone();
                 foreach (var (name, value) in appliedObject)
                 {
-                    result.TryGetPropertyValue(name, out var current);
-                    result[name] = Merge(current, value, [.. names, name], keys);
+                    liveObject.TryGetPropertyValue(name, out var current);
+                    var merged = MergeOwned(current, value, [.. names, name], keys);
+                    if (!ReferenceEquals(merged, current))
+                    {
+                        liveObject[name] = merged;
+                    }
                 }
 
-                return result;
-            case (JsonArray liveArray, JsonArray appliedArray) when keys.KeysFor(names) is { } listKeys:
-                var liveElements = ItemElements(liveArray, listKeys);
-                var appliedElements = ItemElements(appliedArray, listKeys);
+                return liveObject;
+            case (JsonArray liveArray, JsonArray appliedArray) when keys.KeysFor(names) is not null:
+                var liveElements = ItemElements(liveArray, names, keys);
+                var appliedElements = ItemElements(appliedArray, names, keys);
                 if (liveElements is null || appliedElements is null)
                 {
                     return applied.DeepClone();
@@ -195,18 +212,37 @@ internal static class ObjectFields
         }
     }
 
-    /// <summary>Removes the node at a path; false when it is not there.</summary>
-    public static bool Remove(JsonObject root, string path)
+    /// <summary>True for a key field of an associative list item (".name" under k:{"name":...}): it lives and dies with the item.</summary>
+    public static bool IsKeyOfItem(string path)
     {
         var elements = FieldSet.Split(path);
-        JsonNode? parent = Navigate(root, elements.AsSpan(0, elements.Length - 1));
+        if (elements.Length < 2 || !elements[^1].StartsWith("f:", StringComparison.Ordinal) || !elements[^2].StartsWith("k:", StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            return JsonNode.Parse(elements[^2][2..]) is JsonObject key && key.ContainsKey(elements[^1][2..]);
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Removes the node at a path; false when it is not there.</summary>
+    public static bool Remove(JsonObject root, string path, MergeKeys keys)
+    {
+        var elements = FieldSet.Split(path);
+        var (parent, names) = NavigateFrom(root, elements.AsSpan(0, elements.Length - 1), keys);
         var last = elements[^1];
         switch (parent)
         {
             case JsonObject obj when last.StartsWith("f:", StringComparison.Ordinal):
                 return obj.Remove(last[2..]);
             case JsonArray array:
-                var index = FindItem(array, last);
+                var index = FindItem(array, last, keys.KeyDefaultsFor(names));
                 if (index < 0)
                 {
                     return false;
@@ -219,38 +255,43 @@ internal static class ObjectFields
         }
     }
 
-    public static JsonNode? Navigate(JsonObject root, ReadOnlySpan<string> elements)
+    public static JsonNode? Navigate(JsonObject root, ReadOnlySpan<string> elements, MergeKeys keys) => NavigateFrom(root, elements, keys).Node;
+
+    /// <summary>Walks elements from the root; also returns the field names passed, which is what MergeKeys looks up.</summary>
+    private static (JsonNode? Node, List<string> Names) NavigateFrom(JsonObject root, ReadOnlySpan<string> elements, MergeKeys keys)
     {
         JsonNode? node = root;
+        var names = new List<string>();
         foreach (var element in elements)
         {
             switch (node)
             {
                 case JsonObject obj when element.StartsWith("f:", StringComparison.Ordinal):
+                    names.Add(element[2..]);
                     if (!obj.TryGetPropertyValue(element[2..], out node))
                     {
-                        return null;
+                        return (null, names);
                     }
 
                     break;
                 case JsonArray array:
-                    var index = FindItem(array, element);
+                    var index = FindItem(array, element, keys.KeyDefaultsFor(names));
                     if (index < 0)
                     {
-                        return null;
+                        return (null, names);
                     }
 
                     node = array[index];
                     break;
                 default:
-                    return null;
+                    return (null, names);
             }
         }
 
-        return node;
+        return (node, names);
     }
 
-    private static int FindItem(JsonArray array, string element)
+    private static int FindItem(JsonArray array, string element, IReadOnlyDictionary<string, JsonNode> defaults)
     {
         if (element.StartsWith("v:", StringComparison.Ordinal))
         {
@@ -290,7 +331,7 @@ internal static class ObjectFields
 
             for (var i = 0; i < array.Count; i++)
             {
-                if (array[i] is JsonObject item && key.All(k => item.TryGetPropertyValue(k.Key, out var v) && JsonValues.DeepEquals(v, k.Value)))
+                if (array[i] is JsonObject item && key.All(k => JsonValues.DeepEquals(FieldOrDefault(item, k.Key, defaults), k.Value)))
                 {
                     return i;
                 }
@@ -299,6 +340,9 @@ internal static class ObjectFields
 
         return -1;
     }
+
+    private static JsonNode? FieldOrDefault(JsonObject item, string name, IReadOnlyDictionary<string, JsonNode> defaults) =>
+        item.TryGetPropertyValue(name, out var value) && value is not null ? value : defaults.GetValueOrDefault(name);
 
     private static void AddMap(JsonObject obj, List<string> names, string prefix, MergeKeys keys, FieldSet set)
     {
@@ -333,9 +377,9 @@ internal static class ObjectFields
     /// <summary>Adds a granular list's items; false when the list is atomic or malformed (then the caller owns it whole).</summary>
     private static bool AddListItems(JsonArray array, List<string> names, string path, MergeKeys keys, FieldSet set)
     {
-        if (keys.KeysFor(names) is { } listKeys)
+        if (keys.KeysFor(names) is not null)
         {
-            var elements = ItemElements(array, listKeys);
+            var elements = ItemElements(array, names, keys);
             if (elements is null)
             {
                 return false;
@@ -404,9 +448,9 @@ internal static class ObjectFields
             case (JsonObject oldObject, JsonObject newObject) when !keys.IsAtomicMap(names):
                 CompareMaps(oldObject, newObject, names, path, keys, comparison);
                 return;
-            case (JsonArray oldArray, JsonArray newArray) when keys.KeysFor(names) is { } listKeys:
-                var oldElements = ItemElements(oldArray, listKeys);
-                var newElements = ItemElements(newArray, listKeys);
+            case (JsonArray oldArray, JsonArray newArray) when keys.KeysFor(names) is not null:
+                var oldElements = ItemElements(oldArray, names, keys);
+                var newElements = ItemElements(newArray, names, keys);
                 if (oldElements is not null && newElements is not null)
                 {
                     for (var i = 0; i < newArray.Count; i++)
@@ -474,6 +518,9 @@ internal static class ObjectFields
     /// </summary>
     private static JsonArray MergeLists(JsonArray live, List<string> liveElements, JsonArray applied, List<string> appliedElements, List<string> names, MergeKeys keys)
     {
+        // The live items move into the result, so detach them from their old list first.
+        var liveItems = live.ToList();
+        live.Clear();
         var result = new JsonArray();
         var shared = appliedElements.Where(liveElements.Contains).ToList();
         var nextShared = 0;
@@ -485,7 +532,7 @@ internal static class ObjectFields
             {
                 var element = appliedElements[next];
                 var liveIndex = liveElements.IndexOf(element);
-                result.Add(Merge(liveIndex >= 0 ? live[liveIndex] : null, applied[next], names, keys));
+                result.Add(MergeOwned(liveIndex >= 0 ? liveItems[liveIndex] : null, applied[next], names, keys));
                 if (nextShared < shared.Count && shared[nextShared] == element)
                 {
                     nextShared++;
@@ -493,13 +540,13 @@ internal static class ObjectFields
             }
         }
 
-        for (var l = 0; l < live.Count; l++)
+        for (var l = 0; l < liveItems.Count; l++)
         {
             var element = liveElements[l];
             var appliedIndex = appliedElements.IndexOf(element);
             if (appliedIndex < 0)
             {
-                result.Add(live[l]?.DeepClone());
+                result.Add(liveItems[l]);
             }
             else if (appliedIndex >= next && nextShared < shared.Count && shared[nextShared] == element)
             {

@@ -16,6 +16,8 @@ namespace MlOperator.Kubernetes.Emulator.Patching;
 public static class ServerSideApply
 {
     private const string BeforeFirstApply = "before-first-apply";
+    private const string AncientChanges = "ancient-changes";
+    private const int MaxUpdateManagers = 10;
 
     public static JsonObject Apply(JsonObject? live, JsonObject applied, string manager, bool force, string? subresource, MergeKeys keys, DateTimeOffset now)
     {
@@ -24,8 +26,9 @@ public static class ServerSideApply
         ObjectFields.RemoveServerSetMetadata(config);
         ObjectFields.ValidateApplied(config, [], keys);
 
-        var current = (JsonObject?)live?.DeepClone() ?? new JsonObject();
-        var entries = ManagerEntry.Read(current["metadata"]?["managedFields"]);
+        // Read-only from here on: Merge works on its own copy.
+        var current = live ?? new JsonObject();
+        var entries = ManagerEntry.Read(ManagedFieldsOf(current));
         var time = ManagerEntry.FormatTime(now);
         if (live is not null && entries.Count == 0)
         {
@@ -89,14 +92,15 @@ public static class ServerSideApply
         self.ApiVersion = ApiVersion(config) ?? ApiVersion(current);
         self.Time = time;
 
-        Prune(merged, previouslyOwned.Except(appliedFields), entries);
+        Prune(merged, previouslyOwned.Except(appliedFields), entries, keys);
         return Finish(live, merged, entries);
     }
 
     public static JsonObject RecordUpdate(JsonObject? previous, JsonObject updated, string manager, string? subresource, MergeKeys keys, DateTimeOffset now)
     {
         var result = (JsonObject)updated.DeepClone();
-        var before = (JsonObject?)previous?.DeepClone() ?? new JsonObject();
+        // On create kube compares against an empty object that already has metadata, so metadata itself is not owned.
+        var before = previous ?? new JsonObject { ["metadata"] = new JsonObject() };
         var entries = EntriesForUpdate(previous, updated);
         var comparison = ObjectFields.Compare(before, result, keys);
         var changed = comparison.Added.Union(comparison.Modified);
@@ -120,7 +124,34 @@ public static class ServerSideApply
             self.Time = ManagerEntry.FormatTime(now);
         }
 
+        CapUpdateManagers(entries);
         return Finish(previous, result, entries);
+    }
+
+    /// <summary>
+    /// kube keeps at most ten Update entries: the oldest ones fold into one "ancient-changes" entry, so an object
+    /// written by many clients does not grow without bound.
+    /// </summary>
+    private static void CapUpdateManagers(List<ManagerEntry> entries)
+    {
+        var updaters = entries
+            .Where(e => e.Operation == "Update" && !e.Fields.IsEmpty)
+            .OrderBy(e => e.Time ?? string.Empty, StringComparer.Ordinal)
+            .ToList();
+        if (updaters.Count <= MaxUpdateManagers)
+        {
+            return;
+        }
+
+        var oldest = updaters.Take(updaters.Count - MaxUpdateManagers + 1).ToList();
+        var bucket = new ManagerEntry(AncientChanges, "Update", null)
+        {
+            ApiVersion = oldest[^1].ApiVersion,
+            Time = oldest[^1].Time,
+            Fields = oldest.Aggregate(new FieldSet(), (all, e) => all.Union(e.Fields)),
+        };
+        entries.RemoveAll(oldest.Contains);
+        entries.Add(bucket);
     }
 
     /// <summary>
@@ -129,21 +160,21 @@ public static class ServerSideApply
     /// </summary>
     private static List<ManagerEntry> EntriesForUpdate(JsonObject? previous, JsonObject updated)
     {
-        var sent = updated["metadata"]?["managedFields"] as JsonArray;
+        var sent = ManagedFieldsOf(updated) as JsonArray;
         if (sent is { Count: 1 } && sent[0] is JsonObject { Count: 0 })
         {
             return [];
         }
 
         var fromRequest = ManagerEntry.Read(sent);
-        return fromRequest.Count > 0 ? fromRequest : ManagerEntry.Read(previous?["metadata"]?["managedFields"]);
+        return fromRequest.Count > 0 ? fromRequest : ManagerEntry.Read(ManagedFieldsOf(previous));
     }
 
     /// <summary>
     /// Removes what the applier owned before and no longer applies, unless another manager (or the applier's new
     /// configuration) owns it or something below it; maps and lists emptied that way go too.
     /// </summary>
-    private static void Prune(JsonObject merged, FieldSet dropped, List<ManagerEntry> entries)
+    private static void Prune(JsonObject merged, FieldSet dropped, List<ManagerEntry> entries, MergeKeys keys)
     {
         if (dropped.IsEmpty)
         {
@@ -153,16 +184,16 @@ public static class ServerSideApply
         var owned = entries.Aggregate(new FieldSet(), (all, e) => all.Union(e.Fields));
         foreach (var path in dropped.Paths.OrderBy(p => p.Length))
         {
-            if (owned.ContainsOrBelow(path) || !ObjectFields.Remove(merged, path))
+            if (owned.ContainsOrBelow(path) || ObjectFields.IsKeyOfItem(path) || !ObjectFields.Remove(merged, path, keys))
             {
                 continue;
             }
 
             for (var parent = FieldSet.Parent(path); parent is not null; parent = FieldSet.Parent(parent))
             {
-                var node = ObjectFields.Navigate(merged, FieldSet.Split(parent));
+                var node = ObjectFields.Navigate(merged, FieldSet.Split(parent), keys);
                 var empty = node is JsonObject { Count: 0 } or JsonArray { Count: 0 };
-                if (!empty || owned.ContainsOrBelow(parent) || !ObjectFields.Remove(merged, parent))
+                if (!empty || owned.ContainsOrBelow(parent) || !ObjectFields.Remove(merged, parent, keys))
                 {
                     break;
                 }
@@ -199,25 +230,45 @@ public static class ServerSideApply
     /// </summary>
     private static void KeepTimestampsOnNoOp(JsonObject? old, JsonObject result)
     {
-        if (old?["metadata"]?["managedFields"] is not JsonArray oldFields || result["metadata"] is not JsonObject metadata
-            || metadata["managedFields"] is not JsonArray newFields)
+        if (old is null || ManagedFieldsOf(old) is not JsonArray oldFields || result["metadata"] is not JsonObject metadata
+            || metadata["managedFields"] is not JsonArray newFields || !EqualBesideManagedFields(old, result))
         {
             return;
         }
 
-        if (!JsonValues.DeepEquals(WithoutTimes(oldFields), WithoutTimes(newFields)))
-        {
-            return;
-        }
-
-        var oldRest = (JsonObject)old.DeepClone();
-        var newRest = (JsonObject)result.DeepClone();
-        ((JsonObject)oldRest["metadata"]!).Remove("managedFields");
-        ((JsonObject)newRest["metadata"]!).Remove("managedFields");
-        if (JsonValues.DeepEquals(oldRest, newRest))
+        if (JsonValues.DeepEquals(WithoutTimes(oldFields), WithoutTimes(newFields)))
         {
             metadata["managedFields"] = oldFields.DeepClone();
         }
+    }
+
+    private static bool EqualBesideManagedFields(JsonObject left, JsonObject right)
+    {
+        static IEnumerable<KeyValuePair<string, JsonNode?>> Rest(JsonObject obj) => obj.Where(p => p.Key != "managedFields");
+
+        if (left.Count != right.Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, value) in left)
+        {
+            if (!right.TryGetPropertyValue(name, out var other))
+            {
+                return false;
+            }
+
+            var equal = name == "metadata" && value is JsonObject leftMetadata && other is JsonObject rightMetadata
+                ? JsonValues.DeepEquals(new JsonObject(Rest(leftMetadata).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))),
+                    new JsonObject(Rest(rightMetadata).Select(p => KeyValuePair.Create(p.Key, p.Value?.DeepClone()))))
+                : JsonValues.DeepEquals(value, other);
+            if (!equal)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     private static JsonArray WithoutTimes(JsonArray entries)
@@ -231,6 +282,9 @@ public static class ServerSideApply
 
         return new JsonArray(copy.Select(e => e?.DeepClone()).OrderBy(JsonValues.Canonical, StringComparer.Ordinal).ToArray());
     }
+
+    /// <summary>Null when absent, and also when a client sent a metadata that is not an object.</summary>
+    private static JsonNode? ManagedFieldsOf(JsonObject? obj) => (obj?["metadata"] as JsonObject)?["managedFields"];
 
     private static string? ApiVersion(JsonObject obj) => JsonValues.AsString(obj["apiVersion"]);
 }

@@ -94,7 +94,7 @@ public static class StrategicMergePatch
     private static JsonNode? Materialize(JsonNode? value, List<string> path, MergeKeys keys) => value switch
     {
         JsonObject obj => MergeMap(new JsonObject(), (JsonObject)obj.DeepClone(), path, keys),
-        JsonArray array when keys.KeysFor(path) is not null || keys.IsSet(path) => MergeList(new JsonArray(), (JsonArray)array.DeepClone(), path, keys),
+        JsonArray array when keys.PatchKeysFor(path) is not null || keys.IsSet(path) => MergeList(new JsonArray(), (JsonArray)array.DeepClone(), path, keys),
         JsonArray array => new JsonArray(array.Select(item => Materialize(item, path, keys)).ToArray()),
         _ => value?.DeepClone(),
     };
@@ -151,7 +151,7 @@ public static class StrategicMergePatch
             }
 
             var patchList = patch[field] as JsonArray;
-            var mergeKeys = keys.KeysFor(listPath);
+            var mergeKeys = keys.PatchKeysFor(listPath);
             if (patchList is not null)
             {
                 ValidateOrder(patchList, order, mergeKeys, listPath);
@@ -209,7 +209,7 @@ public static class StrategicMergePatch
 
     private static JsonArray MergeList(JsonArray original, JsonArray patch, List<string> path, MergeKeys keys)
     {
-        var mergeKeys = keys.KeysFor(path);
+        var mergeKeys = keys.PatchKeysFor(path);
         if (mergeKeys is null && !keys.IsSet(path))
         {
             return new JsonArray(patch.Select(item => Materialize(item, path, keys)).ToArray());

@@ -53,7 +53,7 @@ internal static class GoText
         return sb.ToString();
     }
 
-    /// <summary>fmt's %v for a float64: shortest digits, exponent form below 1e-4 or from 1e21 ("1e+21").</summary>
+    /// <summary>fmt's %v for a float64 (%g, shortest digits): exponent form below 1e-4 or from 1e6 ("1e+06").</summary>
     public static string FormatFloat(double value)
     {
         if (double.IsNaN(value))
@@ -71,64 +71,74 @@ internal static class GoText
             return "0";
         }
 
-        var abs = Math.Abs(value);
-        if (abs < 1e-4 || abs >= 1e21)
-        {
-            return GoExponent(value);
-        }
-
-        return value.ToString("R", CultureInfo.InvariantCulture) switch
-        {
-            var r when r.Contains('E', StringComparison.Ordinal) => decimal.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d.ToString(CultureInfo.InvariantCulture) : r,
-            var r => r,
-        };
+        var (negative, digits, exponent) = Decompose(value);
+        return exponent < -4 || exponent >= 6 ? Exponential(negative, digits, exponent) : Plain(negative, digits, exponent);
     }
 
-    /// <summary>encoding/json's float64 form: like %v but exponent form only below 1e-6 or from 1e21.</summary>
+    /// <summary>encoding/json's float64: plain digits unless below 1e-6 or from 1e21, then "1e-7", "1e+21".</summary>
     public static string FormatJsonFloat(double value)
     {
-        var abs = Math.Abs(value);
-        if (abs != 0 && (abs < 1e-6 || abs >= 1e21))
+        if (value == 0 || double.IsNaN(value) || double.IsInfinity(value))
         {
-            return GoExponent(value);
+            return "0";
         }
 
-        var r = value.ToString("R", CultureInfo.InvariantCulture);
-        return r.Contains('E', StringComparison.Ordinal) && decimal.TryParse(r, NumberStyles.Float, CultureInfo.InvariantCulture, out var d)
-            ? d.ToString(CultureInfo.InvariantCulture)
-            : r;
+        var (negative, digits, exponent) = Decompose(value);
+        var abs = Math.Abs(value);
+        if (abs < 1e-6 || abs >= 1e21)
+        {
+            var text = Exponential(negative, digits, exponent);
+            // encoding/json trims the exponent's leading zero for negative exponents: e-07 becomes e-7.
+            return text.Contains("e-0", StringComparison.Ordinal) ? text.Replace("e-0", "e-", StringComparison.Ordinal) : text;
+        }
+
+        return Plain(negative, digits, exponent);
     }
 
-    private static string GoExponent(double value)
+    /// <summary>Shortest round-trip digits of |value| (no leading or trailing zeros) and the power of ten of the first one.</summary>
+    private static (bool Negative, string Digits, int Exponent) Decompose(double value)
     {
-        // Shortest round-trip mantissa, then Go's exponent spelling (sign, at least two digits).
-        var r = value.ToString("R", CultureInfo.InvariantCulture);
-        string mantissa;
-        int exponent;
+        var r = Math.Abs(value).ToString("R", CultureInfo.InvariantCulture);
+        var shift = 0;
         var e = r.IndexOf('E', StringComparison.Ordinal);
         if (e >= 0)
         {
-            mantissa = r[..e];
-            exponent = int.Parse(r[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            shift = int.Parse(r[(e + 1)..], NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture);
+            r = r[..e];
+        }
+
+        var dot = r.IndexOf('.', StringComparison.Ordinal);
+        var whole = dot >= 0 ? r[..dot] : r;
+        var all = whole + (dot >= 0 ? r[(dot + 1)..] : "");
+        var significant = all.TrimStart('0');
+        var leadingZeros = all.Length - significant.Length;
+        return (value < 0, significant.TrimEnd('0'), whole.Length - leadingZeros - 1 + shift);
+    }
+
+    private static string Exponential(bool negative, string digits, int exponent)
+    {
+        var mantissa = digits.Length > 1 ? $"{digits[0]}.{digits[1..]}" : digits;
+        var abs = Math.Abs(exponent);
+        return string.Create(CultureInfo.InvariantCulture, $"{(negative ? "-" : "")}{mantissa}e{(exponent < 0 ? "-" : "+")}{(abs < 10 ? "0" : "")}{abs}");
+    }
+
+    private static string Plain(bool negative, string digits, int exponent)
+    {
+        string text;
+        if (exponent < 0)
+        {
+            text = "0." + new string('0', -exponent - 1) + digits;
+        }
+        else if (digits.Length <= exponent + 1)
+        {
+            text = digits + new string('0', exponent + 1 - digits.Length);
         }
         else
         {
-            // R gave a plain number: normalise it to d.ddd × 10^exponent.
-            var negative = r.StartsWith('-');
-            var digits = negative ? r[1..] : r;
-            var dot = digits.IndexOf('.', StringComparison.Ordinal);
-            var intPart = dot >= 0 ? digits[..dot] : digits;
-            var fracPart = dot >= 0 ? digits[(dot + 1)..] : "";
-            var all = (intPart + fracPart).TrimStart('0');
-            var leadingZeros = (intPart + fracPart).Length - all.Length;
-            exponent = intPart.Length - leadingZeros - 1;
-            all = all.TrimEnd('0');
-            mantissa = (negative ? "-" : "") + all[0] + (all.Length > 1 ? "." + all[1..] : "");
+            text = digits[..(exponent + 1)] + "." + digits[(exponent + 1)..];
         }
 
-        var sign = exponent < 0 ? "-" : "+";
-        var abs = Math.Abs(exponent);
-        return string.Create(CultureInfo.InvariantCulture, $"{mantissa}e{sign}{(abs < 10 ? "0" : "")}{abs}");
+        return negative ? "-" + text : text;
     }
 
     /// <summary>encoding/json.Marshal of a decoded JSON value: compact, map keys sorted, &lt;&gt;&amp; escaped.</summary>
@@ -182,7 +192,7 @@ internal static class GoText
                 switch (value.GetValueKind())
                 {
                     case JsonValueKind.String:
-                        WriteString(sb, value.GetValue<string>());
+                        WriteString(sb, JsonNodes.StringOf(value));
                         break;
                     case JsonValueKind.Number:
                         if (JsonNodes.TryGetInt64(value, out var l))
@@ -246,16 +256,37 @@ internal static class GoText
     }
 
     /// <summary>
-    /// How field.Error.ErrorBody renders a bad value: null as "null", strings quoted, int64/float64/bool
-    /// with %v, anything else as JSON.
+    /// How field.Error.ErrorBody renders a bad value in kube 1.33: null as "null", strings quoted, int64,
+    /// float64 and bool with %v, maps and lists with Go's %#v (JSON rendering only arrived in 1.34).
     /// </summary>
     public static string RenderValue(JsonNode? node) => JsonNodes.TypeName(node) switch
     {
         JsonNodes.Null => "\"null\"",
-        JsonNodes.String => Quote(node!.GetValue<string>()),
+        JsonNodes.Object or JsonNodes.Array => GoSyntax(node),
+        _ => Scalar(node),
+    };
+
+    /// <summary>Go's %#v of a decoded JSON value: map[string]interface {}{"a":1, "b":"x"}, []interface {}{1, "a"}.</summary>
+    public static string GoSyntax(JsonNode? node)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                var entries = obj.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{Quote(p.Key)}:{GoSyntax(p.Value)}");
+                return "map[string]interface {}{" + string.Join(", ", entries) + "}";
+            case JsonArray array:
+                return "[]interface {}{" + string.Join(", ", array.Select(GoSyntax)) + "}";
+            default:
+                return JsonNodes.IsNull(node) ? "interface {}(nil)" : Scalar(node);
+        }
+    }
+
+    private static string Scalar(JsonNode? node) => JsonNodes.TypeName(node) switch
+    {
+        JsonNodes.String => Quote(JsonNodes.StringOf((JsonValue)node!)),
         JsonNodes.Integer => JsonNodes.TryGetInt64(node, out var l) ? l.ToString(CultureInfo.InvariantCulture) : "0",
         JsonNodes.Number => JsonNodes.TryGetDouble(node, out var d) ? FormatFloat(d) : "0",
         JsonNodes.Boolean => JsonNodes.TryGetBoolean(node, out var b) && b ? "true" : "false",
-        _ => Marshal(node),
+        _ => "\"null\"",
     };
 }

@@ -44,7 +44,7 @@ internal static class JsonNodes
             return false;
         }
 
-        var raw = value.ToJsonString();
+        var raw = RawNumber(value);
         return raw.All(c => char.IsAsciiDigit(c) || c == '-')
             && long.TryParse(raw, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out result);
     }
@@ -57,20 +57,31 @@ internal static class JsonNodes
             return false;
         }
 
-        return double.TryParse(value.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out result);
+        return double.TryParse(RawNumber(value), NumberStyles.Float, CultureInfo.InvariantCulture, out result);
     }
+
+    // The literal as the client wrote it (cheap for parsed documents); other backings are serialised.
+    private static string RawNumber(JsonValue value) =>
+        value.TryGetValue<JsonElement>(out var element) ? element.GetRawText() : value.ToJsonString();
 
     public static bool TryGetString(JsonNode? node, out string result)
     {
         result = "";
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
         {
-            result = value.GetValue<string>();
+            result = StringOf(value);
             return true;
         }
 
         return false;
     }
+
+    /// <summary>
+    /// The text of a string-kind value, whatever backs it (a parsed element, a string, a char, a Guid...):
+    /// GetValue&lt;string&gt; only works for the first two, and a crash here would be a crash on user input.
+    /// </summary>
+    public static string StringOf(JsonValue value) =>
+        value.TryGetValue<string>(out var text) ? text : JsonSerializer.Deserialize<string>(value.ToJsonString()) ?? "";
 
     public static bool TryGetBoolean(JsonNode? node, out bool result)
     {
@@ -139,7 +150,7 @@ internal static class JsonNodes
 
                 return ka switch
                 {
-                    JsonValueKind.String => va.GetValue<string>() == vb.GetValue<string>(),
+                    JsonValueKind.String => StringOf(va) == StringOf(vb),
                     _ => true,
                 };
             default:

@@ -20,13 +20,25 @@ public static class Quantity
         DecimalSI,
     }
 
+    /// <summary>resource.ErrFormatWrong: the text kube-apiserver answers (400) for a malformed quantity.</summary>
+    public const string FormatErrorMessage = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+
+    /// <summary>resource.ErrSuffix.</summary>
+    public const string SuffixErrorMessage = "unable to parse quantity's suffix";
+
+    /// <summary>resource.ErrNumeric.</summary>
+    public const string NumericErrorMessage = "unable to parse numeric part of quantity";
+
     private static readonly BigInteger MaxInt64 = long.MaxValue;
 
     /// <summary>kube's canonical string for a valid quantity; false (and "") for a string kube rejects.</summary>
-    public static bool TryCanonicalize(string value, out string canonical)
+    public static bool TryCanonicalize(string value, out string canonical) => TryCanonicalize(value, out canonical, out _);
+
+    /// <summary>As <see cref="TryCanonicalize(string, out string)"/>, with kube's error text when invalid.</summary>
+    public static bool TryCanonicalize(string value, out string canonical, out string? error)
     {
         canonical = "";
-        if (!TryParseQuantity(value, out var parsed))
+        if (!TryParseQuantity(value, out var parsed, out error))
         {
             return false;
         }
@@ -35,11 +47,33 @@ public static class Quantity
         return true;
     }
 
+    /// <summary>
+    /// A quantity as it appears in JSON, the way Quantity.UnmarshalJSON reads it: a string (trimmed) or a
+    /// bare number (its literal text, so 0.5 becomes "500m"). JSON null is not a quantity here.
+    /// </summary>
+    public static bool TryCanonicalize(System.Text.Json.Nodes.JsonNode? value, out string canonical, out string? error)
+    {
+        canonical = "";
+        error = FormatErrorMessage;
+        if (value is not System.Text.Json.Nodes.JsonValue json)
+        {
+            return false;
+        }
+
+        var text = json.GetValueKind() switch
+        {
+            System.Text.Json.JsonValueKind.String => JsonNodes.StringOf(json).Trim(),
+            System.Text.Json.JsonValueKind.Number => json.ToJsonString(),
+            _ => null,
+        };
+        return text is not null && TryCanonicalize(text, out canonical, out error);
+    }
+
     /// <summary>The quantity's numeric value (after kube's nano rounding); false when invalid or beyond decimal's range.</summary>
     public static bool TryParse(string value, out decimal amount)
     {
         amount = 0;
-        if (!TryParseQuantity(value, out var parsed))
+        if (!TryParseQuantity(value, out var parsed, out _))
         {
             return false;
         }
@@ -80,9 +114,10 @@ public static class Quantity
     /// <summary>value = Unscaled × 10^Exponent; Cached is the input kube would echo back verbatim.</summary>
     private readonly record struct Parsed(BigInteger Unscaled, int Exponent, Format Format, string? Cached);
 
-    private static bool TryParseQuantity(string str, out Parsed parsed)
+    private static bool TryParseQuantity(string str, out Parsed parsed, out string? error)
     {
         parsed = default;
+        error = FormatErrorMessage;
         if (string.IsNullOrEmpty(str))
         {
             return false;
@@ -91,6 +126,7 @@ public static class Quantity
         if (str == "0")
         {
             parsed = new Parsed(BigInteger.Zero, 0, Format.DecimalSI, "0");
+            error = null;
             return true;
         }
 
@@ -101,8 +137,11 @@ public static class Quantity
 
         if (!TryInterpretSuffix(suffix, out var suffixBase, out var exponent, out var format))
         {
+            error = SuffixErrorMessage;
             return false;
         }
+
+        error = NumericErrorMessage;
 
         // kube's int64 fast path: small enough values keep their spelling when already canonical.
         var precision = -1;
@@ -144,6 +183,7 @@ public static class Quantity
                     }
 
                     parsed = new Parsed(positive ? result : -result, scale, format, cached);
+                    error = null;
                     return true;
                 }
             }
@@ -201,6 +241,7 @@ public static class Quantity
         }
 
         parsed = new Parsed(negative ? -unscaled : unscaled, exp10, format, null);
+        error = null;
         return true;
     }
 

@@ -11,12 +11,16 @@ namespace MlOperator.Kubernetes.Emulator.Schema;
 /// </summary>
 public static class SchemaPruner
 {
-    /// <summary>Prunes in place and returns the dropped paths ("spec.foo", "spec.steps[0].bar") in document order.</summary>
+    /// <summary>
+    /// Prunes in place and returns the dropped paths ("spec.foo", "spec.steps[0].bar") sorted ordinally,
+    /// as PruneWithOptions sorts them before the CR handler turns them into strict-decoding errors.
+    /// </summary>
     public static IReadOnlyList<string> Prune(JsonNode obj, StructuralSchema schema)
     {
         ArgumentNullException.ThrowIfNull(schema);
         var pruned = new List<string>();
         PruneNode(obj, schema, "", pruned, resourceRoot: true, depth: 0);
+        pruned.Sort(StringComparer.Ordinal);
         return pruned;
     }
 
@@ -55,7 +59,8 @@ public static class SchemaPruner
 
             if (s is not null && s.Properties.TryGetValue(key, out var property))
             {
-                if (JsonNodes.IsNull(value) && !property.Nullable && !property.HasDefault)
+                // A JSON null default counts as no default, as in kube (Default.Object == nil).
+                if (JsonNodes.IsNull(value) && !property.Nullable && JsonNodes.IsNull(property.Default))
                 {
                     obj.Remove(key);
                     continue;

@@ -46,14 +46,30 @@ public static class SchemaValidator
         var expectedType = ExpectedType(s);
         if (expectedType is not null && !TypeMatches(s, node!, actual))
         {
-            errors.Add(TypeError(path, expectedType, actual));
+            // kube-openapi names the format, not the type, when a non-string, non-array value misses a
+            // formatted schema, and reports the Go format it inferred (int64, float64, or none).
+            if (s.Format is { } format && StringFormats.IsSupported(format) && actual is not (JsonNodes.String or JsonNodes.Array))
+            {
+                var inferred = actual switch
+                {
+                    JsonNodes.Integer => "int64",
+                    JsonNodes.Number => "float64",
+                    _ => "",
+                };
+                errors.Add(new FieldError(FieldError.TypeInvalid, path, $"Invalid value: {GoText.Quote(inferred)}: {Name(path)} in body must be of type {format}: {GoText.Quote(inferred)}"));
+            }
+            else
+            {
+                errors.Add(TypeError(path, expectedType, actual));
+            }
+
             return;
         }
 
         switch (node)
         {
             case JsonValue when actual == JsonNodes.String:
-                ValidateString(node.GetValue<string>(), s, path, errors);
+                ValidateString(JsonNodes.StringOf((JsonValue)node), s, path, errors);
                 break;
             case JsonValue when actual is JsonNodes.Integer or JsonNodes.Number:
                 ValidateNumber(node, s, path, errors);
@@ -92,34 +108,43 @@ public static class SchemaValidator
         }
     }
 
+    // kube-openapi's objectValidator order: property counts, additionalProperties values, declared
+    // properties (Go map order there; document order here), then required.
     private static void ValidateObject(JsonObject obj, StructuralSchema s, string path, List<FieldError> errors, bool resourceRoot, int depth)
     {
-        if (s.MaxProperties is { } maxProperties && obj.Count > maxProperties)
-        {
-            errors.Add(new FieldError(FieldError.TooMany, path, $"Too many: {obj.Count}: must have at most {maxProperties} {(maxProperties == 1 ? "item" : "items")}"));
-        }
-
         if (s.MinProperties is { } minProperties && obj.Count < minProperties)
         {
             errors.Add(new FieldError(FieldError.Invalid, path, $"Invalid value: {obj.Count}: {Name(path)} in body should have at least {minProperties} properties"));
         }
 
-        foreach (var required in s.Required)
+        if (s.MaxProperties is { } maxProperties && obj.Count > maxProperties)
         {
-            if (!obj.ContainsKey(required))
+            errors.Add(new FieldError(FieldError.TooMany, path, $"Too many: {obj.Count}: must have at most {maxProperties} {(maxProperties == 1 ? "item" : "items")}"));
+        }
+
+        if (s.AdditionalProperties is { } additional)
+        {
+            foreach (var (key, value) in obj)
             {
-                errors.Add(new FieldError(FieldError.Required, Child(path, required), "Required value"));
+                if (!s.Properties.ContainsKey(key) && !(resourceRoot && ResourceRootFields.Contains(key, StringComparer.Ordinal)))
+                {
+                    ValidateNode(value, additional, Child(path, key), errors, resourceRoot: false, depth + 1);
+                }
             }
         }
 
         foreach (var (key, value) in obj)
         {
+            if (!s.Properties.TryGetValue(key, out var property))
+            {
+                continue;
+            }
+
             var childPath = Child(path, key);
             if (resourceRoot && ResourceRootFields.Contains(key, StringComparer.Ordinal))
             {
                 // apiVersion/kind/metadata are the apiserver's business; the schema may only pin their type.
-                if (s.Properties.TryGetValue(key, out var rootField) && rootField.Type is { } type && !JsonNodes.IsNull(value)
-                    && !TypeMatches(rootField, value!, JsonNodes.TypeName(value)))
+                if (property.Type is { } type && !JsonNodes.IsNull(value) && !TypeMatches(property, value!, JsonNodes.TypeName(value)))
                 {
                     errors.Add(TypeError(childPath, type, JsonNodes.TypeName(value)));
                 }
@@ -127,13 +152,14 @@ public static class SchemaValidator
                 continue;
             }
 
-            if (s.Properties.TryGetValue(key, out var property))
+            ValidateNode(value, property, childPath, errors, resourceRoot: false, depth + 1);
+        }
+
+        foreach (var required in s.Required)
+        {
+            if (!obj.ContainsKey(required))
             {
-                ValidateNode(value, property, childPath, errors, resourceRoot: false, depth + 1);
-            }
-            else if (s.AdditionalProperties is { } additional)
-            {
-                ValidateNode(value, additional, childPath, errors, resourceRoot: false, depth + 1);
+                errors.Add(new FieldError(FieldError.Required, Child(path, required), "Required value"));
             }
         }
 
@@ -186,7 +212,7 @@ public static class SchemaValidator
             errors.Add(new FieldError(FieldError.Invalid, path, $"Invalid value: {GoText.Quote(value)}: {Name(path)} in body should match '{s.Pattern}'"));
         }
 
-        if (s.Format is { } format && !StringFormats.IsValid(format, value))
+        if (s.Format is { } format && StringFormats.IsSupported(format) && !StringFormats.IsValid(format, value))
         {
             errors.Add(new FieldError(FieldError.TypeInvalid, path, $"Invalid value: {GoText.Quote(value)}: {Name(path)} in body must be of type {format}: {GoText.Quote(value)}"));
         }
@@ -298,7 +324,7 @@ public static class SchemaValidator
 
         foreach (var i in FirstRepeats(keys.Select(k => GoText.Marshal(k)).ToList()))
         {
-            errors.Add(new FieldError(FieldError.Duplicate, $"{path}[{i}]", $"Duplicate value: {GoText.Marshal(keys[i])}"));
+            errors.Add(new FieldError(FieldError.Duplicate, $"{path}[{i}]", $"Duplicate value: {GoText.RenderValue(keys[i])}"));
         }
     }
 

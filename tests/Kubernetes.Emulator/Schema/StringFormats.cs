@@ -11,6 +11,16 @@ namespace MlOperator.Kubernetes.Emulator.Schema;
 /// </summary>
 internal static partial class StringFormats
 {
+    // apiextensions' supportedFormats, compared after dropping '-' as go-openapi normalises names.
+    private static readonly HashSet<string> Supported = new(StringComparer.Ordinal)
+    {
+        "bsonobjectid", "uri", "email", "hostname", "ipv4", "ipv6", "cidr", "mac", "uuid", "uuid3", "uuid4", "uuid5",
+        "isbn", "isbn10", "isbn13", "creditcard", "ssn", "hexcolor", "rgbcolor", "byte", "password", "date", "duration", "datetime",
+    };
+
+    /// <summary>Whether kube keeps this format for validation (everything else is stripped first).</summary>
+    public static bool IsSupported(string format) => Supported.Contains(format.Replace("-", "", StringComparison.Ordinal));
+
     public static bool IsValid(string format, string value) => format switch
     {
         "date-time" or "datetime" => IsDateTime(value),
@@ -48,7 +58,7 @@ internal static partial class StringFormats
         return Convert.TryFromBase64String(value, buffer, out _);
     }
 
-    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[Tt ](?<h>\d{2}):(?<m>\d{2})(:(?<s>\d{2})(\.\d+)?)?([Zz]|[+-]\d{2}:?\d{2})?$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<date>\d{4}-\d{2}-\d{2})[T ](?<h>\d{2}):(?<m>\d{2})(:(?<s>\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$", RegexOptions.CultureInvariant)]
     private static partial Regex DateTimeRegex();
 
     [GeneratedRegex("^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$", RegexOptions.CultureInvariant)]

@@ -16,8 +16,6 @@ namespace MlOperator.Kubernetes.Emulator.Schema;
 /// </summary>
 public sealed class StructuralSchema
 {
-    private static readonly TimeSpan RegexTimeout = TimeSpan.FromMilliseconds(250);
-
     private StructuralSchema()
     {
     }
@@ -62,6 +60,13 @@ public sealed class StructuralSchema
 
     /// <summary>True when a default is present (a JSON null default counts).</summary>
     public bool HasDefault { get; private init; }
+
+    /// <summary>The schema of a CRD spec.versions[] entry (schema.openAPIV3Schema), or null when it has none.</summary>
+    public static StructuralSchema? FromCrdVersion(JsonObject version)
+    {
+        ArgumentNullException.ThrowIfNull(version);
+        return version["schema"]?["openAPIV3Schema"] is JsonObject schema ? Parse(schema) : null;
+    }
 
     public static StructuralSchema Parse(JsonObject openApiV3Schema)
     {
@@ -109,19 +114,9 @@ public sealed class StructuralSchema
         };
 
         var pattern = String(node, "pattern");
-        Regex? regex = null;
-        if (pattern is not null)
-        {
-            try
-            {
-                regex = new Regex(pattern, RegexOptions.CultureInvariant, RegexTimeout);
-            }
-            catch (ArgumentException)
-            {
-                // kube would have refused the CRD; here the pattern simply never fails.
-                regex = null;
-            }
-        }
+
+        // An unparsable pattern is one kube would have refused with the CRD; here it simply never fails.
+        var regex = pattern is null ? null : GoRegex.Compile(pattern);
 
         var hasDefault = node.TryGetPropertyValue("default", out var defaultValue);
         return new StructuralSchema
@@ -181,6 +176,6 @@ public sealed class StructuralSchema
 
     private static IReadOnlyList<string> Strings(JsonNode? node) =>
         node is JsonArray array
-            ? array.Where(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String).Select(n => n!.GetValue<string>()).ToList()
+            ? array.Where(n => n is JsonValue v && v.GetValueKind() == JsonValueKind.String).Select(n => JsonNodes.StringOf((JsonValue)n!)).ToList()
             : [];
 }

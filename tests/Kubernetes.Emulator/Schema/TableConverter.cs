@@ -11,7 +11,7 @@ namespace MlOperator.Kubernetes.Emulator.Schema;
 /// text (objects/arrays as JSON), integer/number/boolean keep JSON types, date columns become kube's human
 /// age ("5m", "3d2h") computed from <c>now</c>; missing values are null.
 /// </summary>
-public static class TableConverter
+public static partial class TableConverter
 {
     internal const string NameDescription =
         "Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names";
@@ -55,7 +55,10 @@ public static class TableConverter
     }
 
     /// <param name="includeObject">Metadata (default: PartialObjectMetadata), Object (the whole object) or None.</param>
-    public static JsonObject ToTable(IReadOnlyList<JsonObject> objects, IReadOnlyList<PrinterColumn> columns, string listResourceVersion, DateTimeOffset now, string includeObject = "Metadata")
+    /// <param name="noHeaders">
+    /// True for every watch event after the first: the apiserver then sends columnDefinitions as null.
+    /// </param>
+    public static JsonObject ToTable(IReadOnlyList<JsonObject> objects, IReadOnlyList<PrinterColumn> columns, string listResourceVersion, DateTimeOffset now, string includeObject = "Metadata", bool noHeaders = false)
     {
         ArgumentNullException.ThrowIfNull(objects);
         ArgumentNullException.ThrowIfNull(columns);
@@ -96,7 +99,7 @@ public static class TableConverter
             ["kind"] = "Table",
             ["apiVersion"] = "meta.k8s.io/v1",
             ["metadata"] = new JsonObject { ["resourceVersion"] = listResourceVersion },
-            ["columnDefinitions"] = definitions,
+            ["columnDefinitions"] = noHeaders ? null : definitions,
             ["rows"] = rows,
         };
     }
@@ -229,7 +232,7 @@ public static class TableConverter
                     return null;
                 }
 
-                if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var timestamp))
+                if (!TryParseRfc3339(text, out var timestamp))
                 {
                     return JsonValue.Create("<invalid>");
                 }
@@ -240,10 +243,21 @@ public static class TableConverter
         }
     }
 
+    // metav1.Time reads RFC 3339 only (time.RFC3339: 'T', seconds, a zone; fractional seconds allowed).
+    private static bool TryParseRfc3339(string text, out DateTimeOffset timestamp)
+    {
+        timestamp = default;
+        return Rfc3339Regex().IsMatch(text)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal, out timestamp);
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})\z", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex Rfc3339Regex();
+
     // jsonpath PrintResults: strings as-is, scalars with Go's fmt, maps and lists as compact JSON.
     private static string Text(JsonNode value) => JsonNodes.TypeName(value) switch
     {
-        JsonNodes.String => value.GetValue<string>(),
+        JsonNodes.String => JsonNodes.StringOf((JsonValue)value),
         JsonNodes.Integer or JsonNodes.Number or JsonNodes.Boolean => GoText.RenderValue(value),
         _ => GoText.Marshal(value),
     };

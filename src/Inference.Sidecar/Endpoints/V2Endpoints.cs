@@ -1,0 +1,65 @@
+using MlOperator.Inference.Sidecar.Inference;
+
+namespace MlOperator.Inference.Sidecar.Endpoints;
+
+/// <summary>The KServe V2 / Open Inference Protocol REST routes.</summary>
+public static class V2Endpoints
+{
+    public const string ServerName = "mloperator-inference-sidecar";
+    public const string ServerVersion = "0.1.0";
+
+    public static void Map(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/v2", () => Results.Json(
+            new ServerMetadata(ServerName, ServerVersion, ["binary_tensor_data"]), SidecarJsonContext.Default.ServerMetadata));
+        app.MapGet("/v2/health/live", () => Results.Text("{\"live\":true}", "application/json"));
+        app.MapGet("/v2/health/ready", (ModelHost model) => model.IsReady
+            ? Results.Text("{\"ready\":true}", "application/json")
+            : Error(StatusCodes.Status503ServiceUnavailable, $"model '{model.Name}' is not ready yet"));
+
+        app.MapGet("/v2/models/{name}", (ModelHost model, string name) => Metadata(model, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}", (ModelHost model, string name, string version) => Metadata(model, name, version));
+        app.MapGet("/v2/models/{name}/ready", (ModelHost model, string name) => Ready(model, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}/ready", (ModelHost model, string name, string version) => Ready(model, name, version));
+        app.MapPost("/v2/models/{name}/infer", (HttpContext context, InferHandler handler, string name) => handler.HandleAsync(context, name, null));
+        app.MapPost("/v2/models/{name}/versions/{version}/infer",
+            (HttpContext context, InferHandler handler, string name, string version) => handler.HandleAsync(context, name, version));
+        app.MapFallback((HttpContext context) =>
+            Error(StatusCodes.Status404NotFound, $"no route for {context.Request.Method} {context.Request.Path}"));
+    }
+
+    private static IResult Metadata(ModelHost model, string name, string? version)
+    {
+        try
+        {
+            ModelRoutes.Check(model, name, version);
+            var session = model.Session;
+            return Results.Json(new ModelMetadata(model.Name, [model.Version], "onnxruntime_onnx",
+                    session.Inputs.Select(i => new TensorMetadata(i.Name, DataTypeNames.Name(i.ElementType), i.Shape)).ToArray(),
+                    session.Outputs.Select(o => new TensorMetadata(o.Name, DataTypeNames.Name(o.ElementType), o.Shape)).ToArray()),
+                SidecarJsonContext.Default.ModelMetadata);
+        }
+        catch (InferenceException e)
+        {
+            return Error(e.StatusCode, e.Message);
+        }
+    }
+
+    private static IResult Ready(ModelHost model, string name, string? version)
+    {
+        try
+        {
+            ModelRoutes.Check(model, name, version);
+            return model.IsReady
+                ? Results.Text("{\"ready\":true}", "application/json")
+                : Error(StatusCodes.Status503ServiceUnavailable, $"model '{model.Name}' is not ready yet");
+        }
+        catch (InferenceException e)
+        {
+            return Error(e.StatusCode, e.Message);
+        }
+    }
+
+    public static IResult Error(int statusCode, string message) =>
+        Results.Json(new ErrorBody(message), SidecarJsonContext.Relaxed.ErrorBody, statusCode: statusCode);
+}

@@ -1,0 +1,48 @@
+using MlOperator.Inference.Sidecar.Endpoints;
+using MlOperator.Inference.Sidecar.Inference;
+using MlOperator.Inference.Sidecar.Metrics;
+
+namespace MlOperator.Inference.Sidecar.Hosting;
+
+/// <summary>Service registration and routes, shared by Program and the tests' WebApplicationFactory.</summary>
+public static class SidecarApp
+{
+    public static void ConfigureServices(WebApplicationBuilder builder)
+    {
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        builder.WebHost.ConfigureKestrel((context, kestrel) =>
+        {
+            kestrel.AddServerHeader = false;
+            if (context.Configuration[SidecarOptions.PortKey] is { } port && int.TryParse(port, out var p))
+            {
+                kestrel.ListenAnyIP(p);
+            }
+            else
+            {
+                kestrel.ListenAnyIP(8080);
+            }
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(provider => SidecarOptions.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<SidecarMetrics>();
+        services.AddSingleton<ModelHost>();
+        services.AddSingleton<AdmissionControl>();
+        services.AddSingleton<InferHandler>();
+        services.AddHostedService<ModelLoader>();
+    }
+
+    public static void Map(WebApplication app)
+    {
+        app.UseStatusCodePages(async context =>
+        {
+            // Framework-made errors (405, a 400 from a bad request line) get the same JSON body as ours.
+            var response = context.HttpContext.Response;
+            await InferResponseWriter.WriteErrorAsync(response, response.StatusCode,
+                $"{response.StatusCode} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}", context.HttpContext.RequestAborted);
+        });
+        V2Endpoints.Map(app);
+    }
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using MlOperator.Inference.Sidecar.Inference.Onnx;
+
+namespace MlOperator.Inference.Sidecar.Inference;
+
+/// <summary>
+/// Tensor <c>data</c> as JSON, flat or nested in row-major order. Every element is range-checked against its
+/// datatype, so a value that would silently wrap or overflow is a 400, not a wrong answer. JSON has no NaN or
+/// infinity, so floating-point tensors use the strings "NaN", "Infinity" and "-Infinity" for them both ways.
+/// </summary>
+public static class JsonTensorCodec
+{
+    public static Tensor Read(JsonElement data, string name, TensorElementType type, long[] shape, long maxElements)
+    {
+        var expected = Tensor.ElementCountOf(shape);
+        if (expected > maxElements)
+        {
+            throw new InferenceException(StatusCodes.Status413PayloadTooLarge,
+                $"input '{name}' has {expected} elements, more than the limit of {maxElements} per tensor");
+        }
+
+        if (data.ValueKind != JsonValueKind.Array)
+        {
+            throw InferenceException.BadRequest($"input '{name}': 'data' must be an array, got {Kind(data)}");
+        }
+
+        var count = CountLeaves(data, maxElements == long.MaxValue ? long.MaxValue : maxElements + 1);
+        if (count != expected)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{name}' has {(count > maxElements ? $"more than {maxElements}" : count)} elements but shape {ShapeText(shape)} needs {expected}");
+        }
+
+        if (type == TensorElementType.String)
+        {
+            var strings = new byte[count][];
+            var k = 0;
+            foreach (var leaf in Leaves(data))
+            {
+                if (leaf.ValueKind != JsonValueKind.String)
+                {
+                    throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} is not a string: {Raw(leaf)}");
+                }
+
+                var bytes = Encoding.UTF8.GetBytes(leaf.GetString()!);
+                if (bytes.AsSpan().Contains((byte)0))
+                {
+                    throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} contains a NUL character, which ONNX Runtime strings cannot hold");
+                }
+
+                strings[k++] = bytes;
+            }
+
+            return Tensor.FromStrings(shape, strings);
+        }
+
+        var buffer = new byte[count * Tensor.ElementSize(type)];
+        var i = 0;
+        foreach (var leaf in Leaves(data))
+        {
+            WriteElement(leaf, type, buffer, i, name);
+            i++;
+        }
+
+        return Tensor.FromBytes(type, shape, buffer);
+    }
+
+    private static long CountLeaves(JsonElement element, long stopAt)
+    {
+        long count = 0;
+        foreach (var item in element.EnumerateArray())
+        {
+            count += item.ValueKind == JsonValueKind.Array ? CountLeaves(item, stopAt - count) : 1;
+            if (count >= stopAt)
+            {
+                return count;
+            }
+        }
+
+        return count;
+    }
+
+    private static IEnumerable<JsonElement> Leaves(JsonElement element)
+    {
+        foreach (var item in element.EnumerateArray())
+        {
+            if (item.ValueKind == JsonValueKind.Array)
+            {
+                foreach (var leaf in Leaves(item))
+                {
+                    yield return leaf;
+                }
+            }
+            else
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private static void WriteElement(JsonElement leaf, TensorElementType type, byte[] buffer, int i, string name)
+    {
+        switch (type)
+        {
+            case TensorElementType.Float:
+                var f = (float)Floating(leaf, name, i, "FP32", float.MaxValue);
+                MemoryMarshal.Write(buffer.AsSpan(i * 4), in f);
+                break;
+            case TensorElementType.Double:
+                var d = Floating(leaf, name, i, "FP64", double.MaxValue);
+                MemoryMarshal.Write(buffer.AsSpan(i * 8), in d);
+                break;
+            case TensorElementType.Float16:
+                var h = (Half)Floating(leaf, name, i, "FP16", (double)Half.MaxValue);
+                MemoryMarshal.Write(buffer.AsSpan(i * 2), in h);
+                break;
+            case TensorElementType.Bool:
+                buffer[i] = leaf.ValueKind switch
+                {
+                    JsonValueKind.True => 1,
+                    JsonValueKind.False => 0,
+                    _ => throw InferenceException.BadRequest($"input '{name}' (BOOL) element {i} is not true or false: {Raw(leaf)}"),
+                };
+                break;
+            case TensorElementType.UInt64:
+                if (leaf.ValueKind != JsonValueKind.Number || !leaf.TryGetUInt64(out var u64))
+                {
+                    throw NotAnInteger(leaf, name, i, "UINT64");
+                }
+
+                MemoryMarshal.Write(buffer.AsSpan(i * 8), in u64);
+                break;
+            default:
+                WriteInteger(leaf, type, buffer, i, name);
+                break;
+        }
+    }
+
+    private static void WriteInteger(JsonElement leaf, TensorElementType type, byte[] buffer, int i, string name)
+    {
+        var datatype = DataTypeNames.Name(type);
+        if (leaf.ValueKind != JsonValueKind.Number || !leaf.TryGetInt64(out var v))
+        {
+            throw NotAnInteger(leaf, name, i, datatype);
+        }
+
+        var (min, max) = type switch
+        {
+            TensorElementType.Int8 => (sbyte.MinValue, sbyte.MaxValue),
+            TensorElementType.Int16 => (short.MinValue, short.MaxValue),
+            TensorElementType.Int32 => (int.MinValue, int.MaxValue),
+            TensorElementType.Int64 => (long.MinValue, long.MaxValue),
+            TensorElementType.UInt8 => (0L, byte.MaxValue),
+            TensorElementType.UInt16 => (0L, ushort.MaxValue),
+            TensorElementType.UInt32 => (0L, uint.MaxValue),
+            _ => throw new NotSupportedException(type.ToString()),
+        };
+        if (v < min || v > max)
+        {
+            throw NotAnInteger(leaf, name, i, datatype);
+        }
+
+        var span = buffer.AsSpan();
+        switch (type)
+        {
+            case TensorElementType.Int8: span[i] = (byte)(sbyte)v; break;
+            case TensorElementType.UInt8: span[i] = (byte)v; break;
+            case TensorElementType.Int16: MemoryMarshal.Write(span[(i * 2)..], (short)v); break;
+            case TensorElementType.UInt16: MemoryMarshal.Write(span[(i * 2)..], (ushort)v); break;
+            case TensorElementType.Int32: MemoryMarshal.Write(span[(i * 4)..], (int)v); break;
+            case TensorElementType.UInt32: MemoryMarshal.Write(span[(i * 4)..], (uint)v); break;
+            default: MemoryMarshal.Write(span[(i * 8)..], v); break;
+        }
+    }
+
+    private static InferenceException NotAnInteger(JsonElement leaf, string name, int i, string datatype) =>
+        InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is not an integer in range: {Raw(leaf)}");
+
+    private static double Floating(JsonElement leaf, string name, int i, string datatype, double max)
+    {
+        if (leaf.ValueKind == JsonValueKind.Number && leaf.TryGetDouble(out var d))
+        {
+            if (Math.Abs(d) > max)
+            {
+                throw InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is out of range: {Raw(leaf)}");
+            }
+
+            return d;
+        }
+
+        if (leaf.ValueKind == JsonValueKind.String)
+        {
+            switch (leaf.GetString())
+            {
+                case "NaN": return double.NaN;
+                case "Infinity": return double.PositiveInfinity;
+                case "-Infinity": return double.NegativeInfinity;
+            }
+        }
+
+        throw InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is not a number: {Raw(leaf)}");
+    }
+
+    /// <summary>Writes a tensor's elements as a flat JSON array.</summary>
+    public static void WriteData(Utf8JsonWriter writer, Tensor tensor)
+    {
+        writer.WriteStartArray();
+        switch (tensor.ElementType)
+        {
+            case TensorElementType.Float: foreach (var v in tensor.Span<float>()) WriteFloating(writer, v, float.IsFinite(v)); break;
+            case TensorElementType.Double: foreach (var v in tensor.Span<double>()) WriteFloating(writer, v, double.IsFinite(v)); break;
+            case TensorElementType.Float16: foreach (var v in tensor.Span<Half>()) WriteFloating(writer, (float)v, Half.IsFinite(v)); break;
+            case TensorElementType.Int8: foreach (var v in tensor.Span<sbyte>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.Int16: foreach (var v in tensor.Span<short>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.Int32: foreach (var v in tensor.Span<int>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.Int64: foreach (var v in tensor.Span<long>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.UInt8: foreach (var v in tensor.Span<byte>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.UInt16: foreach (var v in tensor.Span<ushort>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.UInt32: foreach (var v in tensor.Span<uint>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.UInt64: foreach (var v in tensor.Span<ulong>()) writer.WriteNumberValue(v); break;
+            case TensorElementType.Bool: foreach (var v in tensor.Bytes) writer.WriteBooleanValue(v != 0); break;
+            case TensorElementType.String: foreach (var s in tensor.Strings!) writer.WriteStringValue(Encoding.UTF8.GetString(s)); break;
+            default: throw new NotSupportedException(tensor.ElementType.ToString());
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteFloating(Utf8JsonWriter writer, double value, bool finite)
+    {
+        if (finite)
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static void WriteFloating(Utf8JsonWriter writer, float value, bool finite)
+    {
+        if (finite)
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    public static string ShapeText(IReadOnlyList<long> shape) => "[" + string.Join(",", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
+
+    private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
+
+    private static string Raw(JsonElement e)
+    {
+        var raw = e.GetRawText();
+        return raw.Length > 40 ? raw[..40] + "…" : raw;
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Inference.Batching;
+using MlOperator.Inference.Sidecar.Inference.Onnx;
+using MlOperator.Inference.Sidecar.Metrics;
+
+namespace MlOperator.Inference.Sidecar.Inference;
+
+/// <summary>
+/// The one served model. It is ready only after the file is verified, the session created and one warm-up
+/// inference has succeeded, so a pod never receives traffic for a model that cannot run.
+/// </summary>
+public sealed class ModelHost(SidecarOptions options, SidecarMetrics metrics, TimeProvider time, ILogger<ModelHost> logger) : IAsyncDisposable
+{
+    private readonly TaskCompletionSource loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private OnnxSession? session;
+    private DynamicBatcher? batcher;
+
+    public string Name => options.ModelName;
+
+    public string Version => options.ModelVersion;
+
+    public string? Sha256 { get; private set; }
+
+    public bool IsReady => session is not null;
+
+    /// <summary>Completes when the model is ready; faults with the reason when loading failed.</summary>
+    public Task Loaded => loaded.Task;
+
+    public OnnxSession Session => session ?? throw new InferenceException(StatusCodes.Status503ServiceUnavailable, $"model '{Name}' is not ready");
+
+    /// <summary>Runs requests, merging them when batching is on; set together with <see cref="Session"/>.</summary>
+    public IInferenceRunner Runner => batcher ?? throw new InferenceException(StatusCodes.Status503ServiceUnavailable, $"model '{Name}' is not ready");
+
+    public void Load()
+    {
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            Sha256 = ModelFile.Verify(options.ModelPath, options.ModelSha256);
+            var runtime = OnnxRuntime.Load(options.OnnxRuntimePath);
+            var created = runtime.CreateSession(options.ModelPath, options.Session);
+            try
+            {
+                WarmUp(created);
+            }
+            catch
+            {
+                created.Dispose();
+                throw;
+            }
+
+            batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics);
+            session = created;
+            metrics.ModelLoaded(Name, Version, Sha256, clock.Elapsed);
+            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) ready in {Seconds:F3}s on ONNX Runtime {OrtVersion}",
+                Name, Version, Sha256, clock.Elapsed.TotalSeconds, runtime.Version);
+            loaded.TrySetResult();
+        }
+        catch (Exception e)
+        {
+            var failure = e as ModelLoadException ?? new ModelLoadException($"cannot load model '{options.ModelPath}': {e.Message}", e);
+            loaded.TrySetException(failure);
+            throw failure;
+        }
+    }
+
+    /// <summary>One run on zeros, dynamic dimensions set to 1, so the first real request pays no lazy initialisation.</summary>
+    private static void WarmUp(OnnxSession candidate)
+    {
+        var inputs = candidate.Inputs.Select(i =>
+        {
+            var shape = i.Shape.Select(d => d < 0 ? 1 : d).ToArray();
+            var count = Tensor.ElementCountOf(shape);
+            return i.ElementType == TensorElementType.String
+                ? Tensor.FromStrings(shape, Enumerable.Repeat(Array.Empty<byte>(), (int)count).ToArray())
+                : Tensor.FromBytes(i.ElementType, shape, new byte[count * Tensor.ElementSize(i.ElementType)]);
+        }).ToArray();
+        candidate.Run(inputs, Enumerable.Range(0, candidate.Outputs.Count).ToArray());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (batcher is not null)
+        {
+            await batcher.DisposeAsync();
+        }
+
+        session?.Dispose();
+    }
+}

@@ -1,0 +1,8 @@
+namespace MlOperator.Operator.Api.Schema;
+
+/// <summary>Longest allowed list.</summary>
+[AttributeUsage(AttributeTargets.Property, Inherited = false)]
+public sealed class MaxItemsAttribute(int value) : Attribute
+{
+    public int Value { get; } = value;
+}

@@ -1,0 +1,23 @@
+namespace MlOperator.Operator.Api.V1Alpha1;
+
+/// <summary>State of the canary rollout, kept in status so a restarted operator resumes where it stopped.</summary>
+public sealed class CanaryStatus
+{
+    /// <summary>Model version of the canary revision.</summary>
+    public string? Version { get; set; }
+
+    /// <summary>Revision hash of the canary revision.</summary>
+    public string? Revision { get; set; }
+
+    /// <summary>Percent of traffic on the canary.</summary>
+    public int? Weight { get; set; }
+
+    /// <summary>Index of the current step in spec.rollout.steps.</summary>
+    public int? Step { get; set; }
+
+    /// <summary>Failed analysis checks so far in this rollout.</summary>
+    public int? AnalysisFailures { get; set; }
+
+    /// <summary>When the current step started.</summary>
+    public DateTimeOffset? StepStartedAt { get; set; }
+}

@@ -1,0 +1,12 @@
+namespace MlOperator.Operator.Api.V1Alpha1;
+
+/// <summary>Values of status.phase.</summary>
+public static class ModelDeploymentPhase
+{
+    public const string Pending = "Pending";
+    public const string Progressing = "Progressing";
+    public const string Ready = "Ready";
+    public const string Degraded = "Degraded";
+    public const string RollingBack = "RollingBack";
+    public const string Failed = "Failed";
+}

@@ -1,0 +1,33 @@
+using MlOperator.Operator.Api.Schema;
+
+namespace MlOperator.Operator.Api.V1Alpha1;
+
+/// <summary>How a new revision replaces the stable one.</summary>
+[CelRule(ModelDeploymentCelRules.StepWeightsIncrease, "spec.rollout.steps weights must be strictly increasing")]
+[CelRule(ModelDeploymentCelRules.RecreateHasNoSteps, "spec.rollout.steps apply only to strategy Canary")]
+public sealed class RolloutSpec
+{
+    /// <summary>Canary shifts traffic step by step under analysis; Recreate replaces the stable revision at once.</summary>
+    [Enum(Canary, Recreate), Default(Canary)]
+    public string? Strategy { get; set; }
+
+    /// <summary>
+    /// How traffic is split: ReplicaRatio (one Service over both revisions, weight by replica count),
+    /// NginxIngress (canary Ingress with weight annotations) or GatewayAPI (HTTPRoute with weighted backends).
+    /// </summary>
+    [Enum(ReplicaRatio, NginxIngress, GatewayApi), Default(ReplicaRatio)]
+    public string? TrafficRouting { get; set; }
+
+    /// <summary>Canary steps in order; each sets a traffic weight and holds it for a pause under analysis.</summary>
+    [MaxItems(20)]
+    public List<RolloutStep>? Steps { get; set; }
+
+    /// <summary>Health checks that decide whether the canary proceeds or rolls back.</summary>
+    public AnalysisSpec? Analysis { get; set; }
+
+    public const string Canary = "Canary";
+    public const string Recreate = "Recreate";
+    public const string ReplicaRatio = "ReplicaRatio";
+    public const string NginxIngress = "NginxIngress";
+    public const string GatewayApi = "GatewayAPI";
+}

@@ -1,0 +1,6 @@
+namespace MlOperator.Operator.Kube.Models;
+
+public sealed class EnvVarSource
+{
+    public ObjectFieldSelector? FieldRef { get; set; }
+}

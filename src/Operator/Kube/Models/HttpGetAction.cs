@@ -1,0 +1,8 @@
+namespace MlOperator.Operator.Kube.Models;
+
+public sealed class HttpGetAction
+{
+    public string? Path { get; set; }
+    public IntOrString? Port { get; set; }
+    public string? Scheme { get; set; }
+}

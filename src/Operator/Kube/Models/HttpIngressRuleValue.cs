@@ -1,0 +1,6 @@
+namespace MlOperator.Operator.Kube.Models;
+
+public sealed class HttpIngressRuleValue
+{
+    public List<HttpIngressPath> Paths { get; set; } = [];
+}

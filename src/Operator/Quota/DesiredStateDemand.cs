@@ -1,0 +1,35 @@
+using MlOperator.Operator.Resources;
+
+namespace MlOperator.Operator.Quota;
+
+/// <summary>
+/// The quota charge of applying a desired state: per revision, the pods it will run beyond those that already
+/// exist (existing pods are already in status.used). A revision whose replicas the HPA owns counts at least
+/// the HPA's minReplicas. Surge pods of an in-place rolling update are not counted: a revision's template only
+/// changes in place when operator defaults change, and accelerator revisions roll without surge.
+/// </summary>
+public static class DesiredStateDemand
+{
+    public static IReadOnlyList<QuotaDemand> Additional(DesiredState desired, ObservedState observed)
+    {
+        var demands = new List<QuotaDemand>();
+        for (var i = 0; i < desired.Revisions.Count; i++)
+        {
+            var revision = desired.Revisions[i];
+            var pod = desired.Deployments[i].Spec?.Template?.Spec;
+            if (pod is null)
+            {
+                continue;
+            }
+
+            var current = observed.CurrentReplicas(revision.Hash);
+            var target = revision.Replicas ?? Math.Max(current, desired.HorizontalPodAutoscaler?.Spec?.MinReplicas ?? 1);
+            if (target > current)
+            {
+                demands.Add(QuotaDemand.ForPods(pod, target - current));
+            }
+        }
+
+        return demands;
+    }
+}

@@ -1,0 +1,20 @@
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.Quota;
+
+/// <summary>The facts about a pod that ResourceQuota scopes look at.</summary>
+public sealed record PodQuotaScope(bool Terminating, bool BestEffort, string? PriorityClass)
+{
+    public static PodQuotaScope Of(PodSpec pod)
+    {
+        var containers = (pod.Containers ?? []).Concat(pod.InitContainers ?? []).ToList();
+        // QoS BestEffort: no container sets a cpu or memory request or limit.
+        var bestEffort = containers.All(c =>
+            !HasCpuOrMemory(c.Resources?.Requests) && !HasCpuOrMemory(c.Resources?.Limits));
+        return new PodQuotaScope(pod.ActiveDeadlineSeconds is not null, bestEffort,
+            string.IsNullOrEmpty(pod.PriorityClassName) ? null : pod.PriorityClassName);
+    }
+
+    private static bool HasCpuOrMemory(Dictionary<string, string>? map) =>
+        map is not null && (map.ContainsKey("cpu") || map.ContainsKey("memory"));
+}

@@ -1,0 +1,17 @@
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.Resources;
+
+/// <summary>The ownerReference every child carries: garbage collection deletes it with its owner, and a change to it wakes the owner.</summary>
+public static class ControllerReference
+{
+    public static OwnerReference For(IKubernetesObject owner) => new()
+    {
+        ApiVersion = owner.ApiVersion,
+        Kind = owner.Kind,
+        Name = owner.Metadata.Name ?? "",
+        Uid = owner.Metadata.Uid ?? "",
+        Controller = true,
+        BlockOwnerDeletion = true,
+    };
+}

@@ -1,0 +1,7 @@
+namespace MlOperator.Operator.Resources;
+
+public enum RevisionRole
+{
+    Stable,
+    Canary,
+}

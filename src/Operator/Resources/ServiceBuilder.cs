@@ -1,0 +1,44 @@
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.Resources;
+
+/// <summary>
+/// The Service {name}: selects the pods of every revision, so with ReplicaRatio routing the replica counts
+/// carry the canary weight.
+/// </summary>
+public static class ServiceBuilder
+{
+    public static Service Build(ModelDeployment md, ModelDeploymentDefaults defaults) =>
+        Build(md, ModelDeploymentNames.Service(md), ModelDeploymentLabels.Selector(md), defaults);
+
+    /// <summary>A Service over some pods only ({name}-stable / {name}-canary for the router modes).</summary>
+    public static Service Build(ModelDeployment md, string name, Dictionary<string, string> selector, ModelDeploymentDefaults defaults) => new()
+    {
+        Metadata = new ObjectMeta
+        {
+            Name = name,
+            Namespace = md.Metadata.Namespace,
+            Labels = ModelDeploymentLabels.Common(md),
+            OwnerReferences = [ControllerReference.For(md)],
+        },
+        Spec = new ServiceSpec
+        {
+            Type = "ClusterIP",
+            Selector = selector,
+            Ports =
+            [
+                new ServicePort
+                {
+                    Name = SidecarContract.PortName,
+                    Port = Port(md, defaults),
+                    TargetPort = ModelDeploymentDefaults.SidecarPort,
+                    Protocol = "TCP",
+                    AppProtocol = "http",
+                },
+            ],
+        },
+    };
+
+    public static int Port(ModelDeployment md, ModelDeploymentDefaults defaults) => md.Spec.Service?.Port ?? defaults.ServicePort;
+}

@@ -1,0 +1,11 @@
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.Runtime.Cache;
+
+/// <summary>Cache keys as client-go writes them: "namespace/name", or "name" for cluster-scoped objects.</summary>
+public static class ObjectKey
+{
+    public static string Of(IKubernetesObject obj) => Of(obj.Metadata.Namespace, obj.Metadata.Name ?? "");
+
+    public static string Of(string? ns, string name) => string.IsNullOrEmpty(ns) ? name : $"{ns}/{name}";
+}

@@ -1,0 +1,16 @@
+namespace MlOperator.Operator.Runtime.Events;
+
+public sealed record EventRecorderOptions
+{
+    /// <summary>source.component and reportingComponent.</summary>
+    public string Component { get; init; } = "ml-operator";
+
+    /// <summary>source.host and reportingInstance; defaults to the host name.</summary>
+    public string? Instance { get; init; }
+
+    /// <summary>Events waiting to be written; beyond this they are dropped (and counted) rather than block a reconcile.</summary>
+    public int Capacity { get; init; } = 1000;
+
+    /// <summary>Distinct (object, type, reason, message) keys remembered for aggregation.</summary>
+    public int AggregationCacheSize { get; init; } = 4096;
+}

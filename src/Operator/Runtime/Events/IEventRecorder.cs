@@ -1,0 +1,11 @@
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.Runtime.Events;
+
+/// <summary>Records Kubernetes Events about an object. Never blocks and never throws: events are best effort.</summary>
+public interface IEventRecorder
+{
+    void Normal(IKubernetesObject obj, string reason, string message);
+
+    void Warning(IKubernetesObject obj, string reason, string message);
+}

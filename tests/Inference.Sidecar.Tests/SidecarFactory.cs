@@ -1,0 +1,63 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Inference;
+
+namespace MlOperator.Inference.Sidecar.Tests;
+
+/// <summary>The real sidecar (Program, DI, routes, ONNX Runtime) on an in-memory server, serving one test model.</summary>
+public sealed class SidecarFactory(string model, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+{
+    public string ModelName => model;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting(SidecarOptions.ModelPathKey, TestAssets.Model(model));
+        builder.UseSetting(SidecarOptions.OnnxRuntimeKey, TestAssets.OnnxRuntimeLibrary);
+        builder.UseSetting(SidecarOptions.IntraOpThreadsKey, "1");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+
+    /// <summary>A client for a sidecar whose model has loaded and warmed up.</summary>
+    public async Task<HttpClient> ReadyClientAsync()
+    {
+        var client = CreateClient();
+        await Services.GetRequiredService<ModelHost>().Loaded.WaitAsync(TimeSpan.FromSeconds(60));
+        return client;
+    }
+
+    /// <summary>A V2 request body from the generator's reference inputs.</summary>
+    public static JsonObject ReferenceRequest(string model)
+    {
+        var inputs = new JsonArray();
+        foreach (var property in TestAssets.ReferenceJson(model, "inputs").EnumerateObject())
+        {
+            var input = JsonNode.Parse(property.Value.GetRawText())!.AsObject();
+            input["name"] = property.Name;
+            inputs.Add(input);
+        }
+
+        return new JsonObject { ["inputs"] = inputs };
+    }
+
+    public static StringContent Json(JsonNode body) => new(body.ToJsonString(), Encoding.UTF8, "application/json");
+
+    public static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
+
+    public static async Task<(int Status, JsonElement Body)> PostAsync(HttpClient client, string path, HttpContent content)
+    {
+        using var response = await client.PostAsync(path, content);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(new MediaTypeHeaderValue("application/json").MediaType, response.Content.Headers.ContentType?.MediaType);
+        return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
+    }
+}

@@ -1,0 +1,24 @@
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.UnitTests.Fixtures;
+
+/// <summary>The shipped config/samples, loaded as kubectl would send them (namespace and uid filled in as the API server would).</summary>
+public static class Samples
+{
+    public static IReadOnlyList<string> ModelDeploymentNames { get; } = ["cpu-model", "gpu-model", "tpu-model", "ingress-hpa-model"];
+
+    public static string PathOf(string name) => Path.Combine(RepoPaths.Root, "config", "samples", name + ".yaml");
+
+    public static ModelDeployment Load(string name)
+    {
+        var md = ModelDeploymentFixtures.FromYaml(File.ReadAllText(PathOf(name)));
+        md.Metadata.Namespace ??= "default";
+        md.Metadata.Uid ??= "uid-" + name;
+        md.Metadata.Generation ??= 1;
+        return md;
+    }
+
+    public static ResourceQuota LoadQuota(string name) =>
+        KubeJson.Deserialize<ResourceQuota>(ModelDeploymentFixtures.YamlToJson(File.ReadAllText(PathOf(name))));
+}

@@ -1,0 +1,102 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Hosting;
+
+namespace MlOperator.Operator.UnitTests.Hosting;
+
+/// <summary>The real composition root (<see cref="Program.ConfigureOperator"/>) against a stub API server over real HTTP.</summary>
+public sealed class ComposedOperatorTests : IAsyncLifetime
+{
+    private WebApplication? _server;
+    private int _status = StatusCodes.Status200OK;
+    private string _body = """{"kind":"ModelDeploymentList","apiVersion":"serving.mloperator.io/v1alpha1","metadata":{},"items":[]}""";
+    private string _kubeconfig = "";
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        _server = builder.Build();
+        _server.Run(async context =>
+        {
+            context.Response.StatusCode = _status;
+            context.Response.ContentType = "application/json";
+            await context.Response.WriteAsync(_body, context.RequestAborted);
+        });
+        await _server.StartAsync();
+        _kubeconfig = Path.Combine(Path.GetTempPath(), $"kubeconfig-{Guid.NewGuid():N}");
+        await File.WriteAllTextAsync(_kubeconfig, $$$"""
+            apiVersion: v1
+            kind: Config
+            clusters: [{"name": "stub", "cluster": {"server": "{{{_server.Urls.First()}}}"}}]
+            users: [{"name": "dev", "user": {"token": "t"}}]
+            contexts: [{"name": "stub", "context": {"cluster": "stub", "user": "dev"}}]
+            current-context: stub
+            """);
+    }
+
+    public async Task DisposeAsync()
+    {
+        File.Delete(_kubeconfig);
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+
+    [Theory]
+    [InlineData(401, "Unauthorized", ExitCodes.AccessDenied, "rejected the operator's credentials (401 Unauthorized): nope")]
+    [InlineData(403, "Forbidden", ExitCodes.AccessDenied, "denied access (403 Forbidden): nope")]
+    [InlineData(404, "NotFound", ExitCodes.ConfigurationError, "does not serve modeldeployments.serving.mloperator.io/v1alpha1: install the CRD")]
+    public async Task A_server_refusing_the_startup_list_ends_in_one_line(int status, string reason, int exitCode, string expected)
+    {
+        _status = status;
+        _body = $$"""{"kind":"Status","apiVersion":"v1","status":"Failure","message":"nope","reason":"{{reason}}","code":{{status}}}""";
+        var output = new StringWriter();
+
+        var code = await RunAsync(output, CancellationToken.None);
+
+        Assert.Equal(exitCode, code);
+        var line = JsonDocument.Parse(Assert.Single(Lines(output))).RootElement;
+        Assert.Equal("fatal", line.GetProperty("level").GetString());
+        Assert.Contains(expected, line.GetProperty("msg").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_broken_kubeconfig_ends_in_one_line_naming_the_file()
+    {
+        await File.WriteAllTextAsync(_kubeconfig, "clusters: [oops\n");
+        var output = new StringWriter();
+
+        var code = await RunAsync(output, CancellationToken.None);
+
+        Assert.Equal(ExitCodes.ConfigurationError, code);
+        var message = JsonDocument.Parse(Assert.Single(Lines(output))).RootElement.GetProperty("msg").GetString();
+        Assert.StartsWith($"Cannot use the Kubernetes configuration: {_kubeconfig}", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_reachable_server_is_announced_and_the_host_runs_until_cancelled()
+    {
+        var output = new StringWriter();
+        using var cancellation = new CancellationTokenSource();
+
+        var run = RunAsync(output, cancellation.Token);
+        await Fakes.Eventually.TrueAsync(() => output.ToString().Contains("Serving /metrics", StringComparison.Ordinal), "the host to start");
+        await cancellation.CancelAsync();
+
+        Assert.Equal(ExitCodes.Success, await run);
+        Assert.Contains(Lines(output), l => l.Contains($"Connected to the Kubernetes API server at {_server!.Urls.First()}/", StringComparison.Ordinal));
+    }
+
+    private Task<int> RunAsync(StringWriter output, CancellationToken cancellationToken) =>
+        OperatorHost.RunAsync(
+            new OperatorOptions { KubeconfigPath = _kubeconfig, MetricsAddress = new ListenAddress("127.0.0.1", 0) },
+            Program.ConfigureOperator, output, cancellationToken);
+
+    private static string[] Lines(StringWriter output) => output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}

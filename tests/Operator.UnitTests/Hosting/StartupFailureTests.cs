@@ -1,0 +1,55 @@
+using System.Security.Authentication;
+using MlOperator.Operator.Hosting;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.UnitTests.Hosting;
+
+public sealed class StartupFailureTests
+{
+    [Fact]
+    public void Tls_failures_point_at_the_kubeconfig_certificate_settings()
+    {
+        var failure = StartupFailure.From(
+            new HttpRequestException(HttpRequestError.SecureConnectionError, "The SSL connection could not be established",
+                new AuthenticationException("The remote certificate is invalid")), "https://10.0.0.1:6443");
+
+        Assert.Equal(ExitCodes.Unreachable, failure!.ExitCode);
+        Assert.Equal("Cannot reach the Kubernetes API server at https://10.0.0.1:6443: TLS handshake failed (The remote certificate is invalid); "
+            + "check certificate-authority-data / insecure-skip-tls-verify in the kubeconfig", failure.Message);
+    }
+
+    [Fact]
+    public void Wrapped_causes_are_found_through_aggregates_and_inner_exceptions()
+    {
+        var failure = StartupFailure.From(
+            new AggregateException(new InvalidOperationException("outer", new UnauthorizedException(new Status { Message = "token expired" }))), null);
+
+        Assert.Equal(ExitCodes.AccessDenied, failure!.ExitCode);
+        Assert.Contains("(401 Unauthorized): token expired", failure.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Name_resolution_failures_say_so()
+    {
+        var failure = StartupFailure.From(
+            new HttpRequestException(HttpRequestError.NameResolutionError, "Name or service not known (cluster.invalid:443)"), null);
+
+        Assert.Equal("Cannot reach the Kubernetes API server: the host name does not resolve (Name or service not known (cluster.invalid:443))",
+            failure!.Message);
+    }
+
+    [Fact]
+    public void Other_api_errors_name_the_code_and_reason()
+    {
+        var failure = StartupFailure.From(new KubeApiException(500, new Status { Message = "etcd down", Reason = "InternalError" }), null);
+
+        Assert.Equal((ExitCodes.Failure, "The Kubernetes API server answered 500 InternalError: etcd down"), (failure!.ExitCode, failure.Message));
+    }
+
+    [Fact]
+    public void Unknown_exceptions_are_not_described()
+    {
+        Assert.Null(StartupFailure.From(new InvalidOperationException("bug"), null));
+    }
+}

@@ -1,0 +1,266 @@
+using System.Diagnostics.Metrics;
+using System.Net;
+using System.Text;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.UnitTests.Fakes;
+
+namespace MlOperator.Operator.UnitTests.Kube.Client;
+
+public sealed class KubeClientTests : IDisposable
+{
+    private const string ConfigMapJson = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"team","resourceVersion":"9"},"data":{"a":"b"}}""";
+
+    private readonly FakeHttpHandler _handler = new();
+    private readonly KubeClient _client;
+
+    public KubeClientTests()
+    {
+        var config = new KubeClientConfig { Server = new Uri("https://api.example:6443/prefix/"), Namespace = "team", Token = "secret" };
+        _client = new KubeClient(config, _handler, new KubeClientOptions { Qps = 0, UserAgent = "mloperator/test" });
+    }
+
+    public void Dispose() => _client.Dispose();
+
+    private RecordedRequest Request => Assert.Single(_handler.Requests);
+
+    [Fact]
+    public async Task Get_uses_the_default_namespace_a_bearer_token_and_the_user_agent()
+    {
+        _handler.Respond(HttpStatusCode.OK, ConfigMapJson);
+
+        var cm = await _client.GetAsync<TestConfigMap>("cfg");
+
+        Assert.Equal("b", cm.Data!["a"]);
+        Assert.Equal(HttpMethod.Get, Request.Method);
+        Assert.Equal("https://api.example:6443/prefix/api/v1/namespaces/team/configmaps/cfg", Request.Uri.ToString());
+        Assert.Equal("Bearer secret", Request.Authorization);
+        Assert.Equal("mloperator/test", Request.UserAgent);
+    }
+
+    [Fact]
+    public async Task TryGet_returns_null_for_not_found_and_throws_for_other_errors()
+    {
+        _handler.Respond(HttpStatusCode.NotFound, FakeHttpHandler.Status(404, "NotFound", "configmaps \"x\" not found"));
+        _handler.Respond(HttpStatusCode.Forbidden, FakeHttpHandler.Status(403, "Forbidden", "no"));
+
+        Assert.Null(await _client.TryGetAsync<TestConfigMap>("x", "other"));
+        await Assert.ThrowsAsync<ForbiddenException>(() => _client.TryGetAsync<TestConfigMap>("x", "other"));
+    }
+
+    [Fact]
+    public async Task List_across_all_namespaces_passes_selectors_and_paging()
+    {
+        _handler.Respond(HttpStatusCode.OK, $$"""{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"77","continue":"next"},"items":[{{ConfigMapJson}}]}""");
+
+        var list = await _client.ListAsync<TestConfigMap>(null, new ListOptions { LabelSelector = "app=web", Limit = 1 });
+
+        Assert.Equal("/prefix/api/v1/configmaps?labelSelector=app%3Dweb&limit=1", Request.PathAndQuery);
+        Assert.Equal("77", list.Metadata.ResourceVersion);
+        Assert.Equal("next", list.Metadata.Continue);
+        Assert.Equal("cfg", Assert.Single(list.Items).Metadata.Name);
+    }
+
+    [Fact]
+    public async Task Create_posts_the_object_to_its_namespace_collection()
+    {
+        _handler.Respond(HttpStatusCode.Created, ConfigMapJson);
+        var cm = new TestConfigMap { Metadata = new ObjectMeta { Name = "cfg", Namespace = "other" }, Data = new() { ["a"] = "b" } };
+
+        await _client.CreateAsync(cm);
+
+        Assert.Equal(HttpMethod.Post, Request.Method);
+        Assert.Equal("/prefix/api/v1/namespaces/other/configmaps", Request.PathAndQuery);
+        Assert.Equal("application/json", Request.ContentType);
+        Assert.Equal("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"other"},"data":{"a":"b"}}""", Request.Body);
+    }
+
+    [Fact]
+    public async Task Update_and_update_status_put_to_the_object_and_its_status()
+    {
+        _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""").Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""");
+        var deployment = new TestDeployment { Metadata = new ObjectMeta { Name = "web", Namespace = "risk", ResourceVersion = "3" } };
+
+        await _client.UpdateAsync(deployment);
+        await _client.UpdateStatusAsync(deployment);
+
+        Assert.Equal(["/prefix/apis/apps/v1/namespaces/risk/deployments/web", "/prefix/apis/apps/v1/namespaces/risk/deployments/web/status"],
+            _handler.Requests.Select(r => r.PathAndQuery));
+        Assert.All(_handler.Requests, r => Assert.Equal(HttpMethod.Put, r.Method));
+        Assert.Contains("\"resourceVersion\":\"3\"", _handler.Requests[0].Body);
+    }
+
+    [Theory]
+    [InlineData(PatchType.Merge, "application/merge-patch+json")]
+    [InlineData(PatchType.Json, "application/json-patch+json")]
+    [InlineData(PatchType.StrategicMerge, "application/strategic-merge-patch+json")]
+    public async Task Patch_sends_the_body_with_its_content_type(PatchType type, string contentType)
+    {
+        _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""");
+
+        await _client.PatchAsync<TestDeployment>("web", "risk", new KubePatch(type, """{"spec":{"replicas":2}}"""), "scale");
+
+        Assert.Equal(HttpMethod.Patch, Request.Method);
+        Assert.Equal("/prefix/apis/apps/v1/namespaces/risk/deployments/web/scale", Request.PathAndQuery);
+        Assert.Equal(contentType, Request.ContentType);
+        Assert.Equal("""{"spec":{"replicas":2}}""", Request.Body);
+    }
+
+    [Fact]
+    public async Task Apply_patches_with_the_apply_content_type_field_manager_and_force_without_managed_fields()
+    {
+        _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"w"}}""");
+        var widget = new TestWidget
+        {
+            Metadata = new ObjectMeta { Name = "w", Namespace = "ml", ManagedFields = [new ManagedFieldsEntry { Manager = "old" }] },
+            Spec = new() { ["size"] = 3 },
+        };
+
+        await _client.ApplyAsync(widget, new ApplyOptions("mloperator", Force: true));
+
+        Assert.Equal(HttpMethod.Patch, Request.Method);
+        Assert.Equal("/prefix/apis/example.com/v1alpha1/namespaces/ml/widgets/w?fieldManager=mloperator&force=true", Request.PathAndQuery);
+        Assert.Equal("application/apply-patch+yaml", Request.ContentType);
+        Assert.Equal("""{"apiVersion":"example.com/v1alpha1","kind":"Widget","metadata":{"name":"w","namespace":"ml"},"spec":{"size":3}}""", Request.Body);
+        Assert.NotNull(widget.Metadata.ManagedFields);
+    }
+
+    [Fact]
+    public async Task Apply_to_status_without_force_leaves_force_out()
+    {
+        _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"w"}}""");
+
+        await _client.ApplyAsync(new TestWidget { Metadata = new ObjectMeta { Name = "w" } }, new ApplyOptions("mgr", Subresource: "status"));
+
+        Assert.Equal("/prefix/apis/example.com/v1alpha1/namespaces/team/widgets/w/status?fieldManager=mgr", Request.PathAndQuery);
+    }
+
+    [Fact]
+    public async Task Delete_sends_delete_options_with_propagation_and_preconditions()
+    {
+        _handler.Respond(HttpStatusCode.OK, """{"kind":"Status","apiVersion":"v1","status":"Success"}""");
+
+        await _client.DeleteAsync<TestNamespace>("team", options: new DeleteOptions
+        {
+            PropagationPolicy = PropagationPolicy.Foreground,
+            PreconditionUid = "u-1",
+            PreconditionResourceVersion = "8",
+            GracePeriodSeconds = 0,
+        });
+
+        Assert.Equal(HttpMethod.Delete, Request.Method);
+        Assert.Equal("/prefix/api/v1/namespaces/team", Request.PathAndQuery);
+        Assert.Equal("""{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Foreground","gracePeriodSeconds":0,"preconditions":{"uid":"u-1","resourceVersion":"8"}}""",
+            Request.Body);
+    }
+
+    [Fact]
+    public async Task Delete_without_options_sends_no_body_and_not_found_throws()
+    {
+        _handler.Respond(HttpStatusCode.NotFound, FakeHttpHandler.Status(404, "NotFound", "configmaps \"gone\" not found"));
+
+        await Assert.ThrowsAsync<NotFoundException>(() => _client.DeleteAsync<TestConfigMap>("gone"));
+        Assert.Null(Request.Body);
+    }
+
+    [Fact]
+    public async Task Watch_streams_events_from_the_query_it_builds()
+    {
+        _handler.Respond(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(ChunkedStream.FromText(
+                """{"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"2"}}}""" + "\n",
+                """{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"3"}}}""" + "\n")),
+        });
+
+        var events = new List<WatchEvent<TestDeployment>>();
+        await foreach (var e in _client.WatchAsync<TestDeployment>("risk", new WatchOptions { ResourceVersion = "1", TimeoutSeconds = 60 }))
+        {
+            events.Add(e);
+        }
+
+        Assert.Equal("/prefix/apis/apps/v1/namespaces/risk/deployments?watch=true&allowWatchBookmarks=true&resourceVersion=1&timeoutSeconds=60",
+            Request.PathAndQuery);
+        Assert.Equal([WatchEventType.Added, WatchEventType.Bookmark], events.Select(e => e.Type));
+    }
+
+    [Fact]
+    public async Task Watch_that_fails_before_streaming_throws_the_decoded_status()
+    {
+        _handler.Respond(HttpStatusCode.Gone, FakeHttpHandler.Status(410, "Expired", "too old resource version: 1 (5)"));
+
+        await Assert.ThrowsAsync<GoneException>(async () =>
+        {
+            await foreach (var _ in _client.WatchAsync<TestDeployment>("risk"))
+            {
+            }
+        });
+    }
+
+    [Fact]
+    public async Task Plain_http_servers_get_no_credentials()
+    {
+        var handler = new FakeHttpHandler().Respond(HttpStatusCode.OK, ConfigMapJson);
+        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("http://127.0.0.1:8080"), Token = "secret" }, handler);
+
+        await client.GetAsync<TestConfigMap>("cfg", "team");
+
+        Assert.Null(Assert.Single(handler.Requests).Authorization);
+    }
+
+    [Fact]
+    public async Task Basic_auth_is_sent_when_the_user_has_a_password()
+    {
+        var handler = new FakeHttpHandler().Respond(HttpStatusCode.OK, ConfigMapJson);
+        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("https://k"), Username = "admin", Password = "pw" }, handler);
+
+        await client.GetAsync<TestConfigMap>("cfg");
+
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:pw")), Assert.Single(handler.Requests).Authorization);
+    }
+
+    [Fact]
+    public async Task Records_request_count_and_duration_with_verb_resource_and_code()
+    {
+        using var meter = new Meter(KubeClientMetrics.MeterName);
+        var counts = new List<(string Name, long Value, Dictionary<string, object?> Tags)>();
+        var durations = new List<(string Name, Dictionary<string, object?> Tags)>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) => counts.Add((i.Name, v, Tags(tags))));
+        listener.SetMeasurementEventCallback<double>((i, _, tags, _) => durations.Add((i.Name, Tags(tags))));
+        listener.Start();
+        var handler = new FakeHttpHandler()
+            .Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""")
+            .Respond(HttpStatusCode.Conflict, FakeHttpHandler.Status(409, "Conflict", "modified"));
+        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("https://k") }, handler, new KubeClientOptions { Meter = meter });
+
+        await client.GetAsync<TestDeployment>("web");
+        await Assert.ThrowsAsync<ConflictException>(() => client.UpdateStatusAsync(new TestDeployment { Metadata = new() { Name = "web" } }));
+
+        Assert.Equal(
+            [("kube_client_requests_total", 1L, "get", "deployments.apps", "200"), ("kube_client_requests_total", 1L, "update", "deployments.apps/status", "409")],
+            counts.Select(c => (c.Name, c.Value, (string)c.Tags["verb"]!, (string)c.Tags["resource"]!, (string)c.Tags["code"]!)));
+        Assert.Equal(
+            [("kube_client_request_duration_seconds", "get", "deployments.apps"), ("kube_client_request_duration_seconds", "update", "deployments.apps/status")],
+            durations.Select(d => (d.Name, (string)d.Tags["verb"]!, (string)d.Tags["resource"]!)));
+    }
+
+    private static Dictionary<string, object?> Tags(ReadOnlySpan<KeyValuePair<string, object?>> tags)
+    {
+        var dictionary = new Dictionary<string, object?>();
+        foreach (var tag in tags)
+        {
+            dictionary[tag.Key] = tag.Value;
+        }
+
+        return dictionary;
+    }
+}

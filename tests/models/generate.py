@@ -1,0 +1,214 @@
+#!/usr/bin/python3
+"""Builds the sidecar's test models with onnx.helper and computes their reference outputs with numpy.
+
+Run with Debian's python3-onnx: `/usr/bin/python3 tests/models/generate.py`. Output is deterministic (fixed
+seed), so regenerating leaves the committed files unchanged.
+
+Weights and inputs are small multiples of powers of two, so every product and partial sum of the linear
+layers is exactly representable in float32: numpy, ONNX Runtime, batched and unbatched runs must then agree
+bit for bit whatever order they sum in. Only Softmax (exp) is compared with a tolerance.
+"""
+import json
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OPSET = [helper.make_opsetid("", 13)]
+rng = np.random.default_rng(20241122)
+
+
+def dyadic(shape, scale=8, lo=-8, hi=8):
+    return (rng.integers(lo, hi + 1, size=shape) / scale).astype(np.float32)
+
+
+def save(model, name):
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, os.path.join(HERE, name + ".onnx"))
+
+
+def encode(array):
+    """One tensor as JSON: KServe datatype name, shape, flat data."""
+    kinds = {
+        np.float32: "FP32", np.float64: "FP64", np.float16: "FP16", np.int8: "INT8", np.int16: "INT16",
+        np.int32: "INT32", np.int64: "INT64", np.uint8: "UINT8", np.uint16: "UINT16", np.uint32: "UINT32",
+        np.uint64: "UINT64", np.bool_: "BOOL", np.object_: "BYTES",
+    }
+    datatype = kinds[array.dtype.type]
+    flat = array.reshape(-1)
+    if datatype == "BYTES":
+        data = [s.decode("utf-8") if isinstance(s, bytes) else s for s in flat]
+    elif datatype == "BOOL":
+        data = [bool(v) for v in flat]
+    elif datatype.startswith("FP"):
+        data = [float(v) for v in flat]  # float32/float16 -> exact double
+    else:
+        data = [int(v) for v in flat]
+    return {"datatype": datatype, "shape": list(array.shape), "data": data}
+
+
+def write_reference(name, inputs, outputs):
+    doc = {"inputs": {k: encode(v) for k, v in inputs.items()}, "outputs": {k: encode(v) for k, v in outputs.items()}}
+    with open(os.path.join(HERE, name + ".reference.json"), "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
+def softmax(x):
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    return (e / e.sum(axis=1, keepdims=True)).astype(np.float32)
+
+
+def mlp():
+    w1, b1 = dyadic((16, 32)), dyadic((32,))
+    w2, b2 = dyadic((32, 4)), dyadic((4,))
+    graph = helper.make_graph(
+        [
+            helper.make_node("MatMul", ["input", "w1"], ["h0"]),
+            helper.make_node("Add", ["h0", "b1"], ["h1"]),
+            helper.make_node("Relu", ["h1"], ["h2"]),
+            helper.make_node("MatMul", ["h2", "w2"], ["h3"]),
+            helper.make_node("Add", ["h3", "b2"], ["logits"]),
+            helper.make_node("Softmax", ["logits"], ["probabilities"], axis=1),
+        ],
+        "mlp",
+        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["batch", 16])],
+        [
+            helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["batch", 4]),
+            helper.make_tensor_value_info("probabilities", TensorProto.FLOAT, ["batch", 4]),
+        ],
+        [numpy_helper.from_array(w1, "w1"), numpy_helper.from_array(b1, "b1"),
+         numpy_helper.from_array(w2, "w2"), numpy_helper.from_array(b2, "b2")],
+    )
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-tests"), "mlp")
+    x = dyadic((3, 16), scale=16)
+    logits = (np.maximum(x @ w1 + b1, 0) @ w2 + b2).astype(np.float32)
+    write_reference("mlp", {"input": x}, {"logits": logits, "probabilities": softmax(logits)})
+
+
+def conv2d_same(x, w, b):
+    n, c, h, wd = x.shape
+    k = w.shape[0]
+    padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
+    out = np.zeros((n, k, h, wd), dtype=np.float32)
+    for i in range(h):
+        for j in range(wd):
+            patch = padded[:, :, i:i + 3, j:j + 3].reshape(n, -1)
+            out[:, :, i, j] = patch @ w.reshape(k, -1).T
+    return out + b.reshape(1, k, 1, 1)
+
+
+def cnn():
+    wc, bc = dyadic((8, 1, 3, 3)), dyadic((8,))
+    wd, bd = dyadic((8 * 8 * 8, 10), scale=16), dyadic((10,))
+    graph = helper.make_graph(
+        [
+            helper.make_node("Conv", ["image", "wc", "bc"], ["c0"], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+            helper.make_node("Relu", ["c0"], ["c1"]),
+            helper.make_node("MaxPool", ["c1"], ["c2"], kernel_shape=[2, 2], strides=[2, 2]),
+            helper.make_node("Flatten", ["c2"], ["c3"], axis=1),
+            helper.make_node("MatMul", ["c3", "wd"], ["c4"]),
+            helper.make_node("Add", ["c4", "bd"], ["scores"]),
+        ],
+        "cnn",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 1, 16, 16])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", 10])],
+        [numpy_helper.from_array(wc, "wc"), numpy_helper.from_array(bc, "bc"),
+         numpy_helper.from_array(wd, "wd"), numpy_helper.from_array(bd, "bd")],
+    )
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-tests"), "cnn")
+    x = dyadic((2, 1, 16, 16), scale=16)
+    c = np.maximum(conv2d_same(x, wc, bc), 0)
+    pooled = c.reshape(2, 8, 8, 2, 8, 2).max(axis=(3, 5))
+    scores = (pooled.reshape(2, -1) @ wd + bd).astype(np.float32)
+    write_reference("cnn", {"image": x}, {"scores": scores})
+
+
+def multi_io():
+    graph = helper.make_graph(
+        [
+            helper.make_node("Add", ["x", "y"], ["sum"]),
+            helper.make_node("Mul", ["x", "y"], ["product"]),
+            helper.make_node("Cast", ["x"], ["x_double"], to=TensorProto.DOUBLE),
+            helper.make_node("Cast", ["x"], ["x_half"], to=TensorProto.FLOAT16),
+            helper.make_node("Mul", ["k", "two"], ["k_doubled"]),
+        ],
+        "multi_io",
+        [
+            helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4]),
+            helper.make_tensor_value_info("y", TensorProto.FLOAT, ["batch", 4]),
+            helper.make_tensor_value_info("k", TensorProto.INT32, ["batch", 2]),
+        ],
+        [
+            helper.make_tensor_value_info("sum", TensorProto.FLOAT, ["batch", 4]),
+            helper.make_tensor_value_info("product", TensorProto.FLOAT, ["batch", 4]),
+            helper.make_tensor_value_info("x_double", TensorProto.DOUBLE, ["batch", 4]),
+            helper.make_tensor_value_info("x_half", TensorProto.FLOAT16, ["batch", 4]),
+            helper.make_tensor_value_info("k_doubled", TensorProto.INT32, ["batch", 2]),
+        ],
+        [numpy_helper.from_array(np.array([2], dtype=np.int32), "two")],
+    )
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-tests"), "multi_io")
+    x, y = dyadic((2, 4), scale=4), dyadic((2, 4), scale=4)
+    k = rng.integers(-1000, 1000, size=(2, 2)).astype(np.int32)
+    write_reference("multi_io", {"x": x, "y": y, "k": k}, {
+        "sum": x + y, "product": x * y, "x_double": x.astype(np.float64), "x_half": x.astype(np.float16),
+        "k_doubled": k * 2})
+
+
+# Every element type the sidecar accepts, one pass-through (or trivial op) each.
+TYPES = [
+    ("f32", TensorProto.FLOAT, np.float32), ("f64", TensorProto.DOUBLE, np.float64),
+    ("f16", TensorProto.FLOAT16, np.float16), ("i8", TensorProto.INT8, np.int8),
+    ("i16", TensorProto.INT16, np.int16), ("i32", TensorProto.INT32, np.int32),
+    ("u8", TensorProto.UINT8, np.uint8), ("u16", TensorProto.UINT16, np.uint16),
+    ("u32", TensorProto.UINT32, np.uint32), ("u64", TensorProto.UINT64, np.uint64),
+]
+
+
+def types():
+    nodes = [helper.make_node("Mul", ["i64", "three"], ["i64_tripled"]),
+             helper.make_node("Not", ["flag"], ["flag_negated"]),
+             helper.make_node("Identity", ["text"], ["text_echo"])]
+    inputs = [helper.make_tensor_value_info("i64", TensorProto.INT64, ["batch", 3]),
+              helper.make_tensor_value_info("flag", TensorProto.BOOL, ["batch", 3]),
+              helper.make_tensor_value_info("text", TensorProto.STRING, ["batch", 3])]
+    outputs = [helper.make_tensor_value_info("i64_tripled", TensorProto.INT64, ["batch", 3]),
+               helper.make_tensor_value_info("flag_negated", TensorProto.BOOL, ["batch", 3]),
+               helper.make_tensor_value_info("text_echo", TensorProto.STRING, ["batch", 3])]
+    for name, proto, _ in TYPES:
+        nodes.append(helper.make_node("Identity", [name], [name + "_echo"]))
+        inputs.append(helper.make_tensor_value_info(name, proto, ["batch", 3]))
+        outputs.append(helper.make_tensor_value_info(name + "_echo", proto, ["batch", 3]))
+    graph = helper.make_graph(nodes, "types", inputs, outputs,
+                              [numpy_helper.from_array(np.array([3], dtype=np.int64), "three")])
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-tests"), "types")
+    feeds = {
+        "i64": np.array([[1, -2, 3_000_000_000_000], [-(2 ** 40), 0, 7]], dtype=np.int64),
+        "flag": np.array([[True, False, True], [False, False, True]]),
+        "text": np.array([["héllo", "", "wörld"], ["a b", "ünïcode ✓", "z"]], dtype=object),
+    }
+    extremes = {
+        np.float32: [1.5, -0.25, 3.4e38], np.float64: [1e-300, -2.5, 1.7976931348623157e308],
+        np.float16: [0.5, -1024.0, 65504.0], np.int8: [-128, 0, 127], np.int16: [-32768, 1, 32767],
+        np.int32: [-(2 ** 31), 2, 2 ** 31 - 1], np.uint8: [0, 128, 255], np.uint16: [0, 1, 65535],
+        np.uint32: [0, 7, 2 ** 32 - 1], np.uint64: [0, 9, 2 ** 64 - 1],
+    }
+    for name, _, dtype in TYPES:
+        row = extremes[dtype]
+        feeds[name] = np.array([row, list(reversed(row))], dtype=dtype)
+    results = {"i64_tripled": feeds["i64"] * 3, "flag_negated": ~feeds["flag"], "text_echo": feeds["text"]}
+    for name, _, _ in TYPES:
+        results[name + "_echo"] = feeds[name]
+    write_reference("types", feeds, results)
+
+
+if __name__ == "__main__":
+    mlp()
+    cnn()
+    multi_io()
+    types()
+    print("models written to", HERE)
