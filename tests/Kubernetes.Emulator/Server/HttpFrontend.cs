@@ -382,12 +382,13 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             ? core.Time.CreateTimer(static s => ((Watcher)s!).Events.Writer.TryWrite(null), watcher, options.BookmarkInterval, options.BookmarkInterval)
             : null;
         var lastRv = start.StartResourceVersion;
+        var headersSent = false;
         try
         {
             foreach (var e in start.Initial)
             {
                 lastRv = Math.Max(lastRv, e.ResourceVersion);
-                if (Line(t, e, ns, labels, fields, table, includeObject) is { } line) await WriteLineAsync(ctx, line, linked.Token);
+                if (Line(t, e, ns, labels, fields, table, includeObject, ref headersSent) is { } line) await WriteLineAsync(ctx, line, linked.Token);
             }
             if (bookmarks) watcher.Events.Writer.TryWrite(null);
             await foreach (var e in watcher.Events.Reader.ReadAllAsync(linked.Token))
@@ -398,7 +399,7 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
                 else
                 {
                     lastRv = Math.Max(lastRv, e.ResourceVersion);
-                    line = Line(t, e, ns, labels, fields, table, includeObject);
+                    line = Line(t, e, ns, labels, fields, table, includeObject, ref headersSent);
                 }
                 if (line is not null) await WriteLineAsync(ctx, line, linked.Token);
             }
@@ -413,7 +414,7 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         }
     }
 
-    private string? Line(ResourceType t, ChangeEvent e, string? ns, LabelSelector labels, FieldSelector fields, bool table, string includeObject)
+    private string? Line(ResourceType t, ChangeEvent e, string? ns, LabelSelector labels, FieldSelector fields, bool table, string includeObject, ref bool headersSent)
     {
         bool Match(StoredObject o) => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Namespace, o.Name);
         var now = Match(e.Object);
@@ -430,8 +431,10 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             type = e.TypeName;
         }
         var json = table
-            ? Json.Serialize(TableConverter.ToTable([core.ViewNode(t, e.Object)], t.Columns, e.ResourceVersion.ToString(), core.Time.GetUtcNow(), includeObject))
+            ? Json.Serialize(TableConverter.ToTable([core.ViewNode(t, e.Object)], t.Columns, e.ResourceVersion.ToString(), core.Time.GetUtcNow(), includeObject, noHeaders: headersSent))
             : core.ViewJson(t, e.Object);
+        // kube sends column definitions with the first Table event of a watch only.
+        headersSent = true;
         return $"{{\"type\":\"{type}\",\"object\":{json}}}";
     }
 
