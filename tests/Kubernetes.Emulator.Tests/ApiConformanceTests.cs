@@ -310,6 +310,22 @@ public sealed class ApiConformanceTests
     }
 
     [Fact]
+    public async Task Events_can_be_selected_by_involved_object_as_kubectl_describe_does()
+    {
+        await using var kube = await TestKube.StartAsync();
+        foreach (var (name, target) in new[] { ("e1", "web"), ("e2", "api") })
+            await kube.CreateAsync("/api/v1/namespaces/default/events", new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["name"] = name },
+                ["involvedObject"] = new JsonObject { ["kind"] = "Deployment", ["name"] = target, ["namespace"] = "default" },
+                ["reason"] = "Scaled", ["message"] = "m", ["type"] = "Normal",
+            });
+        var r = await kube.GetAsync("/api/v1/namespaces/default/events?fieldSelector=" + Uri.EscapeDataString("involvedObject.name=web,involvedObject.namespace=default,involvedObject.kind=Deployment"));
+        Assert.Equal("e1", Assert.Single(r.Body["items"]!.AsArray())!["metadata"]!["name"]!.ToString());
+        Assert.Equal(HttpStatusCode.BadRequest, (await kube.GetAsync("/api/v1/namespaces/default/configmaps?fieldSelector=data.k%3Dv")).Code);
+    }
+
+    [Fact]
     public async Task Leases_round_trip_micro_times_and_keep_no_generation()
     {
         await using var kube = await TestKube.StartAsync();

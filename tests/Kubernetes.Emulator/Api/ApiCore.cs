@@ -43,7 +43,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         foreach (var o in all)
         {
             if (after is not null && string.CompareOrdinal(o.Key, after) <= 0) continue;
-            if (!labels.Matches(o.Labels) || !fields.Matches(o.Namespace, o.Name)) continue;
+            if (!labels.Matches(o.Labels) || !fields.Matches(o)) continue;
             if (limit is > 0 && items.Count == limit)
             {
                 next = Convert.ToBase64String(Encoding.UTF8.GetBytes(items[^1].Key));

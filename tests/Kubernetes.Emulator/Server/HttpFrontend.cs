@@ -416,7 +416,7 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
 
     private string? Line(ResourceType t, ChangeEvent e, string? ns, LabelSelector labels, FieldSelector fields, bool table, string includeObject, ref bool headersSent)
     {
-        bool Match(StoredObject o) => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Namespace, o.Name);
+        bool Match(StoredObject o) => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o);
         var now = Match(e.Object);
         string type;
         if (e.Type == ChangeType.Modified && e.Previous is { } prev)
