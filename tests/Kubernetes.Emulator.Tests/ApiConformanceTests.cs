@@ -155,6 +155,10 @@ public sealed class ApiConformanceTests
         var badYaml = await kube.SendAsync(HttpMethod.Post, ConfigMaps, rawBody: "metadata: [unclosed", contentType: "application/yaml");
         Assert.Equal(HttpStatusCode.BadRequest, badYaml.Code);
 
+        var duplicate = await kube.SendAsync(HttpMethod.Post, ConfigMaps, rawBody: "{\"metadata\":{\"name\":\"a\",\"name\":\"b\"}}", contentType: "application/json");
+        Assert.Equal(HttpStatusCode.BadRequest, duplicate.Code);
+        var deep = await kube.SendAsync(HttpMethod.Post, ConfigMaps, rawBody: "data:\n" + string.Concat(Enumerable.Range(1, 200).Select(i => new string(' ', i) + "k:\n")), contentType: "application/yaml");
+        Assert.Equal(HttpStatusCode.BadRequest, deep.Code);
         var text = await kube.SendAsync(HttpMethod.Post, ConfigMaps, rawBody: "hello", contentType: "text/plain");
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, text.Code);
 

@@ -134,9 +134,17 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
 
     private static void ValidateName(ResourceType t, string name)
     {
-        var error = t == BuiltInTypes.Namespaces || t == BuiltInTypes.Services ? NameValidation.Dns1123Label(name) : NameValidation.Dns1123Subdomain(name);
+        var error = t == BuiltInTypes.Namespaces ? NameValidation.Dns1123Label(name)
+            : t == BuiltInTypes.Services ? Dns1035Label(name)
+            : NameValidation.Dns1123Subdomain(name);
         if (error is not null) throw ApiError.Invalid(t, name, "FieldValueInvalid", "metadata.name", $"Invalid value: \"{name}\": {error}");
     }
+
+    // Service names become DNS labels, so kube also requires a leading letter.
+    private static string? Dns1035Label(string name) =>
+        name.Length <= 63 && System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z]([-a-z0-9]*[a-z0-9])?$") ? null
+        : name.Length > 63 ? "must be no more than 63 characters"
+        : "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
     private void CheckTypeMeta(ResourceType t, JsonObject body)
     {
