@@ -300,8 +300,10 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
     {
         var mediaType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         var yaml = mediaType is "application/yaml" or "application/x-yaml" or "text/yaml";
+        if (mediaType == "application/vnd.kubernetes.protobuf")
+            throw ApiError.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this emulator does not decode protobuf, which kubectl's typed create subcommands send: use kubectl apply)");
         if (!(yaml || mediaType is "" or "application/json" or "*/*"))
-            throw ApiError.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor");
+            throw ApiError.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
         var text = await ReadTextAsync(ctx, ct);
         JsonNode? node;
         try
