@@ -164,6 +164,21 @@ public sealed class PatchAndCrdTests
     }
 
     [Fact]
+    public async Task Manifests_with_several_documents_can_be_applied_in_process()
+    {
+        await using var kube = await TestKube.StartAsync();
+        var yaml = "---\n" + Json(WidgetCrd()) + "\n---\napiVersion: example.com/v1\nkind: Widget\nmetadata:\n  name: w1\nspec:\n  color: red\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n  namespace: kube-system\ndata: {a: b}\n";
+        await kube.Emulator.ApplyManifestAsync(yaml);
+        Assert.Equal(HttpStatusCode.OK, (await kube.GetAsync(Widgets + "/w1")).Code);
+        Assert.Equal(HttpStatusCode.OK, (await kube.GetAsync("/api/v1/namespaces/kube-system/configmaps/c")).Code);
+        await kube.Emulator.ApplyManifestAsync(yaml);
+        var bad = await Assert.ThrowsAsync<InvalidOperationException>(() => kube.Emulator.ApplyManifestAsync("apiVersion: example.com/v1\nkind: Widget\nmetadata: {name: w2}\nspec: {color: green}\n"));
+        Assert.Contains("Unsupported value", bad.Message);
+
+        static string Json(JsonObject o) => o.ToJsonString();
+    }
+
+    [Fact]
     public async Task A_CRD_with_two_versions_serves_the_same_objects_under_both()
     {
         await using var kube = await TestKube.StartAsync();
