@@ -49,6 +49,18 @@ public sealed class WatchTests
     }
 
     [Fact]
+    public async Task SendInitialEvents_streams_the_state_then_an_initial_events_end_bookmark()
+    {
+        await using var kube = await TestKube.StartAsync();
+        await kube.CreateAsync(ConfigMaps, ConfigMap("c1"));
+        await using var watch = await kube.WatchAsync($"{ConfigMaps}?watch=true&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true");
+        Assert.Equal("ADDED", (await watch.NextAsync())!["type"]!.ToString());
+        var end = await watch.NextAsync();
+        Assert.Equal("BOOKMARK", end!["type"]!.ToString());
+        Assert.Equal("true", end["object"]!["metadata"]!["annotations"]!["k8s.io/initial-events-end"]!.ToString());
+    }
+
+    [Fact]
     public async Task TimeoutSeconds_closes_the_stream_cleanly_without_an_event()
     {
         var time = new ManualTime();

@@ -360,6 +360,9 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             from = parsed;
         }
         var bookmarks = q["allowWatchBookmarks"].ToString() is "true" or "1";
+        // Streaming lists (WatchList): initial state as ADDED events, then a bookmark marking their end.
+        var sendInitialEvents = q["sendInitialEvents"].ToString() is "true" or "1";
+        if (sendInitialEvents) from = null;
         var table = WantsTable(ctx);
         string includeObject = q["includeObject"].ToString() is { Length: > 0 } io ? io : "Metadata";
         TimeSpan? timeout = int.TryParse(q["timeoutSeconds"], out var ts) && ts > 0 ? TimeSpan.FromSeconds(ts) : null;
@@ -392,7 +395,9 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
                 lastRv = Math.Max(lastRv, e.ResourceVersion);
                 if (Line(t, e, ns, labels, fields, table, includeObject, ref headersSent) is { } line) await WriteLineAsync(ctx, line, linked.Token);
             }
-            if (bookmarks) watcher.Events.Writer.TryWrite(null);
+            if (sendInitialEvents && bookmarks)
+                await WriteLineAsync(ctx, $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{t.Kind}\",\"apiVersion\":\"{t.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{lastRv}\",\"annotations\":{{\"k8s.io/initial-events-end\":\"true\"}}}}}}}}", linked.Token);
+            else if (bookmarks) watcher.Events.Writer.TryWrite(null);
             await foreach (var e in watcher.Events.Reader.ReadAllAsync(linked.Token))
             {
                 string? line;
