@@ -65,6 +65,7 @@ public sealed class KubeEmulator : IAsyncDisposable
 
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        builder.Services.AddSingleton<Microsoft.Extensions.Hosting.IHostLifetime, EmbeddedLifetime>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -86,6 +87,41 @@ public sealed class KubeEmulator : IAsyncDisposable
         var controllers = new SimulatedControllers(core, options);
         if (options.SimulateControllers) controllers.Start();
         return new KubeEmulator(app, certificate, options, core, faults, controllers, baseAddress);
+    }
+
+    /// <summary>
+    /// Server-side applies every document of a (multi-document) YAML or JSON manifest in process, as
+    /// `kubectl apply --server-side` would (e.g. the shipped CRDs from config/crds). Namespaced objects without a
+    /// namespace go to "default". Throws InvalidOperationException with the API's Status message on failure.
+    /// </summary>
+    public Task ApplyManifestAsync(string yaml, string fieldManager = "emulator-test", CancellationToken cancellationToken = default)
+    {
+        var stream = new YamlDotNet.RepresentationModel.YamlStream();
+        stream.Load(new StringReader(yaml));
+        foreach (var document in stream.Documents)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var writer = new StringWriter();
+            new YamlDotNet.RepresentationModel.YamlStream(document).Save(writer, assignAnchors: false);
+            if (Json.FromYaml(writer.ToString()) is not System.Text.Json.Nodes.JsonObject obj) continue;
+            var apiVersion = Json.String(obj, "apiVersion") ?? "";
+            var kind = Json.String(obj, "kind") ?? "";
+            var slash = apiVersion.IndexOf('/');
+            var (group, version) = slash < 0 ? ("", apiVersion) : (apiVersion[..slash], apiVersion[(slash + 1)..]);
+            var type = Core.Registry.All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Kind == kind)
+                ?? throw new InvalidOperationException($"no resource serves {apiVersion} {kind}");
+            var name = Json.String(obj["metadata"], "name") ?? throw new InvalidOperationException($"{kind} without metadata.name");
+            var ns = type.Namespaced ? Json.String(obj["metadata"], "namespace") ?? "default" : "";
+            try
+            {
+                Core.Patch(type, ns, name, "application/apply-patch+yaml", Json.Serialize(obj), new WriteOptions(fieldManager, "Strict", Force: true), null);
+            }
+            catch (ApiError e)
+            {
+                throw new InvalidOperationException($"{kind} {name}: {e.Message}", e);
+            }
+        }
+        return Task.CompletedTask;
     }
 
     /// <summary>A kubeconfig YAML that real kubectl and the operator's client accept (CA data and token in Tls/Token modes).</summary>

@@ -43,7 +43,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         foreach (var o in all)
         {
             if (after is not null && string.CompareOrdinal(o.Key, after) <= 0) continue;
-            if (!labels.Matches(o.Labels) || !fields.Matches(o.Namespace, o.Name)) continue;
+            if (!labels.Matches(o.Labels) || !fields.Matches(o)) continue;
             if (limit is > 0 && items.Count == limit)
             {
                 next = Convert.ToBase64String(Encoding.UTF8.GetBytes(items[^1].Key));
@@ -134,9 +134,17 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
 
     private static void ValidateName(ResourceType t, string name)
     {
-        var error = t == BuiltInTypes.Namespaces || t == BuiltInTypes.Services ? NameValidation.Dns1123Label(name) : NameValidation.Dns1123Subdomain(name);
+        var error = t == BuiltInTypes.Namespaces ? NameValidation.Dns1123Label(name)
+            : t == BuiltInTypes.Services ? Dns1035Label(name)
+            : NameValidation.Dns1123Subdomain(name);
         if (error is not null) throw ApiError.Invalid(t, name, "FieldValueInvalid", "metadata.name", $"Invalid value: \"{name}\": {error}");
     }
+
+    // Service names become DNS labels, so kube also requires a leading letter.
+    private static string? Dns1035Label(string name) =>
+        name.Length <= 63 && System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z]([-a-z0-9]*[a-z0-9])?$") ? null
+        : name.Length > 63 ? "must be no more than 63 characters"
+        : "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
 
     private void CheckTypeMeta(ResourceType t, JsonObject body)
     {
@@ -171,8 +179,12 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
     private void Admit(ResourceType t, JsonObject? old, JsonObject obj, WriteOptions o, List<string> warnings)
     {
         var unknown = BuiltInRules.UnknownFields(t, obj);
-        foreach (var u in unknown.Where(u => u.StartsWith("metadata.", StringComparison.Ordinal)))
-            ((JsonObject)obj["metadata"]!).Remove(u["metadata.".Length..]);
+        // Go's decoder drops what it does not know; Strict turns that into an error below.
+        foreach (var u in unknown)
+        {
+            if (u.StartsWith("metadata.", StringComparison.Ordinal)) ((JsonObject)obj["metadata"]!).Remove(u["metadata.".Length..]);
+            else obj.Remove(u);
+        }
         if (t.IsCustom && t.Schema is { } schema)
         {
             unknown.AddRange(SchemaPruner.Prune(obj, schema));
@@ -199,7 +211,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
 
     // ---------------------------------------------------------------- persist
 
-    /// <summary>Stores the candidate unless it is byte-identical to the current object (ignoring managedFields): then nothing happens.</summary>
+    /// <summary>Stores the candidate unless it is byte-identical to the current object (ignoring managedFields times): then nothing happens.</summary>
     private StoredObject Persist(ResourceType t, StoredObject? current, JsonObject candidate, WriteOptions o)
     {
         var canonical = (JsonObject)Json.Canonical(candidate)!;
@@ -218,7 +230,9 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         if (clone["metadata"] is JsonObject m)
         {
             m.Remove("resourceVersion");
-            m.Remove("managedFields");
+            // A write that changes nothing but managedFields timestamps is a no-op; a new owner is not.
+            if (m["managedFields"] is JsonArray entries)
+                foreach (var e in entries.OfType<JsonObject>()) e.Remove("time");
         }
         return Json.Serialize(clone);
     }

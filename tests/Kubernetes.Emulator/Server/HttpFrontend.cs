@@ -300,8 +300,10 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
     {
         var mediaType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         var yaml = mediaType is "application/yaml" or "application/x-yaml" or "text/yaml";
+        if (mediaType == "application/vnd.kubernetes.protobuf")
+            throw ApiError.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this emulator does not decode protobuf, which kubectl's typed create subcommands send: use kubectl apply)");
         if (!(yaml || mediaType is "" or "application/json" or "*/*"))
-            throw ApiError.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf, application/cbor");
+            throw ApiError.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
         var text = await ReadTextAsync(ctx, ct);
         JsonNode? node;
         try
@@ -358,6 +360,9 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             from = parsed;
         }
         var bookmarks = q["allowWatchBookmarks"].ToString() is "true" or "1";
+        // Streaming lists (WatchList): initial state as ADDED events, then a bookmark marking their end.
+        var sendInitialEvents = q["sendInitialEvents"].ToString() is "true" or "1";
+        if (sendInitialEvents) from = null;
         var table = WantsTable(ctx);
         string includeObject = q["includeObject"].ToString() is { Length: > 0 } io ? io : "Metadata";
         TimeSpan? timeout = int.TryParse(q["timeoutSeconds"], out var ts) && ts > 0 ? TimeSpan.FromSeconds(ts) : null;
@@ -382,14 +387,17 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             ? core.Time.CreateTimer(static s => ((Watcher)s!).Events.Writer.TryWrite(null), watcher, options.BookmarkInterval, options.BookmarkInterval)
             : null;
         var lastRv = start.StartResourceVersion;
+        var headersSent = false;
         try
         {
             foreach (var e in start.Initial)
             {
                 lastRv = Math.Max(lastRv, e.ResourceVersion);
-                if (Line(t, e, ns, labels, fields, table, includeObject) is { } line) await WriteLineAsync(ctx, line, linked.Token);
+                if (Line(t, e, ns, labels, fields, table, includeObject, ref headersSent) is { } line) await WriteLineAsync(ctx, line, linked.Token);
             }
-            if (bookmarks) watcher.Events.Writer.TryWrite(null);
+            if (sendInitialEvents && bookmarks)
+                await WriteLineAsync(ctx, $"{{\"type\":\"BOOKMARK\",\"object\":{{\"kind\":\"{t.Kind}\",\"apiVersion\":\"{t.ApiVersion}\",\"metadata\":{{\"resourceVersion\":\"{lastRv}\",\"annotations\":{{\"k8s.io/initial-events-end\":\"true\"}}}}}}}}", linked.Token);
+            else if (bookmarks) watcher.Events.Writer.TryWrite(null);
             await foreach (var e in watcher.Events.Reader.ReadAllAsync(linked.Token))
             {
                 string? line;
@@ -398,7 +406,7 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
                 else
                 {
                     lastRv = Math.Max(lastRv, e.ResourceVersion);
-                    line = Line(t, e, ns, labels, fields, table, includeObject);
+                    line = Line(t, e, ns, labels, fields, table, includeObject, ref headersSent);
                 }
                 if (line is not null) await WriteLineAsync(ctx, line, linked.Token);
             }
@@ -413,9 +421,9 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         }
     }
 
-    private string? Line(ResourceType t, ChangeEvent e, string? ns, LabelSelector labels, FieldSelector fields, bool table, string includeObject)
+    private string? Line(ResourceType t, ChangeEvent e, string? ns, LabelSelector labels, FieldSelector fields, bool table, string includeObject, ref bool headersSent)
     {
-        bool Match(StoredObject o) => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o.Namespace, o.Name);
+        bool Match(StoredObject o) => (ns is null || o.Namespace == ns) && labels.Matches(o.Labels) && fields.Matches(o);
         var now = Match(e.Object);
         string type;
         if (e.Type == ChangeType.Modified && e.Previous is { } prev)
@@ -430,8 +438,10 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             type = e.TypeName;
         }
         var json = table
-            ? Json.Serialize(TableConverter.ToTable([core.ViewNode(t, e.Object)], t.Columns, e.ResourceVersion.ToString(), core.Time.GetUtcNow(), includeObject))
+            ? Json.Serialize(TableConverter.ToTable([core.ViewNode(t, e.Object)], t.Columns, e.ResourceVersion.ToString(), core.Time.GetUtcNow(), includeObject, noHeaders: headersSent))
             : core.ViewJson(t, e.Object);
+        // kube sends column definitions with the first Table event of a watch only.
+        headersSent = true;
         return $"{{\"type\":\"{type}\",\"object\":{json}}}";
     }
 

@@ -100,20 +100,22 @@ internal static class Json
     {
         var stream = new YamlStream();
         stream.Load(new StringReader(text));
-        return stream.Documents.Count == 0 ? null : FromYaml(stream.Documents[0].RootNode);
+        return stream.Documents.Count == 0 ? null : FromYaml(stream.Documents[0].RootNode, 0);
     }
 
-    private static JsonNode? FromYaml(YamlNode node)
+    private static JsonNode? FromYaml(YamlNode node, int depth)
     {
+        // JSON bodies are capped at depth 64 by the parser; a hostile YAML body must not overflow the stack either.
+        if (depth > 64) throw new JsonException("the body is nested too deeply");
         switch (node)
         {
             case YamlMappingNode map:
                 var o = new JsonObject();
-                foreach (var (k, v) in map.Children) o[((YamlScalarNode)k).Value ?? ""] = FromYaml(v);
+                foreach (var (k, v) in map.Children) o[(k as YamlScalarNode)?.Value ?? throw new JsonException("mapping keys must be strings")] = FromYaml(v, depth + 1);
                 return o;
             case YamlSequenceNode seq:
                 var a = new JsonArray();
-                foreach (var item in seq.Children) a.Add(FromYaml(item));
+                foreach (var item in seq.Children) a.Add(FromYaml(item, depth + 1));
                 return a;
             case YamlScalarNode scalar:
                 var text = scalar.Value ?? "";
