@@ -14,11 +14,11 @@ OPERATOR_PID=""
 
 say() { echo "make run: $*" >&2; }
 
-# SIGTERM, then SIGKILL if the process has not exited within 20 s, so `make run` never leaves a process behind.
+# SIGTERM, then SIGKILL if the process has not exited within 10 s, so `make run` never leaves a process behind.
 stop() {
     local pid="$1"
     kill -TERM "$pid" 2>/dev/null || return 0
-    for _ in $(seq 1 200); do
+    for _ in $(seq 1 100); do
         kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
         sleep 0.1
     done
