@@ -72,8 +72,9 @@ bench: bench-emulator ## Run the benchmarks (numbers and ratios, no pass/fail)
 bench-emulator: ## Emulator and client throughput benchmarks
 	@if [ -d bench/Emulator.Bench ]; then $(DOTNET) run --project bench/Emulator.Bench -c Release; fi
 
-bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.js peer
-	@if [ -d bench/Sidecar.Bench ]; then $(DOTNET) run --project bench/Sidecar.Bench -c Release; fi
+bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.js peer (onnxruntime-node via npm)
+	@cd bench/Sidecar.Bench/node-peer && [ -d node_modules/onnxruntime-node ] || npm install --no-audit --no-fund --ignore-scripts --silent
+	$(DOTNET) run --project bench/Sidecar.Bench -c Release
 
 bench-operator: ## 1,000 ModelDeployments on the emulator
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release; fi

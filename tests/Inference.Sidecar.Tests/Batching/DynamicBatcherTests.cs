@@ -82,6 +82,18 @@ public sealed class DynamicBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_lone_request_does_not_wait_when_no_other_request_is_in_flight()
+    {
+        using var session = TestAssets.Session("mlp");
+        long inFlight = 1;
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromHours(1), time, metrics, () => inFlight);
+        var input = RandomRows(3, 2);
+        var result = await batcher.RunAsync([input], [0], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        TestAssets.AssertSameTensor(session.Run([input], [0])[0], result[0], "logits");
+        Assert.Equal([1.0], batchSizes);
+    }
+
+    [Fact]
     public async Task Requests_asking_for_different_outputs_are_not_merged_but_both_answered()
     {
         using var session = TestAssets.Session("mlp");
