@@ -49,6 +49,7 @@ foreach (var (model, input) in models)
     await using (var sidecar = await StartSidecar(model, batch: 1))
     {
         var url = $"http://127.0.0.1:{sidecar.Port}/v2/models/{model}/infer";
+        await WarmUp(url, json, binaryHeader, binaryBody);
         foreach (var clients in clientCounts)
         {
             Record(await LoadGenerator.RunAsync("b sidecar HTTP JSON", model, clients, warmup, duration, (_, ct) => PostJson(url, json, ct)));
@@ -64,6 +65,7 @@ foreach (var (model, input) in models)
     await using (var sidecar = await StartSidecar(model, batch: 64))
     {
         var url = $"http://127.0.0.1:{sidecar.Port}/v2/models/{model}/infer";
+        await WarmUp(url, json, binaryHeader, binaryBody);
         foreach (var clients in clientCounts)
         {
             Record(await LoadGenerator.RunAsync("d sidecar binary batched", model, clients, warmup, duration, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct)));
@@ -88,6 +90,7 @@ foreach (var (model, input) in models)
         async c => (await c.PostAsync($"/v2/models/{model}/infer", new StringContent(json, Encoding.UTF8, "application/json"))).IsSuccessStatusCode))
     {
         var url = $"http://127.0.0.1:{peer.Port}/v2/models/{model}/infer";
+        await LoadGenerator.RunAsync("warm-up", model, 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
         foreach (var clients in clientCounts)
         {
             Record(await LoadGenerator.RunAsync("e node peer HTTP JSON", model, clients, warmup, duration, (_, ct) => PostJson(url, json, ct)));
@@ -117,6 +120,13 @@ foreach (var model in new[] { "mlp", "cnn" })
 }
 
 return 0;
+
+// A fresh server JIT-compiles its hot paths during the first seconds; let that happen before measuring.
+async Task WarmUp(string url, string json, int binaryHeader, byte[] binaryBody)
+{
+    await LoadGenerator.RunAsync("warm-up", "", 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
+    await LoadGenerator.RunAsync("warm-up", "", 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct));
+}
 
 void Record(Result result)
 {

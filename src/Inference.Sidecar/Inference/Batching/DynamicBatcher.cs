@@ -46,8 +46,9 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     public Task<Tensor[]> RunAsync(Tensor[] inputs, int[] outputIndexes, CancellationToken cancellationToken)
     {
         var rows = modelBatchable ? BatchRows(inputs) : -1;
-        if (rows <= 0 || rows >= maxBatchRows)
+        if (rows <= 0 || rows >= maxBatchRows || requestsInFlight?.Invoke() <= 1)
         {
+            // Nothing to merge with (or no one else in flight): run on the caller's thread, no hand-off.
             metrics.BatchRun(1);
             return Task.FromResult(session.Run(inputs, outputIndexes));
         }
