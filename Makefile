@@ -64,7 +64,7 @@ emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeco
 	$(DOTNET) run --project tests/Kubernetes.Emulator -c $(CONFIG) -- --port 6443 --kubeconfig .dev/kubeconfig --simulate-controllers
 
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
-	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
+	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
 
 bench: bench-emulator ## Run the benchmarks (numbers and ratios, no pass/fail)
 	@true
