@@ -64,7 +64,7 @@ emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeco
 	$(DOTNET) run --project tests/Kubernetes.Emulator -c $(CONFIG) -- --port 6443 --kubeconfig .dev/kubeconfig --simulate-controllers
 
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
-	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
+	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
 
 bench: bench-emulator ## Run the benchmarks (numbers and ratios, no pass/fail)
 	@true
@@ -72,8 +72,9 @@ bench: bench-emulator ## Run the benchmarks (numbers and ratios, no pass/fail)
 bench-emulator: ## Emulator and client throughput benchmarks
 	@if [ -d bench/Emulator.Bench ]; then $(DOTNET) run --project bench/Emulator.Bench -c Release; fi
 
-bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.js peer
-	@if [ -d bench/Sidecar.Bench ]; then $(DOTNET) run --project bench/Sidecar.Bench -c Release; fi
+bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.js peer (onnxruntime-node via npm)
+	@cd bench/Sidecar.Bench/node-peer && [ -d node_modules/onnxruntime-node ] || npm install --no-audit --no-fund --ignore-scripts --silent
+	$(DOTNET) run --project bench/Sidecar.Bench -c Release
 
 bench-operator: ## 1,000 ModelDeployments on the emulator
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release; fi

@@ -1,6 +1,7 @@
 using MlOperator.Inference.Sidecar.Endpoints;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Metrics;
+using MlOperator.Metrics;
 
 namespace MlOperator.Inference.Sidecar.Hosting;
 
@@ -32,6 +33,7 @@ public static class SidecarApp
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<InferHandler>();
         services.AddHostedService<ModelLoader>();
+        services.AddPrometheusExporter(SidecarMetrics.MeterName);
     }
 
     public static void Map(WebApplication app)
@@ -43,6 +45,8 @@ public static class SidecarApp
             await InferResponseWriter.WriteErrorAsync(response, response.StatusCode,
                 $"{response.StatusCode} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}", context.HttpContext.RequestAborted);
         });
+        app.MapPrometheusMetrics("/metrics");
+        app.Services.GetRequiredService<SidecarMetrics>(); // instruments exist before the first scrape
         V2Endpoints.Map(app);
     }
 }

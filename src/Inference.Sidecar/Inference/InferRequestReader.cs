@@ -43,7 +43,15 @@ public static class InferRequestReader
 
         using (document)
         {
-            return Read(document.RootElement, binary, modelName, modelInputs, modelOutputs, maxElements);
+            try
+            {
+                return Read(document.RootElement, binary, modelName, modelInputs, modelOutputs, maxElements);
+            }
+            catch (InvalidOperationException e) when (e.InnerException is System.Text.DecoderFallbackException || e.Message.Contains("UTF-8", StringComparison.Ordinal))
+            {
+                // JsonDocument checks UTF-8 inside strings only when a string is read.
+                throw InferenceException.BadRequest($"malformed JSON: {e.Message}");
+            }
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class SidecarMetrics
 
     public SidecarMetrics(IMeterFactory meterFactory)
     {
+        // From the host's factory, so two sidecars in one process (tests) keep separate series.
         Meter = meterFactory.Create(MeterName);
         requests = Meter.CreateCounter<long>("inference_requests_total", null,
             "Inference requests by model, version and HTTP status code.");
@@ -52,6 +53,7 @@ public sealed class SidecarMetrics
             "Seconds spent hashing, loading and warming up the model.");
         Meter.CreateObservableGauge("model_info", Info, null,
             "Always 1; labels name the served model, its version and file SHA-256.");
+        MlOperator.Metrics.ProcessMetrics.Register(Meter);
 
     }
 

@@ -11,6 +11,8 @@ namespace MlOperator.Inference.Sidecar.Inference.Batching;
 /// ask for the same outputs. One merged run executes at a time: while it runs, new requests queue up and form the
 /// next batch, so batches grow with load and a lone request waits at most <c>maxDelay</c>.
 /// With <c>maxBatchRows</c> of 1, or a model without a dynamic first dimension, every request runs on its own.
+/// When <c>requestsInFlight</c> is given, a batch stops waiting as soon as every admitted request is already in it
+/// (nobody else can join before new traffic arrives), so a lone client pays no delay at all.
 /// </summary>
 public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
 {
@@ -21,10 +23,13 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     private readonly SidecarMetrics metrics;
     private readonly bool modelBatchable;
     private readonly Channel<Job> queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Func<long>? requestsInFlight;
     private readonly Task loop;
 
-    public DynamicBatcher(OnnxSession session, int maxBatchRows, TimeSpan maxDelay, TimeProvider time, SidecarMetrics metrics)
+    public DynamicBatcher(OnnxSession session, int maxBatchRows, TimeSpan maxDelay, TimeProvider time, SidecarMetrics metrics,
+        Func<long>? requestsInFlight = null)
     {
+        this.requestsInFlight = requestsInFlight;
         this.session = session;
         this.maxBatchRows = maxBatchRows;
         this.maxDelay = maxDelay;
@@ -41,8 +46,9 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     public Task<Tensor[]> RunAsync(Tensor[] inputs, int[] outputIndexes, CancellationToken cancellationToken)
     {
         var rows = modelBatchable ? BatchRows(inputs) : -1;
-        if (rows <= 0 || rows >= maxBatchRows)
+        if (rows <= 0 || rows >= maxBatchRows || requestsInFlight?.Invoke() <= 1)
         {
+            // Nothing to merge with (or no one else in flight): run on the caller's thread, no hand-off.
             metrics.BatchRun(1);
             return Task.FromResult(session.Run(inputs, outputIndexes));
         }
@@ -148,7 +154,7 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
                 }
 
                 var remaining = maxDelay - time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero)
+                if (remaining <= TimeSpan.Zero || requestsInFlight?.Invoke() <= batch.Count + pending.Count)
                 {
                     break;
                 }

@@ -1,0 +1,164 @@
+using System.Diagnostics.Metrics;
+using MlOperator.Inference.Sidecar.Inference.Batching;
+using MlOperator.Inference.Sidecar.Inference.Onnx;
+using MlOperator.Inference.Sidecar.Metrics;
+
+namespace MlOperator.Inference.Sidecar.Tests.Batching;
+
+public sealed class DynamicBatcherTests : IDisposable
+{
+    private readonly TestMeterFactory meters = new();
+    private readonly List<double> batchSizes = [];
+    private readonly MeterListener listener = new();
+    private readonly FakeTimeProvider time = new();
+    private readonly SidecarMetrics metrics;
+
+    public DynamicBatcherTests()
+    {
+        metrics = new SidecarMetrics(meters);
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == meters && instrument.Name == "inference_batch_size")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (batchSizes)
+            {
+                batchSizes.Add(value);
+            }
+        });
+        listener.Start();
+    }
+
+    [Fact]
+    public async Task A_full_batch_runs_as_one_and_each_request_gets_exactly_its_unbatched_result()
+    {
+        using var session = TestAssets.Session("cnn");
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 8, TimeSpan.FromMilliseconds(5), time, metrics);
+        var requests = Enumerable.Range(0, 8).Select(i => RandomImage(i, rows: 1)).ToArray();
+
+        // Time never advances, so the batch can only close by filling up.
+        var results = await Task.WhenAll(requests.Select(r => batcher.RunAsync([r], [0], CancellationToken.None)));
+
+        Assert.Equal([8.0], batchSizes);
+        for (var i = 0; i < requests.Length; i++)
+        {
+            TestAssets.AssertSameTensor(session.Run([requests[i]], [0])[0], results[i][0], $"request {i}");
+        }
+    }
+
+    [Fact]
+    public async Task A_partial_batch_waits_for_the_delay_then_runs()
+    {
+        using var session = TestAssets.Session("mlp");
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromMilliseconds(5), time, metrics);
+        var inputs = Enumerable.Range(0, 3).Select(i => RandomRows(i, rows: i + 1)).ToArray();
+        var pending = inputs.Select(x => batcher.RunAsync([x], [0, 1], CancellationToken.None)).ToArray();
+
+        await Task.Delay(50); // give the batcher every chance to (wrongly) run before its delay has passed
+        Assert.All(pending, p => Assert.False(p.IsCompleted));
+        Assert.Equal(3, metrics.QueueDepth);
+
+        var all = Task.WhenAll(pending);
+        while (!all.IsCompleted)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(5)); // repeated in case a slow machine split the three
+            await Task.WhenAny(all, Task.Delay(10));
+        }
+
+        var results = await all;
+        Assert.Equal(3.0, batchSizes.Sum());
+        Assert.Equal(0, metrics.QueueDepth);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            var alone = session.Run([inputs[i]], [0, 1]);
+            Assert.Equal([i + 1L, 4L], results[i][0].Shape);
+            TestAssets.AssertSameTensor(alone[0], results[i][0], "logits");
+            TestAssets.AssertSameTensor(alone[1], results[i][1], "probabilities");
+        }
+    }
+
+    [Fact]
+    public async Task A_lone_request_does_not_wait_when_no_other_request_is_in_flight()
+    {
+        using var session = TestAssets.Session("mlp");
+        long inFlight = 1;
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromHours(1), time, metrics, () => inFlight);
+        var input = RandomRows(3, 2);
+        var result = await batcher.RunAsync([input], [0], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        TestAssets.AssertSameTensor(session.Run([input], [0])[0], result[0], "logits");
+        Assert.Equal([1.0], batchSizes);
+    }
+
+    [Fact]
+    public async Task Requests_asking_for_different_outputs_are_not_merged_but_both_answered()
+    {
+        using var session = TestAssets.Session("mlp");
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 2, TimeSpan.FromMilliseconds(5), time, metrics);
+        var a = RandomRows(1, 1);
+        var b = RandomRows(2, 1);
+        var first = batcher.RunAsync([a], [0], CancellationToken.None);
+        var second = batcher.RunAsync([b], [1], CancellationToken.None);
+        while (!(first.IsCompleted && second.IsCompleted))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.WhenAny(Task.WhenAll(first, second), Task.Delay(10));
+        }
+
+        Assert.All(batchSizes, size => Assert.Equal(1.0, size));
+        TestAssets.AssertSameTensor(session.Run([a], [0])[0], (await first)[0], "logits");
+        TestAssets.AssertSameTensor(session.Run([b], [1])[0], (await second)[0], "probabilities");
+    }
+
+    [Fact]
+    public async Task Batching_off_or_a_request_as_large_as_a_batch_runs_at_once()
+    {
+        using var session = TestAssets.Session("mlp");
+        await using (var off = new DynamicBatcher(session, maxBatchRows: 1, TimeSpan.FromMilliseconds(5), time, metrics))
+        {
+            Assert.False(off.Enabled);
+            Assert.True(off.RunAsync([RandomRows(1, 1)], [0], CancellationToken.None).IsCompletedSuccessfully);
+        }
+
+        await using var on = new DynamicBatcher(session, maxBatchRows: 4, TimeSpan.FromMilliseconds(5), time, metrics);
+        Assert.True(on.Enabled);
+        Assert.True(on.RunAsync([RandomRows(1, 4)], [0], CancellationToken.None).IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task Concurrent_requests_under_real_time_always_get_their_own_exact_answers()
+    {
+        using var session = TestAssets.Session("cnn");
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 32, TimeSpan.FromMilliseconds(1), TimeProvider.System, metrics);
+        var inputs = Enumerable.Range(0, 200).Select(i => RandomImage(i, rows: 1 + (i % 3))).ToArray();
+        var results = await Task.WhenAll(inputs.Select(x => Task.Run(() => batcher.RunAsync([x], [0], CancellationToken.None))));
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            TestAssets.AssertSameTensor(session.Run([inputs[i]], [0])[0], results[i][0], $"request {i}");
+        }
+
+        Assert.Equal(200.0, batchSizes.Sum());
+    }
+
+    /// <summary>Dyadic values, so float sums are exact and batched equals unbatched bit for bit.</summary>
+    internal static Tensor RandomRows(int seed, int rows) =>
+        Tensor.From(Dyadic(seed, rows * 16), rows, 16);
+
+    internal static Tensor RandomImage(int seed, int rows) =>
+        Tensor.From(Dyadic(seed, rows * 256), rows, 1, 16, 16);
+
+    private static float[] Dyadic(int seed, int count)
+    {
+        var random = new Random(seed);
+        return Enumerable.Range(0, count).Select(_ => random.Next(-16, 17) / 16f).ToArray();
+    }
+
+    public void Dispose()
+    {
+        listener.Dispose();
+        meters.Dispose();
+    }
+}
