@@ -30,7 +30,7 @@ public partial class LayeringTests
     {
         var project = File.ReadAllText(Path.Combine(RepoPaths.Root, "src", "Inference.Sidecar", "Inference.Sidecar.csproj"));
 
-        Assert.DoesNotContain("Operator", project);
+        Assert.DoesNotContain(@"Operator\Operator.csproj", project.Replace('/', '\\'));
     }
 
     [GeneratedRegex(@"^\s*using\s+(static\s+)?MlOperator\.Operator\.(Kube\.Client|Kube\.Config|Runtime|Controllers|Hosting)\b|System\.Net\.Http|HttpClient|File\.(Read|Write|Open)")]
