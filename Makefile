@@ -51,7 +51,7 @@ build: ## Build the solution
 	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror
 
 generate: ## Regenerate generated files (CRDs); fails later in `test` if they drifted from what is committed
-	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) -- generate crds --output config/crds; fi
+	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) -- generate crds --output $(CURDIR)/config/crds; fi
 
 test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
 	@git diff --exit-code -- config/crds || (echo "config/crds drifted from the C# types: commit the regenerated files" && exit 1)
