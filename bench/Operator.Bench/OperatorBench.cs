@@ -1,0 +1,269 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using System.Net.Http.Headers;
+using MlOperator.Kubernetes.Emulator;
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Controllers.ModelDeployment;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Resources;
+using MlOperator.Operator.Runtime;
+using MlOperator.Operator.Runtime.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
+
+namespace MlOperator.Operator.Bench;
+
+/// <summary>
+/// Issue 5: many ModelDeployments created at once against the emulator (simulated controllers, pods Ready
+/// quickly), the real ControllerManager + ModelDeployment controller talking to it over HTTP, in this process.
+/// </summary>
+internal static class OperatorBench
+{
+    private const string Ns = "md-bench";
+
+    public static async Task RunAsync(int count, int workers, TimeSpan quiet, CancellationToken ct)
+    {
+        Report.Header($"operator: {count:N0} ModelDeployments, {workers} reconcile workers, operator in this process");
+        using var meters = new RuntimeCounters();
+        var emulatorOptions = new EmulatorOptions { SimulateControllers = true, PodReadyDelay = TimeSpan.FromMilliseconds(100) };
+        await using var cluster = await BenchCluster.StartAsync(emulatorOptions, ct);
+        await cluster.InstallCrdsAsync(ct);
+        await cluster.CreateNamespaceAsync(Ns, ct);
+        var template = Template();
+
+        var heapBefore = Report.HeapMb(collect: true);
+        var rssBefore = Report.RssMb();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var operatorClient = cluster.NewClient(new KubeClientOptions { Qps = 0 });
+        var manager = new ControllerManager(operatorClient, new ManagerOptions { Namespace = Ns, LeaderElection = false, Workers = workers },
+            NullLoggerFactory.Instance, TimeProvider.System);
+        ModelDeploymentController.Register(manager, operatorClient, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers);
+        await manager.StartAsync(stop.Token);
+        while (!manager.CachesSynced)
+        {
+            await Task.Delay(50, ct);
+        }
+
+        // The bench's own client reports to its own meter, so the listener counts only the operator's requests.
+        using var benchMeter = new Meter("MlOperator.Bench");
+        var creator = cluster.NewClient(BenchCluster.Unthrottled with { Meter = benchMeter });
+        cluster.Emulator.Faults.ResetCounts();
+        meters.Reset();
+
+        var watch = Stopwatch.StartNew();
+        await Concurrently.RunAsync(count, 32, (i, c) => creator.CreateAsync(Named(template, i), c), ct);
+        var created = watch.Elapsed;
+        var mds = manager.GetInformer<Md>();
+        var deployments = manager.GetInformer<Deployment>();
+        var services = manager.GetInformer<Service>();
+        TimeSpan? childrenAt = null;
+        var lastReport = TimeSpan.Zero;
+        var readyCount = 0;
+        while (watch.Elapsed < TimeSpan.FromMinutes(4))
+        {
+            // Read the operator's own caches: polling the API would add requests to the counts.
+            var all = mds.List(Ns);
+            readyCount = all.Count(IsReady);
+            if (childrenAt is null && deployments.ListKeys().Count >= count && services.ListKeys().Count >= count)
+            {
+                childrenAt = watch.Elapsed;
+            }
+
+            if (readyCount == count && childrenAt is not null)
+            {
+                break;
+            }
+
+            if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(15))
+            {
+                lastReport = watch.Elapsed;
+                Report.Note($"t={watch.Elapsed.TotalSeconds:0}s ready {readyCount}/{count}, deployments {deployments.ListKeys().Count}, services {services.ListKeys().Count}, reconciles {meters.Reconciles}");
+            }
+
+            await Task.Delay(100, ct);
+        }
+
+        var converged = watch.Elapsed;
+        var counts = cluster.Emulator.Faults.Counts;
+        var benchRequests = counts.GetValueOrDefault("create modeldeployments");
+        var serverRequests = counts.Values.Sum() - benchRequests;
+        var reconciles = meters.Reconciles;
+        var clientRequests = meters.ClientRequests;
+
+        Report.Line("creates issued (concurrency 32) in", created.TotalSeconds, "s");
+        Report.Line("ModelDeployments Ready=True", readyCount, $"of {count}");
+        Report.Line("seconds until every MD has Deployment + Service", childrenAt?.TotalSeconds ?? double.NaN, "s");
+        Report.Line("seconds until every MD is Ready=True (from first create)", converged.TotalSeconds, "s");
+        Report.Line("operator throughput", readyCount / converged.TotalSeconds, "MDs Ready/s");
+        Report.Line("reconciles (controller_reconcile_total)", reconciles, "reconciles");
+        Report.Line("reconciles per ModelDeployment", reconciles / (double)count, "x");
+        Report.Line("reconcile errors / requeues", meters.ReconcileErrors, "errors");
+        Report.Line("API requests seen by the emulator (minus the bench's creates)", serverRequests, "requests");
+        Report.Line("API requests sent by the operator's client (kube_client_requests_total)", clientRequests, "requests");
+        Report.Line("API requests per reconcile (operator client)", clientRequests / (double)Math.Max(1, reconciles), "req/reconcile");
+        Report.Line("API writes per reconcile (emulator, minus bench creates)", (cluster.Emulator.Faults.Writes() - benchRequests) / (double)Math.Max(1, reconciles), "writes/reconcile");
+        foreach (var (key, value) in counts.OrderByDescending(p => p.Value).Take(12))
+        {
+            Report.Note($"{key,-44} {value,8}");
+        }
+
+        var heapAfter = Report.HeapMb(collect: true);
+        var rssAfter = Report.RssMb();
+        Report.Line("managed heap before operator start (emulator only)", heapBefore, "MB");
+        Report.Line("managed heap after convergence (operator + emulator)", heapAfter, "MB");
+        Report.Line("  growth (operator caches + emulator store of ~5k objects)", heapAfter - heapBefore, "MB");
+        Report.Line("process RSS before operator start", rssBefore, "MB");
+        Report.Line("process RSS after convergence (emulator shares the process)", rssAfter, "MB");
+
+        // Steady state: nothing changes, so a correct operator writes nothing.
+        await Task.Delay(TimeSpan.FromSeconds(5), ct);
+        cluster.Emulator.Faults.ResetCounts();
+        meters.Reset();
+        await Task.Delay(quiet, ct);
+        var quietCounts = cluster.Emulator.Faults.Counts;
+        var writes = cluster.Emulator.Faults.Writes();
+        Report.Line($"API writes in {quiet.TotalSeconds:0} s of steady state", writes, "writes");
+        Report.Line("API writes per minute in steady state (target 0)", writes / quiet.TotalMinutes, "writes/min");
+        Report.Line("reconciles in steady state", meters.Reconciles, "reconciles");
+        Report.Line("all API requests in steady state", quietCounts.Values.Sum(), "requests");
+        foreach (var (key, value) in quietCounts.Where(p => p.Value > 0).OrderByDescending(p => p.Value).Take(10))
+        {
+            Report.Note($"steady: {key,-36} {value,8}");
+        }
+
+        foreach (var line in cluster.Emulator.Faults.RequestLog.Where(l => !l.StartsWith("GET", StringComparison.Ordinal)).TakeLast(5))
+        {
+            Report.Note("steady write: " + line);
+        }
+
+        // What the children alone cost the emulator, to put the operator's throughput in proportion.
+        var live = mds.List(Ns);
+        await stop.CancelAsync();
+        await manager.StopAsync(CancellationToken.None);
+        manager.Dispose();
+        operatorClient.Dispose();
+        creator.Dispose();
+        var raw = await RawApplyAsync(emulatorOptions, template, count, ct);
+        Report.Line("raw SSA of the same children (bare HttpClient, concurrency 8)", raw.ObjectsPerSecond, "applies/s");
+        Report.Line("  children per ModelDeployment", raw.ObjectsPerMd, "objects");
+        Report.Line("  = raw ceiling", raw.ObjectsPerSecond / raw.ObjectsPerMd, "MDs/s");
+        Report.Line("ratio operator throughput / raw ceiling (target >= 0.5)", readyCount / converged.TotalSeconds / (raw.ObjectsPerSecond / raw.ObjectsPerMd), "x");
+        GC.KeepAlive(live);
+    }
+
+    private static bool IsReady(Md md) =>
+        md.Status?.ObservedGeneration == md.Metadata.Generation
+        && md.Status?.Conditions?.Any(c => c.Type == ModelDeploymentConditions.Ready && c.Status == "True") == true;
+
+    /// <summary>The shipped CPU sample with one replica, so 1,000 of them make 1,000 pods.</summary>
+    private static Md Template()
+    {
+        var md = KubeYaml.Deserialize<Md>(File.ReadAllText(Path.Combine(BenchCluster.RepoRoot(), "config", "samples", "cpu-model.yaml")));
+        md.Spec.Replicas = 1;
+        return md;
+    }
+
+    private static Md Named(Md template, int i)
+    {
+        var md = KubeJson.DeepCopy(template);
+        md.Metadata.Name = $"model-{i:D4}";
+        md.Metadata.Namespace = Ns;
+        return md;
+    }
+
+    private sealed record RawResult(double ObjectsPerSecond, double ObjectsPerMd);
+
+    /// <summary>
+    /// A fresh emulator gets the same ModelDeployments (so ownerReferences point at live owners) and then the
+    /// Deployments + Services the builder produces for them, applied with a bare HttpClient.
+    /// </summary>
+    private static async Task<RawResult> RawApplyAsync(EmulatorOptions options, Md template, int count, CancellationToken ct)
+    {
+        await using var cluster = await BenchCluster.StartAsync(options, ct);
+        await cluster.InstallCrdsAsync(ct);
+        await cluster.CreateNamespaceAsync(Ns, ct);
+        var mds = new ConcurrentBag<Md>();
+        await Concurrently.RunAsync(count, 32, async (i, c) => mds.Add(await cluster.Client.CreateAsync(Named(template, i), c)), ct);
+        var children = mds.SelectMany(md =>
+        {
+            var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+            return desired.Deployments.Cast<IKubernetesObject>().Append(desired.Service);
+        }).Select(o => (Path: PathOf(o), Body: KubeJson.SerializeToUtf8Bytes((object)o))).ToList();
+
+        using var http = cluster.Emulator.CreateHttpClient(TimeSpan.FromSeconds(120));
+        var elapsed = await Concurrently.RunAsync(children.Count, 8, async (i, c) =>
+        {
+            using var content = new ByteArrayContent(children[i].Body);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
+            using var request = new HttpRequestMessage(HttpMethod.Patch, children[i].Path + "?fieldManager=mloperator&force=true") { Content = content };
+            using var response = await http.SendAsync(request, c);
+            await response.Content.ReadAsByteArrayAsync(c);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"raw apply {children[i].Path} answered {(int)response.StatusCode}");
+            }
+        }, ct);
+        return new RawResult(children.Count / elapsed.TotalSeconds, children.Count / (double)count);
+    }
+
+    private static string PathOf(IKubernetesObject o)
+    {
+        var resource = KubeResourceAttribute.For(o.GetType());
+        var prefix = resource.Group.Length == 0 ? "/api/v1" : $"/apis/{resource.Group}/{resource.Version}";
+        return $"{prefix}/namespaces/{o.Metadata.Namespace}/{resource.Plural}/{o.Metadata.Name}";
+    }
+
+    /// <summary>Listens to the operator's meter: reconciles and the operator client's requests.</summary>
+    private sealed class RuntimeCounters : IDisposable
+    {
+        private readonly MeterListener _listener = new();
+        private long _reconciles;
+        private long _errors;
+        private long _requests;
+
+        public RuntimeCounters()
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Meter.Name == RuntimeMeter.Name
+                    && instrument.Name is "controller_reconcile_total" or "controller_reconcile_errors_total" or "kube_client_requests_total")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
+            {
+                switch (instrument.Name)
+                {
+                    case "controller_reconcile_total":
+                        Interlocked.Add(ref _reconciles, value);
+                        break;
+                    case "controller_reconcile_errors_total":
+                        Interlocked.Add(ref _errors, value);
+                        break;
+                    default:
+                        Interlocked.Add(ref _requests, value);
+                        break;
+                }
+            });
+            _listener.Start();
+        }
+
+        public long Reconciles => Interlocked.Read(ref _reconciles);
+
+        public long ReconcileErrors => Interlocked.Read(ref _errors);
+
+        public long ClientRequests => Interlocked.Read(ref _requests);
+
+        public void Reset()
+        {
+            Interlocked.Exchange(ref _reconciles, 0);
+            Interlocked.Exchange(ref _errors, 0);
+            Interlocked.Exchange(ref _requests, 0);
+        }
+
+        public void Dispose() => _listener.Dispose();
+    }
+}
