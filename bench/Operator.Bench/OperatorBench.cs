@@ -188,12 +188,14 @@ internal static class OperatorBench
         }
 
         // What the children alone cost the emulator, to put the operator's throughput in proportion.
+        var statuses = mds.List(Ns).Where(m => m.Status is not null)
+            .ToDictionary(m => m.Metadata.Name!, m => KubeJson.SerializeToUtf8Bytes(new Dictionary<string, object> { ["status"] = m.Status! }));
         await stop.CancelAsync();
         await manager.StopAsync(CancellationToken.None);
         manager.Dispose();
         operatorClient.Dispose();
         creator.Dispose();
-        var raw = await RawApplyAsync(emulatorOptions, template, count, ct);
+        var raw = await RawApplyAsync(emulatorOptions, template, count, statuses, ct);
         Report.Line("raw SSA of the same children (bare HttpClient, concurrency 8)", raw.ObjectsPerSecond, "applies/s");
         Report.Line("  children per ModelDeployment", raw.ObjectsPerMd, "objects");
         Report.Line("  = raw ceiling", raw.ObjectsPerSecond / raw.ObjectsPerMd, "MDs/s");
@@ -234,13 +236,15 @@ internal static class OperatorBench
     /// A fresh emulator gets the same ModelDeployments (so ownerReferences point at live owners) and then the
     /// Deployments + Services the builder produces for them, applied with a bare HttpClient.
     /// </summary>
-    private static async Task<RawResult> RawApplyAsync(EmulatorOptions options, Md template, int count, CancellationToken ct)
+    private static async Task<RawResult> RawApplyAsync(EmulatorOptions options, Md template, int count, Dictionary<string, byte[]> statuses, CancellationToken ct)
     {
         await using var cluster = await BenchCluster.StartAsync(options, ct);
         await cluster.InstallCrdsAsync(ct);
         await cluster.CreateNamespaceAsync(Ns, ct);
         var mds = new ConcurrentBag<Md>();
+        var createCpu = Cpu();
         await Concurrently.RunAsync(count, 32, async (i, c) => mds.Add(await cluster.Client.CreateAsync(Named(template, i), c)), ct);
+        Report.Line("breakdown: process CPU per ModelDeployment create (client + emulator)", (Cpu() - createCpu).TotalMilliseconds / count, "cpu-ms");
         var children = mds.SelectMany(md =>
         {
             var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
@@ -263,6 +267,30 @@ internal static class OperatorBench
         }, ct);
         var cpu = Cpu() - cpuBefore;
         Report.Line("raw SSA process CPU time per child applied (emulator + simulated controllers)", cpu.TotalMilliseconds / children.Count, "cpu-ms");
+
+        // The simulated controllers keep working after the applies return (ReplicaSets/pods, readiness, status).
+        var settleCpu = Cpu();
+        await Task.Delay(TimeSpan.FromSeconds(15), ct);
+        Report.Line("breakdown: simulated-controller CPU in the 15 s after the applies, per MD", (Cpu() - settleCpu).TotalMilliseconds / count, "cpu-ms");
+
+        // The operator's Ready status, written as it writes it (merge patch of the status subresource).
+        var names = statuses.Keys.Order().ToList();
+        var statusCpu = Cpu();
+        var statusElapsed = await Concurrently.RunAsync(names.Count, 8, async (i, c) =>
+        {
+            using var content = new ByteArrayContent(statuses[names[i]]);
+            content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
+            using var request = new HttpRequestMessage(HttpMethod.Patch,
+                $"/apis/{Md.Group}/{Md.Version}/namespaces/{Ns}/modeldeployments/{names[i]}/status") { Content = content };
+            using var response = await http.SendAsync(request, c);
+            await response.Content.ReadAsByteArrayAsync(c);
+            if (!response.IsSuccessStatusCode)
+            {
+                throw new InvalidOperationException($"raw status patch of {names[i]} answered {(int)response.StatusCode}");
+            }
+        }, ct);
+        Report.Line("raw status merge patch rate (bare HttpClient, concurrency 8)", names.Count / statusElapsed.TotalSeconds, "patches/s");
+        Report.Line("breakdown: process CPU per raw status patch", (Cpu() - statusCpu).TotalMilliseconds / Math.Max(1, names.Count), "cpu-ms");
         return new RawResult(children.Count / elapsed.TotalSeconds, children.Count / (double)count);
     }
 
