@@ -168,6 +168,7 @@ internal static class OperatorBench
         // children or status from, so every write it makes now is a write that should not happen.
         cluster.Emulator.Faults.ResetCounts();
         meters.Reset();
+        var touchCpu = Cpu();
         await Concurrently.RunAsync(count, 16, (i, c) => creator.PatchAsync<Md>($"model-{i:D4}", Ns,
             new KubePatch(PatchType.Merge, """{"metadata":{"annotations":{"bench.mloperator.io/touched":"true"}}}"""), ct: c), ct);
         var touchWatch = Stopwatch.StartNew();
@@ -176,12 +177,15 @@ internal static class OperatorBench
             await Task.Delay(200, ct);
         }
 
+        var touchCpuUsed = Cpu() - touchCpu;
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
         var touchCounts = cluster.Emulator.Faults.Counts;
         var touchWrites = cluster.Emulator.Faults.Writes() - touchCounts.GetValueOrDefault("patch modeldeployments");
         Report.Line("no-op reconciles after annotating every MD", meters.Reconciles, "reconciles");
         Report.Line("  operator API writes during them (target 0)", touchWrites, "writes");
         Report.Line("  operator API requests per no-op reconcile", meters.ClientRequests / (double)Math.Max(1, meters.Reconciles), "req/reconcile");
+        Report.Line("  process CPU per annotate + no-op reconcile (bench patch, watch, reconcile)", touchCpuUsed.TotalMilliseconds / count, "cpu-ms");
+        Report.Line("  mean no-op reconcile duration", meters.MeanMs("controller_reconcile_duration_seconds"), "ms");
         foreach (var (key, value) in touchCounts.Where(p => p.Key != "patch modeldeployments" && p.Value > 0).OrderByDescending(p => p.Value).Take(8))
         {
             Report.Note($"no-op: {key,-37} {value,8}");
