@@ -18,7 +18,7 @@ export MLOP_ONNXRUNTIME := $(ORT_LIB)
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate test test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator clean
+.PHONY: help deps build generate test test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -66,7 +66,7 @@ emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeco
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
 	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
 
-bench: bench-emulator ## Run the benchmarks (numbers and ratios, no pass/fail)
+bench: bench-emulator bench-client bench-operator ## Run the benchmarks (numbers and ratios, no pass/fail)
 	@true
 
 bench-emulator: ## Emulator and client throughput benchmarks
@@ -77,7 +77,10 @@ bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.j
 	$(DOTNET) run --project bench/Sidecar.Bench -c Release
 
 bench-operator: ## 1,000 ModelDeployments on the emulator
-	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release; fi
+	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- operator; fi
+
+bench-client: ## Informer sync of 10,000 objects and KubeClient server-side-apply rate vs a bare HttpClient
+	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- client; fi
 
 clean: ## Remove build outputs (keeps .tools/)
 	$(DOTNET) clean MlOperator.sln -c $(CONFIG) >/dev/null; rm -rf .dev

@@ -1,0 +1,77 @@
+using MlOperator.Kubernetes.Emulator;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube.Models;
+
+namespace MlOperator.Operator.Bench;
+
+/// <summary>An in-process emulator, a kubeconfig for it, and an unthrottled client (throttling would measure the limiter, not the code).</summary>
+internal sealed class BenchCluster : IAsyncDisposable
+{
+    private readonly string _dir;
+
+    private BenchCluster(KubeEmulator emulator, KubeClientConfig config, string dir)
+    {
+        _dir = dir;
+        Emulator = emulator;
+        Config = config;
+        Client = NewClient();
+    }
+
+    public KubeEmulator Emulator { get; }
+
+    public KubeClientConfig Config { get; }
+
+    public KubeClient Client { get; }
+
+    public static KubeClientOptions Unthrottled { get; } = new() { Qps = 0, RequestTimeout = TimeSpan.FromSeconds(120) };
+
+    public static async Task<BenchCluster> StartAsync(EmulatorOptions options, CancellationToken ct)
+    {
+        var emulator = await KubeEmulator.StartAsync(options, ct);
+        var dir = Directory.CreateTempSubdirectory("mlop-bench-kc-").FullName;
+        var path = Path.Combine(dir, "kubeconfig");
+        emulator.WriteKubeconfig(path);
+        var config = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = path });
+        return new BenchCluster(emulator, config, dir);
+    }
+
+    public KubeClient NewClient(KubeClientOptions? options = null) => KubeClient.FromConfig(Config, options ?? Unthrottled);
+
+    public async Task CreateNamespaceAsync(string name, CancellationToken ct) =>
+        await Client.CreateAsync(new BenchNamespace { Metadata = new ObjectMeta { Name = name } }, ct);
+
+    /// <summary>The shipped CRDs, as the integration fixture installs them.</summary>
+    public async Task InstallCrdsAsync(CancellationToken ct)
+    {
+        var dir = Path.Combine(RepoRoot(), "config", "crds");
+        foreach (var file in Directory.GetFiles(dir, "*.yaml"))
+        {
+            var crd = KubeYaml.Deserialize<CustomResourceDefinition>(await File.ReadAllTextAsync(file, ct));
+            await Client.ApplyAsync(crd, new ApplyOptions("mloperator-bench", Force: true), ct);
+        }
+
+        // The emulator establishes CRDs at once, but give it the same grace a real apiserver needs.
+        await Task.Delay(500, ct);
+    }
+
+    public static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "MlOperator.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return Directory.GetCurrentDirectory();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Emulator.DisposeAsync();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
