@@ -14,7 +14,7 @@ public static class ModelDeploymentController
     public const string Name = "modeldeployment";
 
     public static ResourceController Register(
-        ControllerManager manager, IKubeClient client, ModelDeploymentDefaults defaults, ILoggerFactory loggerFactory, TimeProvider time, int workers = 4)
+        ControllerManager manager, IKubeClient client, ModelDeploymentDefaults defaults, ILoggerFactory loggerFactory, TimeProvider time, int workers = 8)
     {
         var caches = new ModelDeploymentCaches(
             manager.GetInformer<Md>(),

@@ -106,9 +106,13 @@ public sealed class ModelDeploymentReconciler(
         return demands.Count == 0 ? QuotaCheck.Fitting : QuotaPlanner.Check(demands, quotas, released);
     }
 
+    /// <summary>
+    /// Applies every child whose live state does not already hold what we want. The applies are independent
+    /// (server-side apply needs no read-modify-write), so they go out together: a pass costs one round trip, not one per child.
+    /// </summary>
     private async Task<int> ApplyChildrenAsync(Md md, DesiredState desired, CancellationToken ct)
     {
-        var applied = 0;
+        var pending = new List<Task>();
         foreach (var deployment in desired.Deployments)
         {
             var live = caches.Deployments.Get(deployment.Metadata.Namespace, deployment.Metadata.Name!);
@@ -120,34 +124,31 @@ public sealed class ModelDeploymentReconciler(
                     events.Normal(md, ReasonNewRevision, NewRevisionMessage(revision, md.Spec.Model.Version));
                 }
 
-                await client.ApplyAsync(deployment, Apply, ct).ConfigureAwait(false);
-                applied++;
+                pending.Add(client.ApplyAsync(deployment, Apply, ct));
             }
         }
 
-        applied += await ApplyIfChangedAsync(caches.Services, desired.Service, ct).ConfigureAwait(false);
+        ApplyIfChanged(caches.Services, desired.Service, pending, ct);
         if (desired.Ingress is { } ingress)
         {
-            applied += await ApplyIfChangedAsync(caches.Ingresses, ingress, ct).ConfigureAwait(false);
+            ApplyIfChanged(caches.Ingresses, ingress, pending, ct);
         }
 
         if (desired.HorizontalPodAutoscaler is { } hpa)
         {
-            applied += await ApplyIfChangedAsync(caches.Autoscalers, hpa, ct).ConfigureAwait(false);
+            ApplyIfChanged(caches.Autoscalers, hpa, pending, ct);
         }
 
-        return applied;
+        await Task.WhenAll(pending).ConfigureAwait(false);
+        return pending.Count;
     }
 
-    private async Task<int> ApplyIfChangedAsync<T>(Informer<T> cache, T desired, CancellationToken ct) where T : class, IKubernetesObject
+    private void ApplyIfChanged<T>(Informer<T> cache, T desired, List<Task> pending, CancellationToken ct) where T : class, IKubernetesObject
     {
-        if (LiveState.Covers(cache.Get(desired.Metadata.Namespace, desired.Metadata.Name!), desired))
+        if (!LiveState.Covers(cache.Get(desired.Metadata.Namespace, desired.Metadata.Name!), desired))
         {
-            return 0;
+            pending.Add(client.ApplyAsync(desired, Apply, ct));
         }
-
-        await client.ApplyAsync(desired, Apply, ct).ConfigureAwait(false);
-        return 1;
     }
 
     private async Task<int> DeleteStaleChildrenAsync(Md md, DesiredState desired, CancellationToken ct)
