@@ -210,7 +210,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
                         break;
                     }
 
-                    var old = _indexer.Upsert(obj);
+                    var old = _indexer.Upsert(Transform(obj));
                     if (old is null)
                     {
                         Dispatch(h => h.OnAdd?.Invoke(obj));
@@ -235,6 +235,16 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
         }
     }
 
+    private T Transform(T obj)
+    {
+        if (Options.StripManagedFields)
+        {
+            obj.Metadata.ManagedFields = null;
+        }
+
+        return obj;
+    }
+
     private void Delete(string key, T final)
     {
         var old = _indexer.Remove(key);
@@ -254,7 +264,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
             {
                 var key = ObjectKey.Of(obj);
                 seen.Add(key);
-                var old = _indexer.Upsert(obj);
+                var old = _indexer.Upsert(Transform(obj));
                 if (old is null)
                 {
                     Dispatch(h => h.OnAdd?.Invoke(obj));

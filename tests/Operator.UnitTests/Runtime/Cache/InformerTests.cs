@@ -43,6 +43,23 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Caches_objects_without_managedFields_from_lists_and_watches()
+    {
+        var listed = Widget.Named("a");
+        listed.Metadata.ManagedFields = [new ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
+        _client.Seed(listed);
+        var informer = await StartAsync(new InformerOptions { Namespace = "ns" });
+        var watched = Widget.Named("b");
+        watched.Metadata.ManagedFields = [new ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
+
+        await _client.CreateAsync(watched);
+        await Eventually.TrueAsync(() => informer.List().Count == 2, "both cached");
+
+        Assert.NotNull((await _client.GetAsync<Widget>("b", "ns")).Metadata.ManagedFields); // the server still has them
+        Assert.All(informer.List(), w => Assert.Null(w.Metadata.ManagedFields));
+    }
+
+    [Fact]
     public async Task Resumes_from_the_last_resourceVersion_after_a_clean_watch_end()
     {
         var informer = await StartAsync(new InformerOptions { Namespace = "ns" });
