@@ -50,7 +50,7 @@ public sealed class ModelHost(SidecarOptions options, SidecarMetrics metrics, Ti
                 throw;
             }
 
-            batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics, () => metrics.Inflight);
+            batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics, () => metrics.AwaitingInference);
             session = created;
             metrics.ModelLoaded(Name, Version, Sha256, clock.Elapsed);
             logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) ready in {Seconds:F3}s on ONNX Runtime {OrtVersion}",
