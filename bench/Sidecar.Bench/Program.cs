@@ -21,7 +21,7 @@ var results = new List<Result>();
 Console.WriteLine($"Sidecar benchmark: ONNX Runtime {OnnxRuntime.Load(ortLibrary).Version}, {Environment.ProcessorCount} CPUs, {seconds}s per scenario, 1 intra-op thread everywhere");
 Console.WriteLine();
 
-// The CNN rows use the bench-only cnn_bench.onnx (conv stem + 4M-weight dense head, ~1 ms per batch-1 run): the
+// The CNN rows use the bench-only cnn_bench.onnx (conv stem + 16M-weight dense head, ~1-2 ms per batch-1 run): the
 // test CNN costs ~5 µs per run, so HTTP overhead would hide everything batching is for.
 var models = new[] { ("mlp", "mlp", Workload(1, 16)), ("cnn", "cnn_bench", Workload(1, 3, 32, 32)) };
 
