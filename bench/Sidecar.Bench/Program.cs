@@ -23,7 +23,10 @@ Console.WriteLine();
 
 // The CNN rows use the bench-only cnn_bench.onnx (conv stem + 16M-weight dense head, ~1-2 ms per batch-1 run): the
 // test CNN costs ~5 µs per run, so HTTP overhead would hide everything batching is for.
-var models = new[] { ("mlp", "mlp", Workload(1, 16)), ("cnn", "cnn_bench", Workload(1, 3, 32, 32)) };
+// BENCH_MODELS (e.g. "cnn") runs only the named rows.
+var only = Environment.GetEnvironmentVariable("BENCH_MODELS") is { Length: > 0 } names ? names.Split(',') : null;
+var models = new[] { ("mlp", "mlp", Workload(1, 16)), ("cnn", "cnn_bench", Workload(1, 3, 32, 32)) }
+    .Where(m => only is null || only.Contains(m.Item1)).ToArray();
 
 // (a) the limit: ONNX Runtime called in-process through our binding.
 foreach (var (model, file, input) in models)
@@ -93,6 +96,7 @@ foreach (var (model, file, input) in models)
     {
         var url = $"http://127.0.0.1:{peer.Port}/v2/models/{model}/infer";
         await LoadGenerator.RunAsync("warm-up", model, 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
+        await LoadGenerator.RunAsync("warm-up", model, 1, TimeSpan.FromSeconds(1), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
         foreach (var clients in clientCounts)
         {
             Record(await LoadGenerator.RunAsync("e node peer HTTP JSON", model, clients, warmup, duration, (_, ct) => PostJson(url, json, ct)));
@@ -128,6 +132,9 @@ async Task WarmUp(string url, string json, int binaryHeader, byte[] binaryBody)
 {
     await LoadGenerator.RunAsync("warm-up", "", 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
     await LoadGenerator.RunAsync("warm-up", "", 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct));
+    // The first scenario measured is a single client: warm that path too, or it pays for what 8 clients left cold.
+    await LoadGenerator.RunAsync("warm-up", "", 1, TimeSpan.FromSeconds(1), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
+    await LoadGenerator.RunAsync("warm-up", "", 1, TimeSpan.FromSeconds(1), TimeSpan.Zero, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct));
 }
 
 void Record(Result result)
