@@ -93,7 +93,7 @@ def conv2d_same(x, w, b):
     n, c, h, wd = x.shape
     k = w.shape[0]
     padded = np.pad(x, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    out = np.zeros((n, k, h, wd), dtype=np.float32)
+    out = np.zeros((n, k, h, wd), dtype=x.dtype)
     for i in range(h):
         for j in range(wd):
             patch = padded[:, :, i:i + 3, j:j + 3].reshape(n, -1)
@@ -206,9 +206,76 @@ def types():
     write_reference("types", feeds, results)
 
 
+def quantised(name, values, scale, tile=1):
+    """An int8 initializer and the nodes that turn it into float32 (ORT constant-folds them at load), so a
+    large weight matrix costs little repository space: a quarter, and 1/tile more when its columns repeat."""
+    q = numpy_helper.from_array(values.astype(np.int8), name + "_q")
+    s = numpy_helper.from_array(np.array(1.0 / scale, dtype=np.float32), name + "_s")
+    scaled = name if tile == 1 else name + "_m"
+    nodes = [helper.make_node("Cast", [name + "_q"], [name + "_f"], to=TensorProto.FLOAT),
+             helper.make_node("Mul", [name + "_f", name + "_s"], [scaled])]
+    inits = [q, s]
+    if tile > 1:
+        inits.append(numpy_helper.from_array(np.array([1, tile], dtype=np.int64), name + "_t"))
+        nodes.append(helper.make_node("Tile", [scaled, name + "_t"], [name]))
+    return nodes, inits, np.tile(values.astype(np.float64) / scale, (1, tile))
+
+
+def cnn_bench():
+    """Benchmark-only CNN (not used by the behaviour tests): a VGG-style conv stem and a dense head.
+    Batch 1 costs milliseconds, mostly streaming the 16M-weight (64 MB) dense layer from memory; a batch reads
+    those weights once for all its rows, which is what makes dynamic batching pay off on such models."""
+    bench_rng = np.random.default_rng(7)
+
+    def ints(shape):
+        return bench_rng.integers(-8, 9, size=shape)
+
+    nodes, inits, w = [], [], {}
+    for name, shape, scale, tile in [("wc1", (16, 3, 3, 3), 8, 1), ("bc1", (16,), 8, 1), ("wc2", (64, 16, 3, 3), 32, 1),
+                                     ("bc2", (64,), 8, 1), ("wd1", (4096, 512), 256, 8), ("bd1", (4096,), 8, 1),
+                                     ("wd2", (4096, 10), 128, 1), ("bd2", (10,), 8, 1)]:
+        n, i, v = quantised(name, ints(shape), scale, tile)
+        nodes += n
+        inits += i
+        w[name] = v
+    nodes += [
+        helper.make_node("Conv", ["image", "wc1", "bc1"], ["a0"], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["a0"], ["a1"]),
+        helper.make_node("MaxPool", ["a1"], ["a2"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Conv", ["a2", "wc2", "bc2"], ["a3"], pads=[1, 1, 1, 1], kernel_shape=[3, 3]),
+        helper.make_node("Relu", ["a3"], ["a4"]),
+        helper.make_node("MaxPool", ["a4"], ["a5"], kernel_shape=[2, 2], strides=[2, 2]),
+        helper.make_node("Flatten", ["a5"], ["a6"], axis=1),
+        helper.make_node("MatMul", ["a6", "wd1"], ["a7"]),
+        helper.make_node("Add", ["a7", "bd1"], ["a8"]),
+        helper.make_node("Relu", ["a8"], ["a9"]),
+        helper.make_node("MatMul", ["a9", "wd2"], ["a10"]),
+        helper.make_node("Add", ["a10", "bd2"], ["scores"]),
+    ]
+    graph = helper.make_graph(
+        nodes, "cnn_bench",
+        [helper.make_tensor_value_info("image", TensorProto.FLOAT, ["batch", 3, 32, 32])],
+        [helper.make_tensor_value_info("scores", TensorProto.FLOAT, ["batch", 10])],
+        inits,
+    )
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-bench"), "cnn_bench")
+    x = (bench_rng.integers(-16, 17, size=(2, 3, 32, 32)) / 16).astype(np.float32)
+
+    def pool(c):
+        n, k, h, wd = c.shape
+        return c.reshape(n, k, h // 2, 2, wd // 2, 2).max(axis=(3, 5))
+
+    c = pool(np.maximum(conv2d_same(x.astype(np.float64), w["wc1"], w["bc1"]), 0))
+    c = pool(np.maximum(conv2d_same(c, w["wc2"], w["bc2"]), 0))
+    h = np.maximum(c.reshape(2, -1) @ w["wd1"] + w["bd1"], 0)
+    scores = (h @ w["wd2"] + w["bd2"]).astype(np.float32)
+    write_reference("cnn_bench", {"image": x}, {"scores": scores})
+
+
 if __name__ == "__main__":
     mlp()
     cnn()
     multi_io()
     types()
+    cnn_bench()
     print("models written to", HERE)

@@ -20,7 +20,7 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status200OK;
         var cancellation = context.RequestAborted;
-        IDisposable? slot = null;
+        AdmissionSlot? slot = null;
         byte[]? rented = null;
         try
         {
@@ -43,6 +43,7 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
             rented = null;
 
             var outputs = await model.Runner.RunAsync(request.Inputs, request.OutputIndexes, cancellation);
+            slot.InferenceFinished();
             await InferResponseWriter.WriteAsync(context.Response, model.Name, model.Version, request, session.Outputs, outputs, cancellation);
         }
         catch (InferenceException e)

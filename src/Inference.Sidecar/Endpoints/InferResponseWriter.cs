@@ -69,18 +69,24 @@ public static class InferResponseWriter
         {
             response.ContentType = "application/json";
             response.ContentLength = json.WrittenCount;
-            await response.Body.WriteAsync(json.WrittenMemory, cancellationToken);
-            return;
+        }
+        else
+        {
+            response.ContentType = "application/octet-stream";
+            response.Headers[HeaderLengthHeader] = json.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            response.ContentLength = json.WrittenCount + blobs.Sum(b => (long)b.Length);
         }
 
-        response.ContentType = "application/octet-stream";
-        response.Headers[HeaderLengthHeader] = json.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        response.ContentLength = json.WrittenCount + blobs.Sum(b => (long)b.Length);
-        await response.Body.WriteAsync(json.WrittenMemory, cancellationToken);
+        // Buffer the JSON and every blob in the response pipe and flush once: one write per part through
+        // Response.Body would flush (a send each) per part.
+        var body = response.BodyWriter;
+        body.Write(json.WrittenSpan);
         foreach (var blob in blobs)
         {
-            await response.Body.WriteAsync(blob, cancellationToken);
+            body.Write(blob);
         }
+
+        await body.FlushAsync(cancellationToken);
     }
 
     public static Task WriteErrorAsync(HttpResponse response, int statusCode, string message, CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ public sealed class AdmissionControl(SidecarOptions options, SidecarMetrics metr
     });
 
     /// <summary>A slot, or null when the queue is full (the caller answers 503).</summary>
-    public async ValueTask<IDisposable?> EnterAsync(CancellationToken cancellationToken)
+    public async ValueTask<AdmissionSlot?> EnterAsync(CancellationToken cancellationToken)
     {
         var lease = limiter.AttemptAcquire();
         if (!lease.IsAcquired)
@@ -43,22 +43,9 @@ public sealed class AdmissionControl(SidecarOptions options, SidecarMetrics metr
         }
 
         metrics.InflightChanged(1);
-        return new Slot(lease, metrics);
+        metrics.AwaitingInferenceChanged(1);
+        return new AdmissionSlot(lease, metrics);
     }
 
     public void Dispose() => limiter.Dispose();
-
-    private sealed class Slot(RateLimitLease lease, SidecarMetrics metrics) : IDisposable
-    {
-        private int disposed;
-
-        public void Dispose()
-        {
-            if (Interlocked.Exchange(ref disposed, 1) == 0)
-            {
-                metrics.InflightChanged(-1);
-                lease.Dispose();
-            }
-        }
-    }
 }

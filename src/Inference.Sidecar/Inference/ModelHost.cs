@@ -50,7 +50,9 @@ public sealed class ModelHost(SidecarOptions options, SidecarMetrics metrics, Ti
                 throw;
             }
 
-            batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics, () => metrics.Inflight);
+            // One merged run at a time: overlapping runs (maxConcurrentRuns > 1) measured no faster on the
+            // memory-bound bench CNN on 2 shared cores, and their smaller batches cost more CPU per row.
+            batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics, () => metrics.AwaitingInference);
             session = created;
             metrics.ModelLoaded(Name, Version, Sha256, clock.Elapsed);
             logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) ready in {Seconds:F3}s on ONNX Runtime {OrtVersion}",

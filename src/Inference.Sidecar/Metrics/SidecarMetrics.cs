@@ -30,6 +30,7 @@ public sealed class SidecarMetrics
     private readonly Histogram<double> batchSize;
     private long queueDepth;
     private long inflight;
+    private long awaitingInference;
     private double loadSeconds = double.NaN;
     private (string Model, string Version, string Sha256)? info;
 
@@ -63,6 +64,13 @@ public sealed class SidecarMetrics
 
     public long Inflight => Volatile.Read(ref inflight);
 
+    /// <summary>
+    /// Admitted requests whose inference has not finished yet (not exported): the batcher's "could anyone still
+    /// join?" signal. <see cref="Inflight"/> also counts requests still writing their response, which would make a
+    /// lone client's next request wait out the batch delay for a neighbour that cannot come.
+    /// </summary>
+    public long AwaitingInference => Volatile.Read(ref awaitingInference);
+
     public void RequestCompleted(string model, string version, int statusCode, double seconds)
     {
         var modelTag = new KeyValuePair<string, object?>("model", model);
@@ -76,6 +84,8 @@ public sealed class SidecarMetrics
     public void QueueChanged(int delta) => Interlocked.Add(ref queueDepth, delta);
 
     public void InflightChanged(int delta) => Interlocked.Add(ref inflight, delta);
+
+    public void AwaitingInferenceChanged(int delta) => Interlocked.Add(ref awaitingInference, delta);
 
     public void ModelLoaded(string model, string version, string sha256, TimeSpan took)
     {

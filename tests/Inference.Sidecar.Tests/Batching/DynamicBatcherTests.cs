@@ -128,11 +128,14 @@ public sealed class DynamicBatcherTests : IDisposable
         Assert.True(on.RunAsync([RandomRows(1, 4)], [0], CancellationToken.None).IsCompletedSuccessfully);
     }
 
-    [Fact]
-    public async Task Concurrent_requests_under_real_time_always_get_their_own_exact_answers()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public async Task Concurrent_requests_under_real_time_always_get_their_own_exact_answers(int concurrentRuns)
     {
         using var session = TestAssets.Session("cnn");
-        await using var batcher = new DynamicBatcher(session, maxBatchRows: 32, TimeSpan.FromMilliseconds(1), TimeProvider.System, metrics);
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 32, TimeSpan.FromMilliseconds(1), TimeProvider.System, metrics,
+            maxConcurrentRuns: concurrentRuns);
         var inputs = Enumerable.Range(0, 200).Select(i => RandomImage(i, rows: 1 + (i % 3))).ToArray();
         var results = await Task.WhenAll(inputs.Select(x => Task.Run(() => batcher.RunAsync([x], [0], CancellationToken.None))));
         for (var i = 0; i < inputs.Length; i++)

@@ -58,4 +58,23 @@ public sealed class LoadSheddingTests
         second!.Dispose();
         Assert.NotNull(await fourth);
     }
+
+    [Fact]
+    public async Task A_request_stops_counting_for_the_batcher_once_its_inference_is_done_but_stays_in_flight()
+    {
+        var options = new MlOperator.Inference.Sidecar.Hosting.SidecarOptions { ModelPath = "unused", MaxInflight = 2, MaxQueue = 10 };
+        var metrics = new SidecarMetrics(new TestMeterFactory());
+        using var admission = new AdmissionControl(options, metrics);
+        var slot = (await admission.EnterAsync(CancellationToken.None))!;
+        Assert.Equal((1, 1), (metrics.Inflight, metrics.AwaitingInference));
+
+        slot.InferenceFinished();
+        slot.InferenceFinished(); // idempotent
+        Assert.Equal((1, 0), (metrics.Inflight, metrics.AwaitingInference));
+
+        slot.Dispose();
+        var failed = (await admission.EnterAsync(CancellationToken.None))!;
+        failed.Dispose(); // a request that never reached inference (an error) releases both counts
+        Assert.Equal((0, 0), (metrics.Inflight, metrics.AwaitingInference));
+    }
 }

@@ -8,7 +8,8 @@ namespace MlOperator.Inference.Sidecar.Inference.Batching;
 /// <summary>
 /// Merges concurrent requests along the model's dynamic first dimension into one ONNX Runtime run and splits the
 /// results back. Requests are merged only when every input has the same element type and trailing shape and they
-/// ask for the same outputs. One merged run executes at a time: while it runs, new requests queue up and form the
+/// ask for the same outputs. At most <c>maxConcurrentRuns</c> merged runs execute at once (1 by default; more lets a
+/// CPU-bound model with single-threaded runs use every core): while they run, new requests queue up and form the
 /// next batch, so batches grow with load and a lone request waits at most <c>maxDelay</c>.
 /// With <c>maxBatchRows</c> of 1, or a model without a dynamic first dimension, every request runs on its own.
 /// When <c>requestsInFlight</c> is given, a batch stops waiting as soon as every admitted request is already in it
@@ -24,12 +25,18 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     private readonly bool modelBatchable;
     private readonly Channel<Job> queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<long>? requestsInFlight;
+    private readonly int maxConcurrentRuns;
+    private readonly SemaphoreSlim runSlots;
+    private long requestsRunning;
     private readonly Task loop;
 
     public DynamicBatcher(OnnxSession session, int maxBatchRows, TimeSpan maxDelay, TimeProvider time, SidecarMetrics metrics,
-        Func<long>? requestsInFlight = null)
+        Func<long>? requestsInFlight = null, int maxConcurrentRuns = 1)
     {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRuns, 1);
         this.requestsInFlight = requestsInFlight;
+        this.maxConcurrentRuns = maxConcurrentRuns;
+        runSlots = new SemaphoreSlim(maxConcurrentRuns, maxConcurrentRuns);
         this.session = session;
         this.maxBatchRows = maxBatchRows;
         this.maxDelay = maxDelay;
@@ -104,6 +111,8 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         var pending = new List<Job>();
         while (true)
         {
+            // Take a run slot before forming the batch, so everything that queues while all slots are busy joins it.
+            await runSlots.WaitAsync().ConfigureAwait(false);
             Job first;
             if (pending.Count > 0)
             {
@@ -114,11 +123,13 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
             {
                 if (!await reader.WaitToReadAsync().ConfigureAwait(false))
                 {
+                    runSlots.Release();
                     return;
                 }
 
                 if (!reader.TryRead(out first!))
                 {
+                    runSlots.Release();
                     continue;
                 }
             }
@@ -154,7 +165,9 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
                 }
 
                 var remaining = maxDelay - time.GetElapsedTime(started);
-                if (remaining <= TimeSpan.Zero || requestsInFlight?.Invoke() <= batch.Count + pending.Count)
+                // Requests in batches already running count as in flight but cannot join this one.
+                if (remaining <= TimeSpan.Zero
+                    || requestsInFlight?.Invoke() - Interlocked.Read(ref requestsRunning) <= batch.Count + pending.Count)
                 {
                     break;
                 }
@@ -174,7 +187,27 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
             }
 
             metrics.QueueChanged(-batch.Count);
-            Execute(batch, rows);
+            if (maxConcurrentRuns == 1)
+            {
+                Execute(batch, rows);
+                runSlots.Release();
+                continue;
+            }
+
+            Interlocked.Add(ref requestsRunning, batch.Count);
+            var (jobs, total) = (batch, rows);
+            _ = Task.Run(() =>
+            {
+                try
+                {
+                    Execute(jobs, total);
+                }
+                finally
+                {
+                    Interlocked.Add(ref requestsRunning, -jobs.Count);
+                    runSlots.Release();
+                }
+            });
         }
     }
 
@@ -271,6 +304,10 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     {
         queue.Writer.TryComplete();
         await loop.ConfigureAwait(false);
+        for (var i = 0; i < maxConcurrentRuns; i++)
+        {
+            await runSlots.WaitAsync().ConfigureAwait(false); // every merged run has finished
+        }
     }
 
     private sealed record Job(Tensor[] Inputs, int[] OutputIndexes, long Rows, string Key)
