@@ -1,4 +1,6 @@
 using MlOperator.Kubernetes.Emulator;
+using Xunit.Abstractions;
+using Xunit.Sdk;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Config;
 using MlOperator.Operator.Kube.Models;
@@ -11,7 +13,7 @@ namespace MlOperator.Operator.IntegrationTests.Fixtures;
 /// the one place that choice is made; tests never skip silently. The shipped CRDs from config/crds are
 /// installed first and their absence fails the run.
 /// </summary>
-public sealed class TestCluster : IAsyncLifetime
+public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
 {
     public const string E2EVariable = "E2E_KUBECONFIG";
 
@@ -34,12 +36,15 @@ public sealed class TestCluster : IAsyncLifetime
         if (Environment.GetEnvironmentVariable(E2EVariable) is { Length: > 0 } e2e)
         {
             KubeconfigPath = e2e;
+            diagnostics.OnMessage(new DiagnosticMessage($"integration tests run against the cluster in {E2EVariable}={e2e}"));
         }
         else
         {
             Emulator = await KubeEmulator.StartAsync(new EmulatorOptions { SimulateControllers = true, PodReadyDelay = TimeSpan.FromMilliseconds(200) });
             KubeconfigPath = Path.Combine(_workDir, "kubeconfig");
             Emulator.WriteKubeconfig(KubeconfigPath);
+            diagnostics.OnMessage(new DiagnosticMessage(
+                $"{E2EVariable} is not set: integration tests run against the in-process API emulator at {Emulator.BaseAddress}"));
         }
 
         Config = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = KubeconfigPath });
