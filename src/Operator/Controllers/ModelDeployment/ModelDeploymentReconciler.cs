@@ -67,14 +67,14 @@ public sealed class ModelDeploymentReconciler(
         }
 
         var applied = await ApplyChildrenAsync(md, desired, ct).ConfigureAwait(false);
-        var deleted = await DeleteStaleChildrenAsync(md, desired, ct).ConfigureAwait(false);
+        var deleted = await DeleteStaleChildrenAsync(md, desired, observed, ct).ConfigureAwait(false);
         if (applied > 0 || deleted > 0)
         {
             logger.LogInformation("Applied {Applied} and deleted {Deleted} children for generation {Generation}", applied, deleted, md.Metadata.Generation);
         }
 
-        var after = new ObservedState(Owned(caches.Deployments, md));
-        await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Applied(md, desired, after, now), ct).ConfigureAwait(false);
+        // Status from what was observed: our applies reach the cache through the watch and wake us again.
+        await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Applied(md, desired, observed, now), ct).ConfigureAwait(false);
         return ReconcileResult.Done; // the stable Deployment's status changes wake us through Owns<Deployment>
     }
 
@@ -151,22 +151,22 @@ public sealed class ModelDeploymentReconciler(
         }
     }
 
-    private async Task<int> DeleteStaleChildrenAsync(Md md, DesiredState desired, CancellationToken ct)
+    private async Task<int> DeleteStaleChildrenAsync(Md md, DesiredState desired, ObservedState observed, CancellationToken ct)
     {
         var keep = desired.Objects.Select(o => (o.Kind, o.Metadata.Name)).ToHashSet();
         var deleted = 0;
-        deleted += await DeleteStaleAsync(caches.Deployments, md, keep, ct).ConfigureAwait(false);
-        deleted += await DeleteStaleAsync(caches.Services, md, keep, ct).ConfigureAwait(false);
-        deleted += await DeleteStaleAsync(caches.Ingresses, md, keep, ct).ConfigureAwait(false);
-        deleted += await DeleteStaleAsync(caches.Autoscalers, md, keep, ct).ConfigureAwait(false);
+        deleted += await DeleteStaleAsync(observed.Deployments, keep, ct).ConfigureAwait(false);
+        deleted += await DeleteStaleAsync(Owned(caches.Services, md), keep, ct).ConfigureAwait(false);
+        deleted += await DeleteStaleAsync(Owned(caches.Ingresses, md), keep, ct).ConfigureAwait(false);
+        deleted += await DeleteStaleAsync(Owned(caches.Autoscalers, md), keep, ct).ConfigureAwait(false);
         return deleted;
     }
 
-    private async Task<int> DeleteStaleAsync<T>(Informer<T> cache, Md md, HashSet<(string Kind, string? Name)> keep, CancellationToken ct)
+    private async Task<int> DeleteStaleAsync<T>(IReadOnlyList<T> owned, HashSet<(string Kind, string? Name)> keep, CancellationToken ct)
         where T : class, IKubernetesObject
     {
         var deleted = 0;
-        foreach (var child in Owned(cache, md).Where(c => !keep.Contains((c.Kind, c.Metadata.Name))))
+        foreach (var child in owned.Where(c => !keep.Contains((c.Kind, c.Metadata.Name))))
         {
             try
             {
