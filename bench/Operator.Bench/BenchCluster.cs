@@ -41,18 +41,13 @@ internal sealed class BenchCluster : IAsyncDisposable
     public async Task CreateNamespaceAsync(string name, CancellationToken ct) =>
         await Client.CreateAsync(new BenchNamespace { Metadata = new ObjectMeta { Name = name } }, ct);
 
-    /// <summary>The shipped CRDs, as the integration fixture installs them.</summary>
+    /// <summary>The shipped CRDs, applied in process (the emulator serves a CRD as soon as it is stored).</summary>
     public async Task InstallCrdsAsync(CancellationToken ct)
     {
-        var dir = Path.Combine(RepoRoot(), "config", "crds");
-        foreach (var file in Directory.GetFiles(dir, "*.yaml"))
+        foreach (var file in Directory.GetFiles(Path.Combine(RepoRoot(), "config", "crds"), "*.yaml"))
         {
-            var crd = KubeYaml.Deserialize<CustomResourceDefinition>(await File.ReadAllTextAsync(file, ct));
-            await Client.ApplyAsync(crd, new ApplyOptions("mloperator-bench", Force: true), ct);
+            await Emulator.ApplyManifestAsync(await File.ReadAllTextAsync(file, ct), "mloperator-bench", ct);
         }
-
-        // The emulator establishes CRDs at once, but give it the same grace a real apiserver needs.
-        await Task.Delay(500, ct);
     }
 
     public static string RepoRoot()

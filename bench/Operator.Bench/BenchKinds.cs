@@ -19,6 +19,3 @@ internal sealed class ConfigMap : Unstructured
 
 [KubeResource("", "v1", "Namespace", "namespaces", Namespaced = false)]
 internal sealed class BenchNamespace : Unstructured;
-
-[KubeResource("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", Namespaced = false)]
-internal sealed class CustomResourceDefinition : Unstructured;

@@ -23,13 +23,5 @@ public static class ModelDeploymentFixtures
         return md;
     }
 
-    public static ModelDeployment FromYaml(string yaml) => KubeJson.Deserialize<ModelDeployment>(YamlToJson(yaml));
-
-    /// <summary>YAML → JSON through YamlDotNet, keeping numbers and booleans typed as kubectl would send them.</summary>
-    public static string YamlToJson(string yaml)
-    {
-        var deserializer = new YamlDotNet.Serialization.DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
-        var graph = deserializer.Deserialize<object>(yaml);
-        return System.Text.Json.JsonSerializer.Serialize(graph);
-    }
+    public static ModelDeployment FromYaml(string yaml) => KubeYaml.Deserialize<ModelDeployment>(yaml);
 }

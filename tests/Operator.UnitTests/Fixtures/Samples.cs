@@ -20,5 +20,5 @@ public static class Samples
     }
 
     public static ResourceQuota LoadQuota(string name) =>
-        KubeJson.Deserialize<ResourceQuota>(ModelDeploymentFixtures.YamlToJson(File.ReadAllText(PathOf(name))));
+        KubeYaml.Deserialize<ResourceQuota>(File.ReadAllText(PathOf(name)));
 }

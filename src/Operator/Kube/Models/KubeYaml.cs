@@ -1,4 +1,3 @@
-using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 
 namespace MlOperator.Operator.Kube.Models;
@@ -9,24 +8,6 @@ public static class KubeYaml
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
 
     public static string ToJson(string yaml) => System.Text.Json.JsonSerializer.Serialize(Deserializer.Deserialize<object>(yaml));
-
-    /// <summary>Each document of a multi-document stream ("---"), empty documents skipped.</summary>
-    public static IReadOnlyList<string> DocumentsToJson(string yaml)
-    {
-        var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
-        parser.Consume<YamlDotNet.Core.Events.StreamStart>();
-        var documents = new List<string>();
-        while (parser.Accept<YamlDotNet.Core.Events.DocumentStart>(out _))
-        {
-            var graph = Deserializer.Deserialize<object?>(parser);
-            if (graph is not null)
-            {
-                documents.Add(System.Text.Json.JsonSerializer.Serialize(graph));
-            }
-        }
-
-        return documents;
-    }
 
     public static T Deserialize<T>(string yaml) => KubeJson.Deserialize<T>(ToJson(yaml));
 }
