@@ -13,6 +13,7 @@ public sealed unsafe class OnnxSession : IDisposable
     private readonly IntPtr allocator;
     private readonly byte** inputNames;
     private readonly byte** outputNames;
+    private long liveValues;
 
     private OnnxSession(OnnxRuntime runtime, OrtHandle session, IReadOnlyList<TensorInfo> inputs, IReadOnlyList<TensorInfo> outputs)
     {
@@ -28,6 +29,9 @@ public sealed unsafe class OnnxSession : IDisposable
     public IReadOnlyList<TensorInfo> Inputs { get; }
 
     public IReadOnlyList<TensorInfo> Outputs { get; }
+
+    /// <summary>Native OrtValues this session created and has not yet released: zero between runs, or a leak.</summary>
+    internal long LiveValues => Interlocked.Read(ref liveValues);
 
     internal static OnnxSession Create(OnnxRuntime runtime, string modelPath, SessionSettings settings)
     {
@@ -167,6 +171,14 @@ public sealed unsafe class OnnxSession : IDisposable
             }
 
             api.Run(session, inputNames, values, (nuint)inputCount, wantedNames, (nuint)outputCount, results);
+            for (var j = 0; j < outputCount; j++)
+            {
+                if (results[j] != IntPtr.Zero)
+                {
+                    Interlocked.Increment(ref liveValues);
+                }
+            }
+
             var tensors = new Tensor[outputCount];
             for (var j = 0; j < outputCount; j++)
             {
@@ -181,7 +193,7 @@ public sealed unsafe class OnnxSession : IDisposable
             {
                 if (values[i] != IntPtr.Zero)
                 {
-                    api.Release(OrtApiIndex.ReleaseValue, values[i]);
+                    ReleaseValue(values[i]);
                 }
             }
 
@@ -189,7 +201,7 @@ public sealed unsafe class OnnxSession : IDisposable
             {
                 if (results[j] != IntPtr.Zero)
                 {
-                    api.Release(OrtApiIndex.ReleaseValue, results[j]);
+                    ReleaseValue(results[j]);
                 }
             }
 
@@ -211,9 +223,16 @@ public sealed unsafe class OnnxSession : IDisposable
         return wanted.Select((k, j) => (Outputs[k].Name, tensors[j])).ToDictionary(p => p.Name, p => p.Item2);
     }
 
+    private void ReleaseValue(IntPtr value)
+    {
+        api.Release(OrtApiIndex.ReleaseValue, value);
+        Interlocked.Decrement(ref liveValues);
+    }
+
     private IntPtr CreateValue(Tensor tensor)
     {
         var value = api.CreateTensor(allocator, tensor.Shape, tensor.ElementType);
+        Interlocked.Increment(ref liveValues);
         try
         {
             if (tensor.ElementType == TensorElementType.String)
@@ -230,7 +249,7 @@ public sealed unsafe class OnnxSession : IDisposable
         }
         catch
         {
-            api.Release(OrtApiIndex.ReleaseValue, value);
+            ReleaseValue(value);
             throw;
         }
     }
