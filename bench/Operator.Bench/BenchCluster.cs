@@ -1,6 +1,8 @@
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
+using k8s;
+using k8s.Models;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Bench;
@@ -10,7 +12,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 {
     private readonly string _dir;
 
-    private BenchCluster(KubeEmulator emulator, KubeClientConfig config, string dir)
+    private BenchCluster(KubeEmulator emulator, KubeConnection config, string dir)
     {
         _dir = dir;
         Emulator = emulator;
@@ -20,7 +22,7 @@ internal sealed class BenchCluster : IAsyncDisposable
 
     public KubeEmulator Emulator { get; }
 
-    public KubeClientConfig Config { get; }
+    public KubeConnection Config { get; }
 
     public KubeClient Client { get; }
 
@@ -32,14 +34,14 @@ internal sealed class BenchCluster : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("mlop-bench-kc-").FullName;
         var path = Path.Combine(dir, "kubeconfig");
         emulator.WriteKubeconfig(path);
-        var config = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = path });
+        var config = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = path });
         return new BenchCluster(emulator, config, dir);
     }
 
-    public KubeClient NewClient(KubeClientOptions? options = null) => KubeClient.FromConfig(Config, options ?? Unthrottled);
+    public KubeClient NewClient(KubeClientOptions? options = null) => KubeClient.Create(Config, options ?? Unthrottled);
 
     public async Task CreateNamespaceAsync(string name, CancellationToken ct) =>
-        await Client.CreateAsync(new BenchNamespace { Metadata = new ObjectMeta { Name = name } }, ct);
+        await Client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } }, ct);
 
     /// <summary>The shipped CRDs, applied in process (the emulator serves a CRD as soon as it is stored).</summary>
     public async Task InstallCrdsAsync(CancellationToken ct)

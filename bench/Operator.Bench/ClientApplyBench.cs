@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Bench;
@@ -55,24 +58,24 @@ internal static class ClientApplyBench
     }
 
     /// <summary>Every round changes the data, so each apply really updates the object.</summary>
-    private static ConfigMap Object(int i, int round) => new()
+    private static V1ConfigMap Object(int i, int round) => new()
     {
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = $"cm-{i:D5}",
-            Namespace = Ns,
-            Labels = new() { ["app"] = "bench" },
+            NamespaceProperty = Ns,
+            Labels = new Dictionary<string, string> { ["app"] = "bench" },
         },
-        Data = new()
+        Data = new Dictionary<string, string>
         {
             ["round"] = round.ToString(CultureInfo.InvariantCulture),
             ["config.json"] = $$"""{"index":{{i}},"payload":"{{new string('x', 128)}}"}""",
         },
     };
 
-    private static async Task BareApplyAsync(HttpClient http, ConfigMap cm, CancellationToken ct)
+    private static async Task BareApplyAsync(HttpClient http, V1ConfigMap cm, CancellationToken ct)
     {
-        using var content = new ByteArrayContent(KubeJson.SerializeToUtf8Bytes(cm));
+        using var content = new ByteArrayContent(System.Text.Encoding.UTF8.GetBytes(KubeJson.Serialize(KubeResource.Stamp(cm))));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
         using var request = new HttpRequestMessage(HttpMethod.Patch,
             $"/api/v1/namespaces/{Ns}/configmaps/{cm.Metadata.Name}?fieldManager={Manager}&force=true") { Content = content };

@@ -6,6 +6,9 @@ using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Resources;
 using MlOperator.Operator.Runtime;
@@ -74,8 +77,8 @@ internal static class OperatorBench
         var watch = Stopwatch.StartNew();
         await Concurrently.RunAsync(count, 32, (i, c) => creator.CreateAsync(Named(template, i), c), ct);
         var created = watch.Elapsed;
-        var deployments = manager.GetInformer<Deployment>();
-        var services = manager.GetInformer<Service>();
+        var deployments = manager.GetInformer<V1Deployment>();
+        var services = manager.GetInformer<V1Service>();
         TimeSpan? childrenAt = null;
         var lastReport = TimeSpan.Zero;
         var readyCount = 0;
@@ -170,7 +173,7 @@ internal static class OperatorBench
         meters.Reset();
         var touchCpu = Cpu();
         await Concurrently.RunAsync(count, 16, (i, c) => creator.PatchAsync<Md>($"model-{i:D4}", Ns,
-            new KubePatch(PatchType.Merge, """{"metadata":{"annotations":{"bench.mloperator.io/touched":"true"}}}"""), ct: c), ct);
+            new V1Patch("""{"metadata":{"annotations":{"bench.mloperator.io/touched":"true"}}}""", V1Patch.PatchType.MergePatch), ct: c), ct);
         var touchWatch = Stopwatch.StartNew();
         while (meters.Reconciles < count && touchWatch.Elapsed < TimeSpan.FromSeconds(90))
         {
@@ -193,7 +196,7 @@ internal static class OperatorBench
 
         // What the children alone cost the emulator, to put the operator's throughput in proportion.
         var statuses = mds.List(Ns).Where(m => m.Status is not null)
-            .ToDictionary(m => m.Metadata.Name!, m => KubeJson.SerializeToUtf8Bytes(new Dictionary<string, object> { ["status"] = m.Status! }));
+            .ToDictionary(m => m.Metadata.Name!, m => System.Text.Encoding.UTF8.GetBytes(KubeJson.Serialize(new Dictionary<string, object> { ["status"] = m.Status! })));
         await stop.CancelAsync();
         await manager.StopAsync(CancellationToken.None);
         manager.Dispose();
@@ -230,7 +233,7 @@ internal static class OperatorBench
     {
         var md = KubeJson.DeepCopy(template);
         md.Metadata.Name = $"model-{i:D4}";
-        md.Metadata.Namespace = Ns;
+        md.Metadata.NamespaceProperty = Ns;
         return md;
     }
 
@@ -252,8 +255,8 @@ internal static class OperatorBench
         var children = mds.SelectMany(md =>
         {
             var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
-            return desired.Deployments.Cast<IKubernetesObject>().Append(desired.Service);
-        }).Select(o => (Path: PathOf(o), Body: KubeJson.SerializeToUtf8Bytes((object)o))).ToList();
+            return desired.Deployments.Cast<IKubernetesObject<V1ObjectMeta>>().Append(desired.Service);
+        }).Select(o => (Path: PathOf(o), Body: System.Text.Encoding.UTF8.GetBytes(KubeJson.Serialize(KubeResource.Stamp(o))))).ToList();
 
         using var http = cluster.Emulator.CreateHttpClient(TimeSpan.FromSeconds(120));
         var cpuBefore = Cpu();
@@ -298,11 +301,11 @@ internal static class OperatorBench
         return new RawResult(children.Count / elapsed.TotalSeconds, children.Count / (double)count);
     }
 
-    private static string PathOf(IKubernetesObject o)
+    private static string PathOf(IKubernetesObject<V1ObjectMeta> o)
     {
-        var resource = KubeResourceAttribute.For(o.GetType());
+        var resource = KubeResource.For(o.GetType());
         var prefix = resource.Group.Length == 0 ? "/api/v1" : $"/apis/{resource.Group}/{resource.Version}";
-        return $"{prefix}/namespaces/{o.Metadata.Namespace}/{resource.Plural}/{o.Metadata.Name}";
+        return $"{prefix}/namespaces/{o.Metadata.NamespaceProperty}/{resource.Plural}/{o.Metadata.Name}";
     }
 
     /// <summary>Listens to the operator's meter: reconciles and the operator client's requests.</summary>

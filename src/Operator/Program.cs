@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using MlOperator.Operator.Crds;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Runtime.Hosting;
 
 namespace MlOperator.Operator;
@@ -28,10 +28,10 @@ public static class Program
     /// </summary>
     internal static void ConfigureOperator(IServiceCollection services, OperatorOptions options)
     {
-        var config = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = options.KubeconfigPath, Context = options.Context });
+        var config = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = options.KubeconfigPath, Context = options.Context });
         services.AddSingleton(config);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton<IKubeClient>(provider => KubeClient.FromConfig(config, new KubeClientOptions
+        services.AddSingleton<IKubeClient>(provider => KubeClient.Create(config, new KubeClientOptions
         {
             Meter = provider.GetRequiredService<IMeterFactory>().Create(OperatorHost.MeterName),
         }));

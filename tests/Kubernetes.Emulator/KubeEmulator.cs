@@ -125,6 +125,9 @@ public sealed class KubeEmulator : IAsyncDisposable
     }
 
     /// <summary>A kubeconfig YAML that real kubectl and the operator's client accept (CA data and token in Tls/Token modes).</summary>
+    /// <summary>The token the kubeconfig carries when no <see cref="EmulatorOptions.Token"/> is required: any token is accepted then.</summary>
+    public const string AnyToken = "emulator";
+
     public string KubeconfigYaml(string defaultNamespace = "default")
     {
         var sb = new StringBuilder();
@@ -138,7 +141,8 @@ public sealed class KubeEmulator : IAsyncDisposable
             sb.AppendLine($"    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem()))}");
         sb.AppendLine("users:");
         sb.AppendLine("- name: emulator");
-        sb.AppendLine(Options.Token is { Length: > 0 } token ? $"  user:\n    token: {token}" : "  user: {}");
+        // KubernetesClient refuses a user without credentials; without --token any token is accepted, so write one.
+        sb.AppendLine($"  user:\n    token: {(Options.Token is { Length: > 0 } token ? token : AnyToken)}");
         sb.AppendLine("contexts:");
         sb.AppendLine("- name: emulator");
         sb.AppendLine("  context:");

@@ -1,5 +1,8 @@
 using System.Globalization;
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Accelerators;
@@ -35,7 +38,7 @@ public static class AcceleratorMapper
         return new AcceleratorPlacement(
             new Dictionary<string, string> { [profile.ResourceName] = count },
             new Dictionary<string, string>(nodeSelector),
-            [new Toleration { Key = profile.TaintKey, Operator = "Exists", Effect = "NoSchedule" }]);
+            [new V1Toleration { Key = profile.TaintKey, OperatorProperty = "Exists", Effect = "NoSchedule" }]);
     }
 
     /// <summary>

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Accelerators;
@@ -6,7 +9,7 @@ namespace MlOperator.Operator.Accelerators;
 public sealed record AcceleratorPlacement(
     IReadOnlyDictionary<string, string> Resources,
     IReadOnlyDictionary<string, string> NodeSelector,
-    IReadOnlyList<Toleration> Tolerations)
+    IReadOnlyList<V1Toleration> Tolerations)
 {
     public static AcceleratorPlacement None { get; } = new(
         new Dictionary<string, string>(), new Dictionary<string, string>(), []);

@@ -2,6 +2,9 @@ using System.Reflection;
 using System.Text.Json.Nodes;
 using MlOperator.Operator.Api.Schema;
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Crds;
@@ -28,7 +31,7 @@ public static class CrdGenerator
 
     internal static JsonObject Build(Type type, XmlDocs docs)
     {
-        var resource = KubeResourceAttribute.For(type);
+        var resource = KubeResource.For(type);
         var crd = type.GetCustomAttribute<CustomResourceAttribute>() ?? new CustomResourceAttribute();
         var singular = resource.Kind.ToLowerInvariant();
 
@@ -103,7 +106,7 @@ public static class CrdGenerator
             ["metadata"] = new JsonObject { ["type"] = "object" },
         };
         var required = new JsonArray();
-        foreach (var property in ModelDeploymentValidator.SchemaProperties(type).Where(p => p.DeclaringType == type))
+        foreach (var property in ModelDeploymentValidator.SchemaProperties(type).Where(p => p.Name is not (nameof(ModelDeployment.ApiVersion) or nameof(ModelDeployment.Kind) or nameof(ModelDeployment.Metadata))))
         {
             var name = ModelDeploymentValidator.JsonName(property);
             properties[name] = PropertySchema(property, docs);
@@ -265,12 +268,12 @@ public static class CrdGenerator
             return IntOrStringSchema();
         }
 
-        if (type == typeof(ResourceRequirements))
+        if (type == typeof(V1ResourceRequirements))
         {
             return ResourceRequirementsSchema(docs);
         }
 
-        if (type == typeof(Condition))
+        if (type == typeof(V1Condition))
         {
             return ConditionSchema();
         }
@@ -354,9 +357,12 @@ public static class CrdGenerator
 
     private static JsonObject ResourceRequirementsSchema(XmlDocs docs)
     {
+        // The library's V1ResourceRequirements carries no XML docs of ours; these are the descriptions users read.
         JsonObject Map(string name) => new()
         {
-            ["description"] = docs.Property(typeof(ResourceRequirements).GetProperty(name)!) ?? name,
+            ["description"] = name == nameof(V1ResourceRequirements.Limits)
+                ? "Quantities by resource name; extended resources must have limits equal to requests."
+                : "Quantities by resource name (\"cpu\": \"500m\", \"memory\": \"1Gi\", \"nvidia.com/gpu\": \"1\").",
             ["type"] = "object",
             ["additionalProperties"] = QuantitySchema(),
         };
@@ -364,7 +370,7 @@ public static class CrdGenerator
         return new JsonObject
         {
             ["type"] = "object",
-            ["properties"] = new JsonObject { ["limits"] = Map(nameof(ResourceRequirements.Limits)), ["requests"] = Map(nameof(ResourceRequirements.Requests)) },
+            ["properties"] = new JsonObject { ["limits"] = Map(nameof(V1ResourceRequirements.Limits)), ["requests"] = Map(nameof(V1ResourceRequirements.Requests)) },
         };
     }
 

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
+using k8s;
+using k8s.Models;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Hosting;
@@ -11,7 +13,7 @@ namespace MlOperator.Operator.Hosting;
 /// accepts our credentials (401), lets us read what we reconcile (403) and has the CRD installed (404) — the
 /// setups that otherwise turn into an informer retrying forever.
 /// </summary>
-internal sealed class ApiServerCheck(IKubeClient client, KubeClientConfig config, OperatorOptions options, ILogger<ApiServerCheck> logger)
+internal sealed class ApiServerCheck(IKubeClient client, KubeConnection config, OperatorOptions options, ILogger<ApiServerCheck> logger)
     : IStartupCheck
 {
     public async Task CheckAsync(CancellationToken cancellationToken)
@@ -22,7 +24,7 @@ internal sealed class ApiServerCheck(IKubeClient client, KubeClientConfig config
         }
         catch (NotFoundException)
         {
-            var resource = KubeResourceAttribute.For<ModelDeployment>();
+            var resource = KubeResource.For<ModelDeployment>();
             throw new StartupCheckException(
                 $"The Kubernetes API server at {config.Server} does not serve {resource.GroupResource}/{resource.Version}: "
                 + "install the CRD with `kubectl apply -f config/crds` (or the Helm chart)");

@@ -5,7 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlOperator.Metrics;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
 using Serilog;
 
 namespace MlOperator.Operator.Hosting;
@@ -116,5 +116,5 @@ public static class OperatorHost
             .FirstOrDefault(task => task is { IsFaulted: true })
             ?.Exception?.InnerException;
 
-    private static string? ServerOf(WebApplication? app) => app?.Services.GetService<KubeClientConfig>()?.Server.ToString();
+    private static string? ServerOf(WebApplication? app) => app?.Services.GetService<KubeConnection>()?.Server.ToString();
 }

@@ -1,7 +1,7 @@
 using System.Net.Http;
 using System.Security.Authentication;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
 
 namespace MlOperator.Operator.Hosting;
 

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Quota;
@@ -5,7 +8,7 @@ namespace MlOperator.Operator.Quota;
 /// <summary>The facts about a pod that ResourceQuota scopes look at.</summary>
 public sealed record PodQuotaScope(bool Terminating, bool BestEffort, string? PriorityClass)
 {
-    public static PodQuotaScope Of(PodSpec pod)
+    public static PodQuotaScope Of(V1PodSpec pod)
     {
         var containers = (pod.Containers ?? []).Concat(pod.InitContainers ?? []).ToList();
         // QoS BestEffort: no container sets a cpu or memory request or limit.
@@ -15,6 +18,6 @@ public sealed record PodQuotaScope(bool Terminating, bool BestEffort, string? Pr
             string.IsNullOrEmpty(pod.PriorityClassName) ? null : pod.PriorityClassName);
     }
 
-    private static bool HasCpuOrMemory(Dictionary<string, string>? map) =>
+    private static bool HasCpuOrMemory(IDictionary<string, ResourceQuantity>? map) =>
         map is not null && (map.ContainsKey("cpu") || map.ContainsKey("memory"));
 }

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Quota;
@@ -14,7 +17,7 @@ public sealed record QuotaDemand(IReadOnlyDictionary<string, decimal> Amounts, P
     /// The charge of <paramref name="count"/> pods like <paramref name="pod"/>, computed the way the pod quota
     /// evaluator does: per resource the larger of the containers' sum and the largest init container.
     /// </summary>
-    public static QuotaDemand ForPods(PodSpec pod, int count)
+    public static QuotaDemand ForPods(V1PodSpec pod, int count)
     {
         var requests = Effective(pod, ContainerRequests);
         var limits = Effective(pod, c => c.Resources?.Limits);
@@ -59,7 +62,7 @@ public sealed record QuotaDemand(IReadOnlyDictionary<string, decimal> Amounts, P
     }
 
     /// <summary>The API server defaults a missing request to the limit, and the quota charges that.</summary>
-    private static Dictionary<string, string>? ContainerRequests(Container container)
+    private static IDictionary<string, ResourceQuantity>? ContainerRequests(V1Container container)
     {
         var requests = container.Resources?.Requests;
         var limits = container.Resources?.Limits;
@@ -68,7 +71,7 @@ public sealed record QuotaDemand(IReadOnlyDictionary<string, decimal> Amounts, P
             return requests;
         }
 
-        var merged = new Dictionary<string, string>(requests ?? [], StringComparer.Ordinal);
+        var merged = new Dictionary<string, ResourceQuantity>(requests ?? new Dictionary<string, ResourceQuantity>(), StringComparer.Ordinal);
         foreach (var (name, value) in limits)
         {
             merged.TryAdd(name, value);
@@ -77,14 +80,14 @@ public sealed record QuotaDemand(IReadOnlyDictionary<string, decimal> Amounts, P
         return merged;
     }
 
-    private static Dictionary<string, decimal> Effective(PodSpec pod, Func<Container, Dictionary<string, string>?> pick)
+    private static Dictionary<string, decimal> Effective(V1PodSpec pod, Func<V1Container, IDictionary<string, ResourceQuantity>?> pick)
     {
         var sum = new Dictionary<string, decimal>(StringComparer.Ordinal);
         foreach (var container in pod.Containers ?? [])
         {
-            foreach (var (name, text) in pick(container) ?? [])
+            foreach (var (name, text) in pick(container) ?? new Dictionary<string, ResourceQuantity>())
             {
-                if (Quantity.TryParse(text, out var value))
+                if (Quantity.TryParse(text?.ToString(), out var value))
                 {
                     sum[name] = sum.GetValueOrDefault(name) + value;
                 }
@@ -93,9 +96,9 @@ public sealed record QuotaDemand(IReadOnlyDictionary<string, decimal> Amounts, P
 
         foreach (var container in pod.InitContainers ?? [])
         {
-            foreach (var (name, text) in pick(container) ?? [])
+            foreach (var (name, text) in pick(container) ?? new Dictionary<string, ResourceQuantity>())
             {
-                if (Quantity.TryParse(text, out var value) && value > sum.GetValueOrDefault(name))
+                if (Quantity.TryParse(text?.ToString(), out var value) && value > sum.GetValueOrDefault(name))
                 {
                     sum[name] = value;
                 }

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Quota;
@@ -17,7 +20,7 @@ public static class QuotaPlanner
     /// Checks <paramref name="demands"/> (pods to add) against <paramref name="quotas"/>; <paramref name="released"/>
     /// are pods that will be gone first, whose charge becomes available again.
     /// </summary>
-    public static QuotaCheck Check(IReadOnlyList<QuotaDemand> demands, IReadOnlyList<ResourceQuota> quotas, IReadOnlyList<QuotaDemand>? released = null)
+    public static QuotaCheck Check(IReadOnlyList<QuotaDemand> demands, IReadOnlyList<V1ResourceQuota> quotas, IReadOnlyList<QuotaDemand>? released = null)
     {
         var shortfalls = new List<QuotaShortfall>();
         var skipped = new List<string>();
@@ -50,8 +53,8 @@ public static class QuotaPlanner
                 continue;
             }
 
-            var hard = quota.Status?.Hard ?? quota.Spec?.Hard ?? [];
-            var used = quota.Status?.Used ?? [];
+            var hard = quota.Status?.Hard ?? quota.Spec?.Hard ?? new Dictionary<string, ResourceQuantity>();
+            var used = quota.Status?.Used ?? new Dictionary<string, ResourceQuantity>();
             foreach (var (resource, hardText) in hard.OrderBy(h => h.Key, StringComparer.Ordinal))
             {
                 var requested = matched.Sum(d => d.Amounts.GetValueOrDefault(resource));
@@ -60,13 +63,13 @@ public static class QuotaPlanner
                     continue;
                 }
 
-                if (!Quantity.TryParse(hardText, out var hardValue))
+                if (!Quantity.TryParse(hardText?.ToString(), out var hardValue))
                 {
                     skipped.Add($"quota \"{name}\": {resource} hard \"{hardText}\" is not a quantity");
                     continue;
                 }
 
-                var usedValue = used.TryGetValue(resource, out var usedText) && Quantity.TryParse(usedText, out var u) ? u : 0m;
+                var usedValue = used.TryGetValue(resource, out var usedText) && Quantity.TryParse(usedText?.ToString(), out var u) ? u : 0m;
                 var available = hardValue - usedValue + freed.Sum(d => d.Amounts.GetValueOrDefault(resource));
                 if (requested > available)
                 {
@@ -86,7 +89,7 @@ public static class QuotaPlanner
         return new QuotaCheck(shortfalls, skipped, warnings);
     }
 
-    public static QuotaCheck Check(QuotaDemand demand, IReadOnlyList<ResourceQuota> quotas) => Check([demand], quotas);
+    public static QuotaCheck Check(QuotaDemand demand, IReadOnlyList<V1ResourceQuota> quotas) => Check([demand], quotas);
 
     /// <summary>
     /// Room for a canary of <paramref name="canaryReplicas"/> new pods: next to the stable pods if it fits, else by
@@ -94,7 +97,7 @@ public static class QuotaPlanner
     /// and the freed charge covers the canary; else blocked.
     /// </summary>
     public static CanaryCapacityPlan PlanCanary(
-        PodSpec stablePod, int stableReplicas, PodSpec canaryPod, int canaryReplicas, int minReplicas, IReadOnlyList<ResourceQuota> quotas)
+        V1PodSpec stablePod, int stableReplicas, V1PodSpec canaryPod, int canaryReplicas, int minReplicas, IReadOnlyList<V1ResourceQuota> quotas)
     {
         var canary = QuotaDemand.ForPods(canaryPod, canaryReplicas);
         var surge = Check([canary], quotas);
@@ -119,7 +122,7 @@ public static class QuotaPlanner
     }
 
     /// <summary>Whether the quota selects pods like these; a non-null <paramref name="skipReason"/> means "cannot tell, skipped".</summary>
-    internal static bool Applies(ResourceQuota quota, PodQuotaScope pod, out string? skipReason)
+    internal static bool Applies(V1ResourceQuota quota, PodQuotaScope pod, out string? skipReason)
     {
         skipReason = null;
         foreach (var scope in quota.Spec?.Scopes ?? [])
@@ -139,10 +142,10 @@ public static class QuotaPlanner
 
         foreach (var requirement in quota.Spec?.ScopeSelector?.MatchExpressions ?? [])
         {
-            var match = MatchScope(requirement.ScopeName, requirement.Operator, requirement.Values, pod);
+            var match = MatchScope(requirement.ScopeName, requirement.OperatorProperty, requirement.Values, pod);
             if (match is null)
             {
-                skipReason = $"scopeSelector {requirement.ScopeName} {requirement.Operator} is not understood; skipped";
+                skipReason = $"scopeSelector {requirement.ScopeName} {requirement.OperatorProperty} is not understood; skipped";
                 return false;
             }
 
@@ -155,7 +158,7 @@ public static class QuotaPlanner
         return true;
     }
 
-    private static bool? MatchScope(string scope, string op, List<string>? values, PodQuotaScope pod)
+    private static bool? MatchScope(string scope, string op, IList<string>? values, PodQuotaScope pod)
     {
         bool? Flag(bool value) => op switch
         {

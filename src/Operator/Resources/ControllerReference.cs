@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
@@ -5,7 +8,7 @@ namespace MlOperator.Operator.Resources;
 /// <summary>The ownerReference every child carries: garbage collection deletes it with its owner, and a change to it wakes the owner.</summary>
 public static class ControllerReference
 {
-    public static OwnerReference For(IKubernetesObject owner) => new()
+    public static V1OwnerReference For(IKubernetesObject<V1ObjectMeta> owner) => new()
     {
         ApiVersion = owner.ApiVersion,
         Kind = owner.Kind,

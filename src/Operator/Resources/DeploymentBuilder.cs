@@ -1,6 +1,9 @@
 using System.Globalization;
 using MlOperator.Operator.Accelerators;
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
@@ -11,35 +14,35 @@ namespace MlOperator.Operator.Resources;
 /// </summary>
 public static class DeploymentBuilder
 {
-    public static Deployment Build(ModelDeployment md, RevisionPlan revision, ModelDeploymentDefaults defaults)
+    public static V1Deployment Build(ModelDeployment md, RevisionPlan revision, ModelDeploymentDefaults defaults)
     {
         var template = revision.Template;
         var placement = AcceleratorMapper.Map(template.Accelerator);
         var labels = ModelDeploymentLabels.ForRevision(md, revision);
         var model = ModelVolumePlan.For(template.Model, defaults);
 
-        var volumes = new List<Volume>();
+        var volumes = new List<V1Volume>();
         if (model.Volume is not null)
         {
             volumes.Add(model.Volume);
         }
 
-        volumes.Add(new Volume { Name = "tmp", EmptyDir = new EmptyDirVolumeSource { SizeLimit = "1Gi" } });
+        volumes.Add(new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = "1Gi" } });
 
-        var mounts = new List<VolumeMount>();
+        var mounts = new List<V1VolumeMount>();
         if (model.Volume is not null)
         {
-            mounts.Add(new VolumeMount { Name = model.Volume.Name, MountPath = SidecarContract.ModelMountPath, ReadOnly = true });
+            mounts.Add(new V1VolumeMount { Name = model.Volume.Name, MountPath = SidecarContract.ModelMountPath, ReadOnlyProperty = true });
         }
 
-        mounts.Add(new VolumeMount { Name = "tmp", MountPath = SidecarContract.TmpMountPath });
+        mounts.Add(new V1VolumeMount { Name = "tmp", MountPath = SidecarContract.TmpMountPath });
 
-        var sidecar = new Container
+        var sidecar = new V1Container
         {
             Name = SidecarContract.ContainerName,
             Image = string.IsNullOrEmpty(template.Runtime?.Image) ? defaults.RuntimeImage : template.Runtime.Image,
             Env = SidecarEnv(template, model.ModelPath, defaults),
-            Ports = [new ContainerPort { Name = SidecarContract.PortName, Number = ModelDeploymentDefaults.SidecarPort, Protocol = "TCP" }],
+            Ports = [new V1ContainerPort { Name = SidecarContract.PortName, ContainerPort = ModelDeploymentDefaults.SidecarPort, Protocol = "TCP" }],
             Resources = Resources(template.Runtime?.Resources, placement, defaults),
             StartupProbe = Probe(SidecarContract.LivenessPath, periodSeconds: 5, failureThreshold: 60),
             ReadinessProbe = Probe(SidecarContract.ReadinessPath, periodSeconds: 5, failureThreshold: 3),
@@ -48,45 +51,45 @@ public static class DeploymentBuilder
             VolumeMounts = mounts,
         };
 
-        var podSpec = new PodSpec
+        var podSpec = new V1PodSpec
         {
             InitContainers = model.InitContainer is null ? null : [model.InitContainer],
             Containers = [sidecar],
             Volumes = volumes,
             NodeSelector = placement.NodeSelector.Count == 0 ? null : new Dictionary<string, string>(placement.NodeSelector),
             Tolerations = placement.Tolerations.Count == 0 ? null : [.. placement.Tolerations],
-            SecurityContext = new PodSecurityContext
+            SecurityContext = new V1PodSecurityContext
             {
                 RunAsNonRoot = true,
                 RunAsUser = defaults.RunAsUser,
                 RunAsGroup = defaults.RunAsUser,
                 FsGroup = defaults.RunAsUser,
-                SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
+                SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
             },
             // The sidecar never calls the API server.
             AutomountServiceAccountToken = false,
             TerminationGracePeriodSeconds = 30,
         };
 
-        return new Deployment
+        return new V1Deployment
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = ModelDeploymentNames.Deployment(md, revision.Hash),
-                Namespace = md.Metadata.Namespace,
+                NamespaceProperty = md.Metadata.NamespaceProperty,
                 Labels = labels,
                 Annotations = new Dictionary<string, string> { [ModelDeploymentLabels.TemplateAnnotation] = template.ToAnnotation() },
                 OwnerReferences = [ControllerReference.For(md)],
             },
-            Spec = new DeploymentSpec
+            Spec = new V1DeploymentSpec
             {
                 Replicas = revision.Replicas,
-                Selector = new LabelSelector { MatchLabels = ModelDeploymentLabels.RevisionSelector(md, revision) },
+                Selector = new V1LabelSelector { MatchLabels = ModelDeploymentLabels.RevisionSelector(md, revision) },
                 Strategy = Strategy(placement),
                 RevisionHistoryLimit = 2,
-                Template = new PodTemplateSpec
+                Template = new V1PodTemplateSpec
                 {
-                    Metadata = new ObjectMeta
+                    Metadata = new V1ObjectMeta
                     {
                         Labels = new Dictionary<string, string>(labels),
                         Annotations = new Dictionary<string, string>
@@ -106,19 +109,19 @@ public static class DeploymentBuilder
     /// A revision's template changes in place only when operator defaults change. Accelerator pods roll one at
     /// a time without a surge pod, because a surge pod needs a GPU that the quota or the node pool may not have.
     /// </summary>
-    private static DeploymentStrategy Strategy(AcceleratorPlacement placement) => new()
+    private static V1DeploymentStrategy Strategy(AcceleratorPlacement placement) => new()
     {
         Type = "RollingUpdate",
         RollingUpdate = placement.IsNone
-            ? new RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 }
-            : new RollingUpdateDeployment { MaxSurge = 0, MaxUnavailable = 1 },
+            ? new V1RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 }
+            : new V1RollingUpdateDeployment { MaxSurge = 0, MaxUnavailable = 1 },
     };
 
-    private static List<EnvVar> SidecarEnv(RevisionTemplate template, string modelPath, ModelDeploymentDefaults defaults)
+    private static List<V1EnvVar> SidecarEnv(RevisionTemplate template, string modelPath, ModelDeploymentDefaults defaults)
     {
         var batching = template.Runtime?.Batching;
         var delay = batching?.MaxDelay is { } d && DurationValue.TryParse(d, out var parsed) ? DurationValue.Format(parsed) : defaults.MaxBatchDelay;
-        var env = new List<EnvVar>
+        var env = new List<V1EnvVar>
         {
             new() { Name = SidecarContract.ModelPath, Value = modelPath },
             new() { Name = SidecarContract.ModelName, Value = template.Model.Name },
@@ -126,15 +129,15 @@ public static class DeploymentBuilder
         };
         if (!string.IsNullOrEmpty(template.Model.Sha256))
         {
-            env.Add(new EnvVar { Name = SidecarContract.ModelSha256, Value = template.Model.Sha256.ToLowerInvariant() });
+            env.Add(new V1EnvVar { Name = SidecarContract.ModelSha256, Value = template.Model.Sha256.ToLowerInvariant() });
         }
 
-        env.Add(new EnvVar { Name = SidecarContract.Port, Value = ModelDeploymentDefaults.SidecarPort.ToString(CultureInfo.InvariantCulture) });
-        env.Add(new EnvVar { Name = SidecarContract.MaxBatchSize, Value = (batching?.MaxBatchSize ?? defaults.MaxBatchSize).ToString(CultureInfo.InvariantCulture) });
-        env.Add(new EnvVar { Name = SidecarContract.MaxBatchDelay, Value = delay });
+        env.Add(new V1EnvVar { Name = SidecarContract.Port, Value = ModelDeploymentDefaults.SidecarPort.ToString(CultureInfo.InvariantCulture) });
+        env.Add(new V1EnvVar { Name = SidecarContract.MaxBatchSize, Value = (batching?.MaxBatchSize ?? defaults.MaxBatchSize).ToString(CultureInfo.InvariantCulture) });
+        env.Add(new V1EnvVar { Name = SidecarContract.MaxBatchDelay, Value = delay });
         if (SidecarContract.ExecutionProvidersFor(template.Accelerator?.Type) is { } providers && template.Accelerator?.Count is null or > 0)
         {
-            env.Add(new EnvVar { Name = SidecarContract.ExecutionProviders, Value = providers });
+            env.Add(new V1EnvVar { Name = SidecarContract.ExecutionProviders, Value = providers });
         }
         return env;
     }
@@ -143,17 +146,17 @@ public static class DeploymentBuilder
     /// The user's resources replace the defaults as a whole (mixing a user's memory request with a default
     /// memory limit could make the limit smaller than the request); the accelerator is added to both maps.
     /// </summary>
-    private static ResourceRequirements Resources(ResourceRequirements? user, AcceleratorPlacement placement, ModelDeploymentDefaults defaults)
+    private static V1ResourceRequirements Resources(V1ResourceRequirements? user, AcceleratorPlacement placement, ModelDeploymentDefaults defaults)
     {
         var custom = user is { Requests.Count: > 0 } or { Limits.Count: > 0 };
         var requests = new SortedDictionary<string, string>(StringComparer.Ordinal);
         var limits = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (k, v) in custom ? user!.Requests ?? [] : defaults.Requests)
+        foreach (var (k, v) in custom ? ResourceQuantities.Texts(user!.Requests) : defaults.Requests)
         {
             requests[k] = v;
         }
 
-        foreach (var (k, v) in custom ? user!.Limits ?? [] : defaults.Limits)
+        foreach (var (k, v) in custom ? ResourceQuantities.Texts(user!.Limits) : defaults.Limits)
         {
             limits[k] = v;
         }
@@ -164,28 +167,28 @@ public static class DeploymentBuilder
             limits[k] = v;
         }
 
-        return new ResourceRequirements
+        return new V1ResourceRequirements
         {
-            Requests = requests.Count == 0 ? null : new Dictionary<string, string>(requests),
-            Limits = limits.Count == 0 ? null : new Dictionary<string, string>(limits),
+            Requests = requests.Count == 0 ? null : ResourceQuantities.Map(requests),
+            Limits = limits.Count == 0 ? null : ResourceQuantities.Map(limits),
         };
     }
 
-    private static Probe Probe(string path, int periodSeconds, int failureThreshold) => new()
+    private static V1Probe Probe(string path, int periodSeconds, int failureThreshold) => new()
     {
-        HttpGet = new HttpGetAction { Path = path, Port = SidecarContract.PortName, Scheme = "HTTP" },
+        HttpGet = new V1HTTPGetAction { Path = path, Port = SidecarContract.PortName, Scheme = "HTTP" },
         PeriodSeconds = periodSeconds,
         TimeoutSeconds = 2,
         FailureThreshold = failureThreshold,
     };
 
-    internal static SecurityContext RestrictedContainer() => new()
+    internal static V1SecurityContext RestrictedContainer() => new()
     {
         RunAsNonRoot = true,
         ReadOnlyRootFilesystem = true,
         AllowPrivilegeEscalation = false,
         Privileged = false,
-        Capabilities = new Capabilities { Drop = ["ALL"] },
-        SeccompProfile = new SeccompProfile { Type = "RuntimeDefault" },
+        Capabilities = new V1Capabilities { Drop = ["ALL"] },
+        SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
     };
 }

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
@@ -8,19 +11,19 @@ namespace MlOperator.Operator.Resources;
 /// </summary>
 public sealed record DesiredState(
     IReadOnlyList<RevisionPlan> Revisions,
-    IReadOnlyList<Deployment> Deployments,
-    Service Service,
-    Ingress? Ingress,
-    HorizontalPodAutoscaler? HorizontalPodAutoscaler,
+    IReadOnlyList<V1Deployment> Deployments,
+    V1Service Service,
+    V1Ingress? Ingress,
+    V2HorizontalPodAutoscaler? HorizontalPodAutoscaler,
     string Selector,
     string Url)
 {
     public RevisionPlan Stable => Revisions.First(r => r.Role == RevisionRole.Stable);
 
-    public Deployment StableDeployment => Deployments[Revisions.ToList().FindIndex(r => r.Role == RevisionRole.Stable)];
+    public V1Deployment StableDeployment => Deployments[Revisions.ToList().FindIndex(r => r.Role == RevisionRole.Stable)];
 
     /// <summary>In apply order: Deployments first (pods take longest), then the Service, Ingress and HPA that point at them.</summary>
-    public IEnumerable<IKubernetesObject> Objects
+    public IEnumerable<IKubernetesObject<V1ObjectMeta>> Objects
     {
         get
         {

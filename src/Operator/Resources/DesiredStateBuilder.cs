@@ -1,5 +1,6 @@
 using System.Globalization;
 using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Kube;
 
 namespace MlOperator.Operator.Resources;
 
@@ -25,14 +26,14 @@ public static class DesiredStateBuilder
             throw new ArgumentException("exactly one stable revision is required", nameof(revisions));
         }
 
-        var deployments = revisions.Select(r => DeploymentBuilder.Build(md, r, defaults)).ToList();
+        var deployments = revisions.Select(r => KubeResource.Stamp(DeploymentBuilder.Build(md, r, defaults))).ToList();
         var stable = deployments[revisions.ToList().FindIndex(r => r.Role == RevisionRole.Stable)];
         return new DesiredState(
             revisions,
             deployments,
-            ServiceBuilder.Build(md, defaults),
-            IngressBuilder.Build(md, defaults),
-            HpaBuilder.Build(md, stable.Metadata.Name!, defaults),
+            KubeResource.Stamp(ServiceBuilder.Build(md, defaults)),
+            IngressBuilder.Build(md, defaults) is { } ingress ? KubeResource.Stamp(ingress) : null,
+            HpaBuilder.Build(md, stable.Metadata.Name!, defaults) is { } hpa ? KubeResource.Stamp(hpa) : null,
             ModelDeploymentLabels.SelectorText(md),
             Url(md, defaults));
     }
@@ -53,6 +54,6 @@ public static class DesiredStateBuilder
 
         var port = ServiceBuilder.Port(md, defaults);
         var suffix = port == 80 ? "" : ":" + port.ToString(CultureInfo.InvariantCulture);
-        return $"http://{ModelDeploymentNames.Service(md)}.{md.Metadata.Namespace}.svc{suffix}";
+        return $"http://{ModelDeploymentNames.Service(md)}.{md.Metadata.NamespaceProperty}.svc{suffix}";
     }
 }

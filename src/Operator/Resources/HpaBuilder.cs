@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
@@ -6,7 +9,7 @@ namespace MlOperator.Operator.Resources;
 /// <summary>The autoscaling/v2 HPA {name} on the stable Deployment's CPU utilisation, when spec.autoscaling is set.</summary>
 public static class HpaBuilder
 {
-    public static HorizontalPodAutoscaler? Build(ModelDeployment md, string stableDeploymentName, ModelDeploymentDefaults defaults)
+    public static V2HorizontalPodAutoscaler? Build(ModelDeployment md, string stableDeploymentName, ModelDeploymentDefaults defaults)
     {
         var autoscaling = md.Spec.Autoscaling;
         if (autoscaling is null)
@@ -15,30 +18,30 @@ public static class HpaBuilder
         }
 
         var min = autoscaling.MinReplicas ?? defaults.MinReplicas;
-        return new HorizontalPodAutoscaler
+        return new V2HorizontalPodAutoscaler
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = ModelDeploymentNames.HorizontalPodAutoscaler(md),
-                Namespace = md.Metadata.Namespace,
+                NamespaceProperty = md.Metadata.NamespaceProperty,
                 Labels = ModelDeploymentLabels.Common(md),
                 OwnerReferences = [ControllerReference.For(md)],
             },
-            Spec = new HorizontalPodAutoscalerSpec
+            Spec = new V2HorizontalPodAutoscalerSpec
             {
-                ScaleTargetRef = new CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = stableDeploymentName },
+                ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = stableDeploymentName },
                 MinReplicas = min,
                 // The validator rejects max < min; never hand the API server an HPA it would refuse.
                 MaxReplicas = Math.Max(autoscaling.MaxReplicas, min),
                 Metrics =
                 [
-                    new MetricSpec
+                    new V2MetricSpec
                     {
                         Type = "Resource",
-                        Resource = new ResourceMetricSource
+                        Resource = new V2ResourceMetricSource
                         {
                             Name = "cpu",
-                            Target = new MetricTarget
+                            Target = new V2MetricTarget
                             {
                                 Type = "Utilization",
                                 AverageUtilization = autoscaling.TargetCPUUtilizationPercentage ?? defaults.TargetCpuUtilizationPercentage,

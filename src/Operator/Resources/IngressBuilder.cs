@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
@@ -6,45 +9,45 @@ namespace MlOperator.Operator.Resources;
 /// <summary>The Ingress {name} when spec.ingress is set: one rule (host optional), one Prefix path, TLS when a secret is named.</summary>
 public static class IngressBuilder
 {
-    public static Ingress? Build(ModelDeployment md, ModelDeploymentDefaults defaults) =>
+    public static V1Ingress? Build(ModelDeployment md, ModelDeploymentDefaults defaults) =>
         md.Spec.Ingress is null ? null : Build(md, ModelDeploymentNames.Ingress(md), ModelDeploymentNames.Service(md), null, defaults);
 
     /// <summary>Also builds the canary Ingress of the NginxIngress router (other name, other backend, annotations).</summary>
-    public static Ingress Build(ModelDeployment md, string name, string serviceName, Dictionary<string, string>? annotations, ModelDeploymentDefaults defaults)
+    public static V1Ingress Build(ModelDeployment md, string name, string serviceName, Dictionary<string, string>? annotations, ModelDeploymentDefaults defaults)
     {
         var spec = md.Spec.Ingress ?? new ModelIngressSpec();
-        return new Ingress
+        return new V1Ingress
         {
-            Metadata = new ObjectMeta
+            Metadata = new V1ObjectMeta
             {
                 Name = name,
-                Namespace = md.Metadata.Namespace,
+                NamespaceProperty = md.Metadata.NamespaceProperty,
                 Labels = ModelDeploymentLabels.Common(md),
                 Annotations = annotations,
                 OwnerReferences = [ControllerReference.For(md)],
             },
-            Spec = new IngressSpec
+            Spec = new V1IngressSpec
             {
                 IngressClassName = string.IsNullOrEmpty(spec.ClassName) ? null : spec.ClassName,
                 Rules =
                 [
-                    new IngressRule
+                    new V1IngressRule
                     {
                         Host = string.IsNullOrEmpty(spec.Host) ? null : spec.Host,
-                        Http = new HttpIngressRuleValue
+                        Http = new V1HTTPIngressRuleValue
                         {
                             Paths =
                             [
-                                new HttpIngressPath
+                                new V1HTTPIngressPath
                                 {
                                     Path = string.IsNullOrEmpty(spec.Path) ? defaults.IngressPath : spec.Path,
                                     PathType = "Prefix",
-                                    Backend = new IngressBackend
+                                    Backend = new V1IngressBackend
                                     {
-                                        Service = new IngressServiceBackend
+                                        Service = new V1IngressServiceBackend
                                         {
                                             Name = serviceName,
-                                            Port = new ServiceBackendPort { Number = ServiceBuilder.Port(md, defaults) },
+                                            Port = new V1ServiceBackendPort { Number = ServiceBuilder.Port(md, defaults) },
                                         },
                                     },
                                 },
@@ -54,7 +57,7 @@ public static class IngressBuilder
                 ],
                 Tls = string.IsNullOrEmpty(spec.TlsSecretName) || string.IsNullOrEmpty(spec.Host)
                     ? null
-                    : [new IngressTls { Hosts = [spec.Host], SecretName = spec.TlsSecretName }],
+                    : [new V1IngressTLS { Hosts = [spec.Host], SecretName = spec.TlsSecretName }],
             },
         };
     }

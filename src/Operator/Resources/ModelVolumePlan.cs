@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
@@ -8,7 +11,7 @@ namespace MlOperator.Operator.Resources;
 /// image (nothing to mount); http(s):// downloads into an emptyDir in an init container that checks sha256
 /// there, so a bad file never reaches the sidecar.
 /// </summary>
-public sealed record ModelVolumePlan(string ModelPath, Volume? Volume, Container? InitContainer)
+public sealed record ModelVolumePlan(string ModelPath, V1Volume? Volume, V1Container? InitContainer)
 {
     public const string VolumeName = "model";
 
@@ -35,38 +38,38 @@ public sealed record ModelVolumePlan(string ModelPath, Volume? Volume, Container
             case ModelUriKind.Pvc:
                 return new ModelVolumePlan(
                     $"{SidecarContract.ModelMountPath}/{uri.Path}",
-                    new Volume { Name = VolumeName, PersistentVolumeClaim = new PersistentVolumeClaimVolumeSource { ClaimName = uri.ClaimName!, ReadOnly = true } },
+                    new V1Volume { Name = VolumeName, PersistentVolumeClaim = new V1PersistentVolumeClaimVolumeSource { ClaimName = uri.ClaimName!, ReadOnlyProperty = true } },
                     null);
             case ModelUriKind.Http:
-                var env = new List<EnvVar>
+                var env = new List<V1EnvVar>
                 {
                     new() { Name = SidecarContract.ModelUrl, Value = uri.Url },
                     new() { Name = SidecarContract.ModelPath, Value = SidecarContract.DownloadedModelFile },
                 };
                 if (!string.IsNullOrEmpty(model.Sha256))
                 {
-                    env.Add(new EnvVar { Name = SidecarContract.ModelSha256, Value = model.Sha256.ToLowerInvariant() });
+                    env.Add(new V1EnvVar { Name = SidecarContract.ModelSha256, Value = model.Sha256.ToLowerInvariant() });
                 }
 
                 return new ModelVolumePlan(
                     SidecarContract.DownloadedModelFile,
-                    new Volume { Name = VolumeName, EmptyDir = new EmptyDirVolumeSource { SizeLimit = defaults.ModelCacheSizeLimit } },
-                    new Container
+                    new V1Volume { Name = VolumeName, EmptyDir = new V1EmptyDirVolumeSource { SizeLimit = defaults.ModelCacheSizeLimit } },
+                    new V1Container
                     {
                         Name = "model-download",
                         Image = defaults.ModelDownloaderImage,
                         Command = ["sh", "-c", DownloadScript],
                         Env = env,
-                        Resources = new ResourceRequirements
+                        Resources = new V1ResourceRequirements
                         {
-                            Requests = new Dictionary<string, string> { ["cpu"] = "100m", ["memory"] = "64Mi" },
-                            Limits = new Dictionary<string, string> { ["memory"] = "256Mi" },
+                            Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new("100m"), ["memory"] = new("64Mi") },
+                            Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new("256Mi") },
                         },
                         SecurityContext = DeploymentBuilder.RestrictedContainer(),
                         VolumeMounts =
                         [
-                            new VolumeMount { Name = VolumeName, MountPath = SidecarContract.ModelMountPath },
-                            new VolumeMount { Name = "tmp", MountPath = SidecarContract.TmpMountPath },
+                            new V1VolumeMount { Name = VolumeName, MountPath = SidecarContract.ModelMountPath },
+                            new V1VolumeMount { Name = "tmp", MountPath = SidecarContract.TmpMountPath },
                         ],
                     });
             default:

@@ -1,14 +1,17 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
 
 /// <summary>What the reconciler saw of the children before building: the Deployments this ModelDeployment owns.</summary>
-public sealed record ObservedState(IReadOnlyList<Deployment> Deployments)
+public sealed record ObservedState(IReadOnlyList<V1Deployment> Deployments)
 {
     public static ObservedState Empty { get; } = new([]);
 
-    public Deployment? Revision(string hash) =>
-        Deployments.FirstOrDefault(d => d.Metadata.Labels?.GetValueOrDefault(ModelDeploymentLabels.Revision) == hash);
+    public V1Deployment? Revision(string hash) =>
+        Deployments.FirstOrDefault(d => d.GetLabel(ModelDeploymentLabels.Revision) == hash);
 
     /// <summary>Pods a revision runs or is about to run (the larger of spec and status), 0 when it does not exist.</summary>
     public int CurrentReplicas(string hash) =>

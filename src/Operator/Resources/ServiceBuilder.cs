@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
@@ -9,26 +12,26 @@ namespace MlOperator.Operator.Resources;
 /// </summary>
 public static class ServiceBuilder
 {
-    public static Service Build(ModelDeployment md, ModelDeploymentDefaults defaults) =>
+    public static V1Service Build(ModelDeployment md, ModelDeploymentDefaults defaults) =>
         Build(md, ModelDeploymentNames.Service(md), ModelDeploymentLabels.Selector(md), defaults);
 
     /// <summary>A Service over some pods only ({name}-stable / {name}-canary for the router modes).</summary>
-    public static Service Build(ModelDeployment md, string name, Dictionary<string, string> selector, ModelDeploymentDefaults defaults) => new()
+    public static V1Service Build(ModelDeployment md, string name, Dictionary<string, string> selector, ModelDeploymentDefaults defaults) => new()
     {
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = name,
-            Namespace = md.Metadata.Namespace,
+            NamespaceProperty = md.Metadata.NamespaceProperty,
             Labels = ModelDeploymentLabels.Common(md),
             OwnerReferences = [ControllerReference.For(md)],
         },
-        Spec = new ServiceSpec
+        Spec = new V1ServiceSpec
         {
             Type = "ClusterIP",
             Selector = selector,
             Ports =
             [
-                new ServicePort
+                new V1ServicePort
                 {
                     Name = SidecarContract.PortName,
                     Port = Port(md, defaults),

@@ -1,6 +1,8 @@
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
+using k8s;
+using k8s.Models;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.IntegrationTests.Client;
@@ -18,7 +20,7 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
     {
         _emulator = await KubeEmulator.StartAsync(new EmulatorOptions { BookmarkInterval = TimeSpan.FromMilliseconds(200) });
         _client = Connect(_emulator, out _kubeconfig, "team");
-        await _client.CreateAsync(new NamespaceObject { Metadata = new ObjectMeta { Name = "team" } });
+        await _client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = "team" } });
     }
 
     public async Task DisposeAsync()
@@ -32,23 +34,23 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
     {
         kubeconfig = Path.Combine(Path.GetTempPath(), $"mlop-client-{Guid.NewGuid():N}.yaml");
         emulator.WriteKubeconfig(kubeconfig, ns);
-        return KubeClient.FromConfig(KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = kubeconfig }), options);
+        return KubeClient.Create(KubeConnectionLoader.Load(new KubeConnectionOptions { Path = kubeconfig }), options);
     }
 
-    private static ConfigMap Map(string name, string value, Dictionary<string, string>? labels = null) =>
-        new() { Metadata = new ObjectMeta { Name = name, Labels = labels }, Data = new() { ["key"] = value } };
+    private static V1ConfigMap Map(string name, string value, Dictionary<string, string>? labels = null) =>
+        new() { Metadata = new V1ObjectMeta { Name = name, Labels = labels }, Data = new Dictionary<string, string> { ["key"] = value } };
 
-    private static Deployment Web(int? replicas) => new()
+    private static V1Deployment Web(int? replicas) => new()
     {
-        Metadata = new ObjectMeta { Name = "web" },
-        Spec = new DeploymentSpec
+        Metadata = new V1ObjectMeta { Name = "web" },
+        Spec = new V1DeploymentSpec
         {
             Replicas = replicas,
-            Selector = new LabelSelector { MatchLabels = new() { ["app"] = "web" } },
-            Template = new PodTemplateSpec
+            Selector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { ["app"] = "web" } },
+            Template = new V1PodTemplateSpec
             {
-                Metadata = new ObjectMeta { Labels = new() { ["app"] = "web" } },
-                Spec = new PodSpec { Containers = [new Container { Name = "main", Image = "nginx:1.27" }] },
+                Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string> { ["app"] = "web" } },
+                Spec = new V1PodSpec { Containers = [new V1Container { Name = "main", Image = "nginx:1.27" }] },
             },
         },
     };
@@ -59,11 +61,11 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
         var created = await _client.CreateAsync(Map("a", "1", new() { ["tier"] = "web" }));
         await _client.CreateAsync(Map("b", "2", new() { ["tier"] = "db" }));
 
-        Assert.Equal("team", created.Metadata.Namespace);
+        Assert.Equal("team", created.Metadata.NamespaceProperty);
         Assert.False(string.IsNullOrEmpty(created.Metadata.Uid));
         await Assert.ThrowsAsync<AlreadyExistsException>(() => _client.CreateAsync(Map("a", "again")));
 
-        var read = await _client.GetAsync<ConfigMap>("a");
+        var read = await _client.GetAsync<V1ConfigMap>("a");
         read.Data!["key"] = "changed";
         var updated = await _client.UpdateAsync(read);
         Assert.Equal("changed", updated.Data!["key"]);
@@ -72,19 +74,19 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
         var conflict = await Assert.ThrowsAsync<ConflictException>(() => _client.UpdateAsync(read));
         Assert.Contains("the object has been modified", conflict.Message);
 
-        var web = await _client.ListAsync<ConfigMap>("team", new ListOptions { LabelSelector = "tier=web" });
+        var web = await _client.ListAsync<V1ConfigMap>("team", new ListOptions { LabelSelector = "tier=web" });
         Assert.Equal("a", Assert.Single(web.Items).Metadata.Name);
-        var everywhere = await _client.ListAsync<ConfigMap>(null, new ListOptions { FieldSelector = "metadata.namespace=team" });
+        var everywhere = await _client.ListAsync<V1ConfigMap>(null, new ListOptions { FieldSelector = "metadata.namespace=team" });
         Assert.Equal(["a", "b"], everywhere.Items.Select(i => i.Metadata.Name).Order());
         Assert.False(string.IsNullOrEmpty(everywhere.Metadata.ResourceVersion));
 
-        var patched = await _client.PatchAsync<ConfigMap>("b", "team", new KubePatch(PatchType.Merge, """{"data":{"extra":"x"}}"""));
+        var patched = await _client.PatchAsync<V1ConfigMap>("b", "team", new V1Patch("""{"data":{"extra":"x"}}""", V1Patch.PatchType.MergePatch));
         Assert.Equal("x", patched.Data!["extra"]);
 
-        await _client.DeleteAsync<ConfigMap>("a", options: new DeleteOptions { PropagationPolicy = PropagationPolicy.Background });
-        Assert.Null(await _client.TryGetAsync<ConfigMap>("a"));
-        await Assert.ThrowsAsync<NotFoundException>(() => _client.GetAsync<ConfigMap>("a"));
-        await Assert.ThrowsAsync<NotFoundException>(() => _client.DeleteAsync<ConfigMap>("a"));
+        await _client.DeleteAsync<V1ConfigMap>("a", options: new DeleteOptions { PropagationPolicy = PropagationPolicy.Background });
+        Assert.Null(await _client.TryGetAsync<V1ConfigMap>("a"));
+        await Assert.ThrowsAsync<NotFoundException>(() => _client.GetAsync<V1ConfigMap>("a"));
+        await Assert.ThrowsAsync<NotFoundException>(() => _client.DeleteAsync<V1ConfigMap>("a"));
     }
 
     [Fact]
@@ -92,9 +94,9 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
     {
         var created = await _client.CreateAsync(Map("p", "1"));
 
-        await Assert.ThrowsAsync<ConflictException>(() => _client.DeleteAsync<ConfigMap>("p",
+        await Assert.ThrowsAsync<ConflictException>(() => _client.DeleteAsync<V1ConfigMap>("p",
             options: new DeleteOptions { PreconditionUid = "not-" + created.Metadata.Uid }));
-        await _client.DeleteAsync<ConfigMap>("p", options: new DeleteOptions { PreconditionUid = created.Metadata.Uid });
+        await _client.DeleteAsync<V1ConfigMap>("p", options: new DeleteOptions { PreconditionUid = created.Metadata.Uid });
     }
 
     [Fact]
@@ -121,7 +123,7 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
     public async Task Status_subresource_updates_status_only()
     {
         var created = await _client.CreateAsync(Web(1));
-        created.Status = new DeploymentStatus { ObservedGeneration = 1, Replicas = 1 };
+        created.Status = new V1DeploymentStatus { ObservedGeneration = 1, Replicas = 1 };
 
         var updated = await _client.UpdateStatusAsync(created);
 
@@ -132,13 +134,13 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
     [Fact]
     public async Task Watch_streams_changes_after_a_list_and_sends_bookmarks()
     {
-        var list = await _client.ListAsync<ConfigMap>("team");
+        var list = await _client.ListAsync<V1ConfigMap>("team");
         using var cts = new CancellationTokenSource(Bound);
-        var events = new List<WatchEvent<ConfigMap>>();
+        var events = new List<WatchEvent<V1ConfigMap>>();
 
         var watching = Task.Run(async () =>
         {
-            await foreach (var e in _client.WatchAsync<ConfigMap>("team", new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion }, cts.Token))
+            await foreach (var e in _client.WatchAsync<V1ConfigMap>("team", new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion }, cts.Token))
             {
                 lock (events)
                 {
@@ -155,7 +157,7 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
         var created = await _client.CreateAsync(Map("w", "1"));
         created.Data!["key"] = "2";
         await _client.UpdateAsync(created);
-        await _client.DeleteAsync<ConfigMap>("w");
+        await _client.DeleteAsync<V1ConfigMap>("w");
         await watching;
 
         var changes = events.Where(e => e.Type != WatchEventType.Bookmark).ToList();
@@ -168,7 +170,7 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
     public async Task Watch_ends_cleanly_when_the_server_times_it_out()
     {
         var count = 0;
-        await foreach (var e in _client.WatchAsync<ConfigMap>("team", new WatchOptions { ResourceVersion = _emulator.ResourceVersion.ToString(), TimeoutSeconds = 1, AllowBookmarks = false }))
+        await foreach (var e in _client.WatchAsync<V1ConfigMap>("team", new WatchOptions { ResourceVersion = _emulator.ResourceVersion.ToString(), TimeoutSeconds = 1, AllowBookmarks = false }))
         {
             count++;
         }
@@ -185,7 +187,7 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
 
         var gone = await Assert.ThrowsAsync<GoneException>(async () =>
         {
-            await foreach (var _ in _client.WatchAsync<ConfigMap>("team", new WatchOptions { ResourceVersion = old }))
+            await foreach (var _ in _client.WatchAsync<V1ConfigMap>("team", new WatchOptions { ResourceVersion = old }))
             {
             }
         });
@@ -200,7 +202,7 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
         _emulator.Faults.ResetCounts();
         _emulator.Faults.FailNext(1, 429, "get", "configmaps", TimeSpan.FromSeconds(1));
 
-        var read = await _client.GetAsync<ConfigMap>("r");
+        var read = await _client.GetAsync<V1ConfigMap>("r");
 
         Assert.Equal("1", read.Data!["key"]);
         Assert.Equal(2, _emulator.Faults.Count("get", "configmaps"));
@@ -217,7 +219,7 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
         _emulator.Faults.ResetCounts();
         _emulator.Faults.FailNext(2, 503, "list", "configmaps");
 
-        await _client.ListAsync<ConfigMap>("team");
+        await _client.ListAsync<V1ConfigMap>("team");
 
         Assert.Equal(3, _emulator.Faults.Count("list", "configmaps"));
     }
@@ -229,12 +231,14 @@ public sealed class KubeClientEmulatorTests : IAsyncLifetime
         using var client = Connect(secure, out var path);
         try
         {
-            Assert.Equal("https", client.Config.Server.Scheme);
+            var connection = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = path });
+            Assert.Equal("https", connection.Server.Scheme);
             var created = await client.CreateAsync(Map("tls", "1"));
-            Assert.Equal("default", created.Metadata.Namespace);
+            Assert.Equal("default", created.Metadata.NamespaceProperty);
 
-            using var wrongToken = KubeClient.FromConfig(client.Config with { Token = "wrong" }, new KubeClientOptions { MaxAttempts = 1 });
-            await Assert.ThrowsAsync<UnauthorizedException>(() => wrongToken.GetAsync<ConfigMap>("tls"));
+            connection.Configuration.AccessToken = "wrong";
+            using var wrongToken = KubeClient.Create(connection, new KubeClientOptions { MaxAttempts = 1 });
+            await Assert.ThrowsAsync<UnauthorizedException>(() => wrongToken.GetAsync<V1ConfigMap>("tls"));
         }
         finally
         {

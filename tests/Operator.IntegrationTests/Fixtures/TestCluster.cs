@@ -2,7 +2,9 @@ using MlOperator.Kubernetes.Emulator;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
+using k8s;
+using k8s.Models;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.IntegrationTests.Fixtures;
@@ -27,7 +29,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
 
     public string KubeconfigPath { get; private set; } = "";
 
-    public KubeClientConfig Config { get; private set; } = null!;
+    public KubeConnection Config { get; private set; } = null!;
 
     public IKubeClient Client { get; private set; } = null!;
 
@@ -47,18 +49,18 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
                 $"{E2EVariable} is not set: integration tests run against the in-process API emulator at {Emulator.BaseAddress}"));
         }
 
-        Config = KubeConfigLoader.Load(new KubeConfigLoadOptions { Path = KubeconfigPath });
+        Config = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = KubeconfigPath });
         Client = NewClient();
         await InstallCrdsAsync();
     }
 
-    public IKubeClient NewClient(KubeClientOptions? options = null) => KubeClient.FromConfig(Config, options);
+    public IKubeClient NewClient(KubeClientOptions? options = null) => KubeClient.Create(Config, options);
 
     /// <summary>A fresh namespace per test, so tests never see each other's objects.</summary>
     public async Task<string> CreateNamespaceAsync(string prefix)
     {
         var name = $"{prefix}-{Interlocked.Increment(ref _namespaces)}-{Guid.NewGuid().ToString("N")[..6]}";
-        await Client.CreateAsync(new TestNamespace { Metadata = new ObjectMeta { Name = name } });
+        await Client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = name } });
         return name;
     }
 
@@ -110,7 +112,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
 
         foreach (var file in files)
         {
-            var crd = KubeYaml.Deserialize<CustomResourceDefinition>(await File.ReadAllTextAsync(file));
+            var crd = KubeYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
             await Client.ApplyAsync(crd, new ApplyOptions("mloperator-tests", Force: true));
         }
 
@@ -120,8 +122,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
             var name = Path.GetFileNameWithoutExtension(file).Split('_') is [var group, var plural] ? $"{plural}.{group}" : null;
             if (name is not null)
             {
-                await EventuallyAsync(() => Client.TryGetAsync<CustomResourceDefinition>(name), c => c is not null && c.Fields.TryGetValue("status", out var s)
-                    && s.ToString().Contains("\"Established\"", StringComparison.Ordinal), $"CRD {name} established");
+                await EventuallyAsync(() => Client.TryGetAsync<V1CustomResourceDefinition>(name), c => c?.Status?.Conditions?.Any(x => x.Type == "Established" && x.Status == "True") == true, $"CRD {name} established");
             }
         }
     }
@@ -129,7 +130,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
     private static string Describe<T>(T value) => value switch
     {
         null => "null",
-        IKubernetesObject o => KubeJson.Serialize((object)o),
+        IKubernetesObject<V1ObjectMeta> o => KubeJson.Serialize((object)o),
         _ => value.ToString() ?? "",
     };
 }

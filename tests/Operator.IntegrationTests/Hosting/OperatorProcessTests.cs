@@ -33,7 +33,7 @@ public sealed class OperatorProcessTests(TestCluster cluster)
                 && text.Contains("\ninformer_caches_synced 1\n", StringComparison.Ordinal) ? text : null;
         }, run, "leader and synced caches on /metrics");
         using var readyz = await http.GetAsync("/readyz");
-        var holder = await cluster.Client.GetAsync<Kube.Models.Lease>(lease, ns);
+        var holder = await cluster.Client.GetAsync<k8s.Models.V1Lease>(lease, ns);
         await stop.CancelAsync();
 
         Assert.Equal(ExitCodes.Success, await run.WaitAsync(TimeSpan.FromSeconds(60)));

@@ -1,4 +1,7 @@
 using MlOperator.Operator.IntegrationTests.Fixtures;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 

@@ -1,6 +1,9 @@
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
@@ -29,7 +32,7 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         var md = await CreateSampleAsync("cpu-model");
 
         var deployment = await DeploymentOfAsync(md);
-        var service = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns), s => s is not null, "service");
+        var service = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<V1Service>("iris-classifier", _ns), s => s is not null, "service");
 
         Assert.StartsWith("iris-classifier-", deployment.Metadata.Name);
         Assert.Equal(2, deployment.Spec!.Replicas);
@@ -63,9 +66,9 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         var md = await CreateSampleAsync("cpu-model");
         var first = await DeploymentOfAsync(md);
 
-        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new KubePatch(PatchType.Merge, """{"spec":{"replicas":3}}"""));
+        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new V1Patch("""{"spec":{"replicas":3}}""", V1Patch.PatchType.MergePatch));
 
-        var scaled = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Deployment>(first.Metadata.Name!, _ns), d => d?.Spec?.Replicas == 3, "replicas 3");
+        var scaled = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<V1Deployment>(first.Metadata.Name!, _ns), d => d?.Spec?.Replicas == 3, "replicas 3");
         Assert.NotNull(scaled);
         await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.ObservedGeneration == 2, "observedGeneration 2");
     }
@@ -76,9 +79,9 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         var md = await CreateSampleAsync("cpu-model");
         var first = await DeploymentOfAsync(md);
 
-        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new KubePatch(PatchType.Merge, """{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"}}}"""));
+        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new V1Patch("""{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"}}}""", V1Patch.PatchType.MergePatch));
 
-        var deployments = await TestCluster.EventuallyAsync(() => Client.ListAsync<Deployment>(_ns),
+        var deployments = await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns),
             l => l.Items.Count == 1 && l.Items[0].Metadata.Name != first.Metadata.Name, "one new revision Deployment");
         Assert.Equal("4", deployments.Items[0].Metadata.Labels!["app.kubernetes.io/version"]);
     }
@@ -87,11 +90,11 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
     public async Task Deleted_child_is_recreated()
     {
         var md = await CreateSampleAsync("cpu-model");
-        var service = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns), s => s is not null, "service");
+        var service = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<V1Service>("iris-classifier", _ns), s => s is not null, "service");
 
-        await Client.DeleteAsync<Service>("iris-classifier", _ns);
+        await Client.DeleteAsync<V1Service>("iris-classifier", _ns);
 
-        await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns),
+        await TestCluster.EventuallyAsync(() => Client.TryGetAsync<V1Service>("iris-classifier", _ns),
             s => s is not null && s.Metadata.Uid != service!.Metadata.Uid, "service recreated");
     }
 
@@ -102,10 +105,10 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         var deployment = await DeploymentOfAsync(md);
         var container = deployment.Spec!.Template!.Spec!.Containers![0];
 
-        await Client.PatchAsync<Deployment>(deployment.Metadata.Name!, _ns, new KubePatch(PatchType.StrategicMerge,
-            """{"spec":{"template":{"spec":{"containers":[{"name":""" + "\"" + container.Name + "\"" + ""","image":"evil:latest"}]}}}}"""));
+        await Client.PatchAsync<V1Deployment>(deployment.Metadata.Name!, _ns, new V1Patch(
+            """{"spec":{"template":{"spec":{"containers":[{"name":""" + "\"" + container.Name + "\"" + ""","image":"evil:latest"}]}}}}""", V1Patch.PatchType.StrategicMergePatch));
 
-        await TestCluster.EventuallyAsync(() => Client.GetAsync<Deployment>(deployment.Metadata.Name!, _ns),
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<V1Deployment>(deployment.Metadata.Name!, _ns),
             d => d.Spec?.Template?.Spec?.Containers is [var only] && only.Image == container.Image, "image restored");
     }
 
@@ -117,8 +120,8 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
 
         await Client.DeleteAsync<Md>(md.Metadata.Name!, _ns);
 
-        await TestCluster.EventuallyAsync(() => Client.ListAsync<Deployment>(_ns), l => l.Items.Count == 0, "deployments collected");
-        await TestCluster.EventuallyAsync(() => Client.TryGetAsync<Service>("iris-classifier", _ns), s => s is null, "service collected");
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns), l => l.Items.Count == 0, "deployments collected");
+        await TestCluster.EventuallyAsync(() => Client.TryGetAsync<V1Service>("iris-classifier", _ns), s => s is null, "service collected");
     }
 
     [Fact]
@@ -132,26 +135,26 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
 
         Assert.Equal(ModelDeploymentPhase.Failed, failed.Status!.Phase);
         Assert.Contains("maxReplicas", failed.Status.Conditions!.Single(c => c.Type == Ready).Message);
-        Assert.Empty((await Client.ListAsync<Deployment>(_ns)).Items);
+        Assert.Empty((await Client.ListAsync<V1Deployment>(_ns)).Items);
     }
 
     [Fact]
     public async Task Tight_quota_blocks_with_QuotaExceeded_then_clears_when_raised()
     {
-        await Client.CreateAsync(new ResourceQuota
+        await Client.CreateAsync(new V1ResourceQuota
         {
-            Metadata = new ObjectMeta { Name = "cpu-quota", Namespace = _ns },
-            Spec = new ResourceQuotaSpec { Hard = new Dictionary<string, string> { ["requests.cpu"] = "300m" } },
+            Metadata = new V1ObjectMeta { Name = "cpu-quota", NamespaceProperty = _ns },
+            Spec = new V1ResourceQuotaSpec { Hard = new Dictionary<string, ResourceQuantity> { ["requests.cpu"] = "300m" } },
         });
-        await TestCluster.EventuallyAsync(() => Client.GetAsync<ResourceQuota>("cpu-quota", _ns), q => q.Status?.Hard is not null, "quota status");
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<V1ResourceQuota>("cpu-quota", _ns), q => q.Status?.Hard is not null, "quota status");
         var md = await CreateSampleAsync("cpu-model"); // 2 × 250m
 
         var blocked = await ConditionAsync(md, QuotaExceeded, True);
 
         Assert.Contains("requests.cpu", blocked.Status!.Conditions!.Single(c => c.Type == QuotaExceeded).Message);
-        Assert.Empty((await Client.ListAsync<Deployment>(_ns)).Items);
+        Assert.Empty((await Client.ListAsync<V1Deployment>(_ns)).Items);
 
-        await Client.PatchAsync<ResourceQuota>("cpu-quota", _ns, new KubePatch(PatchType.Merge, """{"spec":{"hard":{"requests.cpu":"2"}}}"""));
+        await Client.PatchAsync<V1ResourceQuota>("cpu-quota", _ns, new V1Patch("""{"spec":{"hard":{"requests.cpu":"2"}}}""", V1Patch.PatchType.MergePatch));
 
         await ConditionAsync(md, QuotaExceeded, False);
         await DeploymentOfAsync(md);
@@ -176,7 +179,7 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         }, writes => writes == 0, "a quiet cluster");
         emulator.Faults.ResetCounts();
         // An annotation change wakes the reconciler without changing anything it owns.
-        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new KubePatch(PatchType.Merge, """{"metadata":{"annotations":{"touched":"1"}}}"""));
+        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new V1Patch("""{"metadata":{"annotations":{"touched":"1"}}}""", V1Patch.PatchType.MergePatch));
         await Task.Delay(TimeSpan.FromSeconds(2)); // give the reconcile a chance to (wrongly) write; the assertion is on counts, not time
 
         var writes = emulator.Faults.Counts.Where(c => c.Key.Split(' ')[0] is "create" or "update" or "patch" or "delete");
@@ -186,15 +189,15 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
     private Md Sample(string name)
     {
         var md = KubeYaml.Deserialize<Md>(File.ReadAllText(Path.Combine(RepoPaths.Root, "config", "samples", name + ".yaml")));
-        md.Metadata.Namespace = _ns;
+        md.Metadata.NamespaceProperty = _ns;
         return md;
     }
 
     private Task<Md> CreateSampleAsync(string name) => Client.CreateAsync(Sample(name));
 
-    private async Task<Deployment> DeploymentOfAsync(Md md)
+    private async Task<V1Deployment> DeploymentOfAsync(Md md)
     {
-        var list = await TestCluster.EventuallyAsync(() => Client.ListAsync<Deployment>(_ns), l => l.Items.Count > 0, $"a Deployment for {md.Metadata.Name}");
+        var list = await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns), l => l.Items.Count > 0, $"a Deployment for {md.Metadata.Name}");
         return Assert.Single(list.Items);
     }
 
@@ -203,7 +206,7 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
             m => m.Status?.Conditions?.Any(c => c.Type == type && c.Status == status && (reason is null || c.Reason == reason)) == true,
             $"{type}={status}{(reason is null ? "" : "/" + reason)}");
 
-    private static void AssertControlledBy(Md md, IKubernetesObject child)
+    private static void AssertControlledBy(Md md, IKubernetesObject<V1ObjectMeta> child)
     {
         var owner = Assert.Single(child.Metadata.OwnerReferences!);
         Assert.Equal(md.Metadata.Uid, owner.Uid);

@@ -1,5 +1,8 @@
 using System.Text;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.Runtime.Controller;
@@ -7,11 +10,11 @@ using MlOperator.Operator.Runtime.Controller;
 namespace MlOperator.Operator.IntegrationTests.Runtime;
 
 /// <summary>
-/// A small level-based controller: every ConfigMap gets a Secret "{name}-copy" holding the same data, owned by
+/// A small level-based controller: every V1ConfigMap gets a Secret "{name}-copy" holding the same data, owned by
 /// the ConfigMap. Reads come from the caches, writes go to the API; a stale cache surfaces as a Conflict and is
 /// retried by the controller's back-off.
 /// </summary>
-public sealed class CopyReconciler(IKubeClient client, Informer<TestConfigMap> sources, Informer<TestSecret> copies) : IReconciler
+public sealed class CopyReconciler(IKubeClient client, Informer<V1ConfigMap> sources, Informer<V1Secret> copies) : IReconciler
 {
     private int _reconciles;
 
@@ -19,8 +22,9 @@ public sealed class CopyReconciler(IKubeClient client, Informer<TestConfigMap> s
 
     public static string CopyName(string source) => source + "-copy";
 
-    public static Dictionary<string, string> Encode(Dictionary<string, string>? data) =>
-        (data ?? []).ToDictionary(kv => kv.Key, kv => Convert.ToBase64String(Encoding.UTF8.GetBytes(kv.Value)));
+    /// <summary>A Secret's data for the ConfigMap's (the library base64-encodes bytes on the wire).</summary>
+    public static Dictionary<string, byte[]> Encode(IDictionary<string, string>? data) =>
+        (data ?? new Dictionary<string, string>()).ToDictionary(kv => kv.Key, kv => Encoding.UTF8.GetBytes(kv.Value));
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken ct)
     {
@@ -36,15 +40,15 @@ public sealed class CopyReconciler(IKubeClient client, Informer<TestConfigMap> s
         var copy = copies.Get(request.Namespace, CopyName(request.Name));
         if (copy is null)
         {
-            await client.CreateAsync(new TestSecret
+            await client.CreateAsync(new V1Secret
             {
-                Metadata = new ObjectMeta
+                Metadata = new V1ObjectMeta
                 {
                     Name = CopyName(request.Name),
-                    Namespace = request.Namespace,
+                    NamespaceProperty = request.Namespace,
                     OwnerReferences =
                     [
-                        new OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = source.Metadata.Name!, Uid = source.Metadata.Uid!, Controller = true },
+                        new V1OwnerReference { ApiVersion = "v1", Kind = "ConfigMap", Name = source.Metadata.Name!, Uid = source.Metadata.Uid!, Controller = true },
                     ],
                 },
                 Type = "Opaque",
@@ -62,6 +66,6 @@ public sealed class CopyReconciler(IKubeClient client, Informer<TestConfigMap> s
         return ReconcileResult.Done;
     }
 
-    public static bool Same(Dictionary<string, string>? a, Dictionary<string, string> b) =>
-        (a?.Count ?? 0) == b.Count && b.All(kv => a!.TryGetValue(kv.Key, out var v) && v == kv.Value);
+    public static bool Same(IDictionary<string, byte[]>? a, Dictionary<string, byte[]> b) =>
+        (a?.Count ?? 0) == b.Count && b.All(kv => a!.TryGetValue(kv.Key, out var v) && v.AsSpan().SequenceEqual(kv.Value));
 }

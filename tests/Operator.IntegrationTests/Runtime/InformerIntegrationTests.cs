@@ -1,5 +1,8 @@
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Kubernetes.Emulator;
@@ -82,7 +85,7 @@ public sealed class InformerIntegrationTests(TestCluster cluster) : IAsyncLifeti
             await CreateAsync($"missed-{i}");
         }
 
-        await _client.DeleteAsync<TestConfigMap>("before", _ns);
+        await _client.DeleteAsync<V1ConfigMap>("before", _ns);
         Faults?.CompactHistory();
         Faults?.ClearDelays();
 
@@ -126,7 +129,7 @@ public sealed class InformerIntegrationTests(TestCluster cluster) : IAsyncLifeti
     {
         var informer = await StartAsync();
         var other = await cluster.CreateNamespaceAsync("elsewhere");
-        await _client.CreateAsync(new TestConfigMap { Metadata = new ObjectMeta { Name = "x", Namespace = other } });
+        await _client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "x", NamespaceProperty = other } });
         if (!cluster.IsEmulated)
         {
             // Real apiservers send bookmarks about once a minute: nothing to wait for here.
@@ -140,8 +143,8 @@ public sealed class InformerIntegrationTests(TestCluster cluster) : IAsyncLifeti
 
     private long Requests(string verb) => Faults!.Count(verb, "configmaps") - (verb == "list" ? _listsBefore : _watchesBefore);
 
-    /// <summary>Real clusters add a kube-root-ca.crt ConfigMap to every namespace; the tests count only their own.</summary>
-    private static List<TestConfigMap> Ours(Informer<TestConfigMap> informer) =>
+    /// <summary>Real clusters add a kube-root-ca.crt V1ConfigMap to every namespace; the tests count only their own.</summary>
+    private static List<V1ConfigMap> Ours(Informer<V1ConfigMap> informer) =>
         [.. informer.List().Where(c => c.Metadata.Name != "kube-root-ca.crt")];
 
     private bool Seen(string name) => Adds().Contains(name);
@@ -155,12 +158,12 @@ public sealed class InformerIntegrationTests(TestCluster cluster) : IAsyncLifeti
     }
 
     private Task CreateAsync(string name) =>
-        _client.CreateAsync(new TestConfigMap { Metadata = new ObjectMeta { Name = name, Namespace = _ns }, Data = new() { ["k"] = name } });
+        _client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = _ns }, Data = new Dictionary<string, string> { ["k"] = name } });
 
-    private async Task<Informer<TestConfigMap>> StartAsync()
+    private async Task<Informer<V1ConfigMap>> StartAsync()
     {
-        var informer = new Informer<TestConfigMap>(_client, new InformerOptions { Namespace = _ns }, TimeProvider.System, NullLogger.Instance);
-        informer.AddEventHandler(new ResourceEventHandler<TestConfigMap>(OnAdd: o =>
+        var informer = new Informer<V1ConfigMap>(_client, new InformerOptions { Namespace = _ns }, TimeProvider.System, NullLogger.Instance);
+        informer.AddEventHandler(new ResourceEventHandler<V1ConfigMap>(OnAdd: o =>
         {
             lock (_adds)
             {

@@ -1,5 +1,8 @@
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Hosting;
 using MlOperator.Operator.Runtime.LeaderElection;
@@ -42,8 +45,8 @@ public sealed class ManagerIntegrationTests(TestCluster cluster) : IAsyncLifetim
         }
 
         await TestCluster.EventuallyAsync(() => AllCopiedAsync(5), ok => ok, "five copies");
-        var cm = await _client.GetAsync<TestConfigMap>("cm-0", _ns);
-        cm.Data = new() { ["value"] = "changed" };
+        var cm = await _client.GetAsync<V1ConfigMap>("cm-0", _ns);
+        cm.Data = new Dictionary<string, string> { ["value"] = "changed" };
         await _client.UpdateAsync(cm);
 
         await TestCluster.EventuallyAsync(() => AllCopiedAsync(5), ok => ok, "update copied");
@@ -79,8 +82,8 @@ public sealed class ManagerIntegrationTests(TestCluster cluster) : IAsyncLifetim
         {
             try
             {
-                var copy = await _client.GetAsync<TestSecret>(CopyReconciler.CopyName("contested"), _ns);
-                copy.Data = CopyReconciler.Encode(new() { ["value"] = $"tampered-{i}" });
+                var copy = await _client.GetAsync<V1Secret>(CopyReconciler.CopyName("contested"), _ns);
+                copy.Data = CopyReconciler.Encode(new Dictionary<string, string> { ["value"] = $"tampered-{i}" });
                 await _client.UpdateAsync(copy);
             }
             catch (ConflictException)
@@ -114,7 +117,7 @@ public sealed class ManagerIntegrationTests(TestCluster cluster) : IAsyncLifetim
         await TestCluster.EventuallyAsync(() => second.IsLeader, "standby takes over");
         await CreateSourceAsync("more", "2");
         await TestCluster.EventuallyAsync(() => AllCopiedAsync(2), ok => ok, "new leader reconciles");
-        var lease = await _client.GetAsync<Lease>("runtime-it", _ns);
+        var lease = await _client.GetAsync<V1Lease>("runtime-it", _ns);
         Assert.Equal("two", lease.Spec.HolderIdentity);
     }
 
@@ -140,18 +143,18 @@ public sealed class ManagerIntegrationTests(TestCluster cluster) : IAsyncLifetim
 
         await stopA.CancelAsync();
         await runA;
-        Assert.Equal("a", (await _client.GetAsync<Lease>("crash-test", _ns)).Spec.HolderIdentity);
+        Assert.Equal("a", (await _client.GetAsync<V1Lease>("crash-test", _ns)).Spec.HolderIdentity);
 
         await TestCluster.EventuallyAsync(() => b.IsLeader, "b takes over after expiry");
-        Assert.Equal(1, (await _client.GetAsync<Lease>("crash-test", _ns)).Spec.LeaseTransitions);
+        Assert.Equal(1, (await _client.GetAsync<V1Lease>("crash-test", _ns)).Spec.LeaseTransitions);
         await stopB.CancelAsync();
         await runB;
     }
 
     private async Task<bool> AllCopiedAsync(int expected)
     {
-        var sources = (await _client.ListAsync<TestConfigMap>(_ns)).Items.Where(c => c.Metadata.Name != "kube-root-ca.crt").ToList();
-        var copies = (await _client.ListAsync<TestSecret>(_ns)).Items.ToDictionary(s => s.Metadata.Name!);
+        var sources = (await _client.ListAsync<V1ConfigMap>(_ns)).Items.Where(c => c.Metadata.Name != "kube-root-ca.crt").ToList();
+        var copies = (await _client.ListAsync<V1Secret>(_ns)).Items.ToDictionary(s => s.Metadata.Name!);
         return sources.Count == expected && sources.All(s =>
             copies.TryGetValue(CopyReconciler.CopyName(s.Metadata.Name!), out var copy)
             && CopyReconciler.Same(copy.Data, CopyReconciler.Encode(s.Data))
@@ -159,7 +162,7 @@ public sealed class ManagerIntegrationTests(TestCluster cluster) : IAsyncLifetim
     }
 
     private Task CreateSourceAsync(string name, string value) =>
-        _client.CreateAsync(new TestConfigMap { Metadata = new ObjectMeta { Name = name, Namespace = _ns }, Data = new() { ["value"] = value } });
+        _client.CreateAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = _ns }, Data = new Dictionary<string, string> { ["value"] = value } });
 
     private async Task<(ControllerManager, CopyReconciler)> StartManagerAsync(bool leaderElection, string? identity = null)
     {
@@ -175,8 +178,8 @@ public sealed class ManagerIntegrationTests(TestCluster cluster) : IAsyncLifetim
             RenewDeadline = TimeSpan.FromSeconds(3),
             RetryPeriod = TimeSpan.FromMilliseconds(300),
         }, NullLoggerFactory.Instance, TimeProvider.System);
-        var reconciler = new CopyReconciler(client, manager.GetInformer<TestConfigMap>(), manager.GetInformer<TestSecret>());
-        manager.NewController("copy").For<TestConfigMap>().Owns<TestSecret>().Complete(reconciler);
+        var reconciler = new CopyReconciler(client, manager.GetInformer<V1ConfigMap>(), manager.GetInformer<V1Secret>());
+        manager.NewController("copy").For<V1ConfigMap>().Owns<V1Secret>().Complete(reconciler);
         _managers.Add((manager, client));
         await manager.StartAsync(CancellationToken.None);
         return (manager, reconciler);

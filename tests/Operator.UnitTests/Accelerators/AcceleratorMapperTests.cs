@@ -26,7 +26,7 @@ public class AcceleratorMapperTests
         Assert.True(resource == string.Join(";", placement.Resources.Select(r => $"{r.Key}={r.Value}")), scenario);
         Assert.Equal(selector, string.Join(";", placement.NodeSelector.Select(r => $"{r.Key}={r.Value}")));
         var toleration = Assert.Single(placement.Tolerations);
-        Assert.Equal((tolerationKey, "Exists", "NoSchedule"), (toleration.Key, toleration.Operator, toleration.Effect));
+        Assert.Equal((tolerationKey, "Exists", "NoSchedule"), (toleration.Key, toleration.OperatorProperty, toleration.Effect));
     }
 
     [Fact]

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.UnitTests.Api;
@@ -14,16 +17,16 @@ public class DurationValueTests
     [InlineData("1.5h", 5_400_000)]
     public void Parses_go_durations(string text, double milliseconds)
     {
-        Assert.True(DurationValue.TryParse(IntOrString.FromString(text), out var d));
+        Assert.True(DurationValue.TryParse((IntOrString)text, out var d));
         Assert.Equal(TimeSpan.FromMilliseconds(milliseconds), d);
     }
 
     [Fact]
     public void Integer_means_seconds()
     {
-        Assert.True(DurationValue.TryParse(IntOrString.FromInt(120), out var d));
+        Assert.True(DurationValue.TryParse((IntOrString)120, out var d));
         Assert.Equal(TimeSpan.FromMinutes(2), d);
-        Assert.False(DurationValue.TryParse(IntOrString.FromInt(-1), out _));
+        Assert.False(DurationValue.TryParse((IntOrString)(-1), out _));
     }
 
     [Theory]

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.UnitTests.Fixtures;
 
@@ -22,10 +25,10 @@ public class ModelDeploymentJsonTests
                 steps: [ { weight: 10, pause: 120 }, { weight: 50, pause: 5m } ]
             """);
 
-        Assert.Equal("1", md.Spec.Runtime!.Resources!.Requests!["cpu"]);
-        Assert.Equal("1.5", md.Spec.Runtime.Resources.Limits!["cpu"]);
-        Assert.Equal(120, md.Spec.Rollout!.Steps![0].Pause!.IntValue);
-        Assert.Equal("5m", md.Spec.Rollout.Steps[1].Pause!.StringValue);
+        Assert.Equal("1", md.Spec.Runtime!.Resources!.Requests!["cpu"].ToString());
+        Assert.Equal("1500m", md.Spec.Runtime.Resources.Limits!["cpu"].ToString());
+        Assert.True(IntOrStrings.TryGetInt(md.Spec.Rollout!.Steps![0].Pause, out var seconds) && seconds == 120);
+        Assert.Equal("5m", md.Spec.Rollout.Steps[1].Pause!.Value);
         Assert.Equal("serving.mloperator.io/v1alpha1", md.ApiVersion);
         Assert.Empty(ModelDeploymentValidator.Validate(md));
     }
@@ -33,7 +36,7 @@ public class ModelDeploymentJsonTests
     [Fact]
     public void Writes_no_unset_fields_so_server_side_apply_owns_only_what_we_set()
     {
-        var json = KubeJson.Serialize(new Deployment { Metadata = new ObjectMeta { Name = "d" }, Spec = new DeploymentSpec() });
+        var json = KubeJson.Serialize(KubeResource.Stamp(new V1Deployment { Metadata = new V1ObjectMeta { Name = "d" }, Spec = new V1DeploymentSpec() }));
 
         Assert.Equal("""{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"d"},"spec":{}}""", json);
     }
@@ -41,8 +44,8 @@ public class ModelDeploymentJsonTests
     [Fact]
     public void Int_or_string_round_trips_as_written()
     {
-        var port = KubeJson.Deserialize<HttpGetAction>("""{"port":8080,"path":"/"}""");
-        var named = KubeJson.Deserialize<HttpGetAction>("""{"port":"http"}""");
+        var port = KubeJson.Deserialize<V1HTTPGetAction>("""{"port":8080,"path":"/"}""");
+        var named = KubeJson.Deserialize<V1HTTPGetAction>("""{"port":"http"}""");
 
         Assert.Equal("""{"path":"/","port":8080}""", KubeJson.Serialize(port));
         Assert.Equal("""{"port":"http"}""", KubeJson.Serialize(named));
@@ -56,7 +59,7 @@ public class ModelDeploymentJsonTests
             ObservedGeneration = 4,
             Phase = ModelDeploymentPhase.Progressing,
             Canary = new CanaryStatus { Version = "7", Weight = 10, Step = 0, StepStartedAt = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero) },
-            Conditions = [new Condition { Type = ModelDeploymentConditions.Ready, Status = "False", Reason = ModelDeploymentConditions.ReasonReconciling }],
+            Conditions = [new V1Condition { Type = ModelDeploymentConditions.Ready, Status = "False", Reason = ModelDeploymentConditions.ReasonReconciling }],
         };
 
         var back = KubeJson.Deserialize<ModelDeploymentStatus>(KubeJson.Serialize(status));

@@ -1,14 +1,27 @@
 using System.Net;
 using System.Text;
+using k8s;
+using MlOperator.Operator.Kube;
+using MlOperator.Operator.Kube.Client;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 
 /// <summary>
-/// An HttpMessageHandler that answers from a queue of scripted responses (then from <see cref="Fallback"/>) and
-/// records every request it was sent.
+/// The network in KubernetesClient's HTTP pipeline (the innermost delegating handler, which never calls on): answers
+/// from a queue of scripted responses (then from <see cref="Fallback"/>) and records every request it was sent.
 /// </summary>
-public sealed class FakeHttpHandler(TimeProvider? time = null) : HttpMessageHandler
+public sealed class FakeHttpHandler(TimeProvider? time = null) : DelegatingHandler
 {
+    /// <summary>A <see cref="KubeClient"/> whose requests reach this handler, through the library and our request handler.</summary>
+    public KubeClient Client(string host = "https://k", string? ns = null, string? token = null, KubeClientOptions? options = null,
+        string? username = null, string? password = null) =>
+        KubeClient.Create(
+            new KubeConnection(new KubernetesClientConfiguration
+            {
+                Host = host, Namespace = ns, AccessToken = token, Username = username, Password = password,
+            }, "test"),
+            options ?? new KubeClientOptions { Qps = 0 }, time, transport: this);
+
     private readonly Lock _gate = new();
     private readonly Queue<Func<RecordedRequest, CancellationToken, Task<HttpResponseMessage>>> _script = new();
     private readonly List<RecordedRequest> _requests = [];
@@ -73,7 +86,7 @@ public sealed class FakeHttpHandler(TimeProvider? time = null) : HttpMessageHand
             request.Method,
             request.RequestUri!,
             body,
-            request.Content?.Headers.ContentType?.ToString(),
+            request.Content?.Headers.ContentType?.MediaType,
             request.Headers.Authorization?.ToString(),
             request.Headers.UserAgent.ToString(),
             (time ?? TimeProvider.System).GetUtcNow());

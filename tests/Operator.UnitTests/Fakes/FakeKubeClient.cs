@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 
@@ -20,7 +23,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
 {
     private readonly Lock _gate = new();
     private readonly TimeProvider _time = time ?? TimeProvider.System;
-    private readonly Dictionary<string, Dictionary<(string Ns, string Name), IKubernetesObject>> _objects = [];
+    private readonly Dictionary<string, Dictionary<(string Ns, string Name), IKubernetesObject<V1ObjectMeta>>> _objects = [];
     private readonly List<Change> _history = [];
     private readonly List<Subscription> _watches = [];
     private readonly Dictionary<string, Queue<Exception>> _faults = [];
@@ -82,11 +85,11 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public static GoneException Gone() => new(new Status { Code = 410, Reason = "Expired", Message = "too old resource version" });
+    public static GoneException Gone() => new(new V1Status { Code = 410, Reason = "Expired", Message = "too old resource version" });
 
-    public static ConflictException Conflict() => new(new Status { Code = 409, Reason = "Conflict", Message = "the object has been modified" });
+    public static ConflictException Conflict() => new(new V1Status { Code = 409, Reason = "Conflict", Message = "the object has been modified" });
 
-    public static KubeApiException ServerError() => new(500, new Status { Code = 500, Reason = "InternalError", Message = "injected" });
+    public static KubeApiException ServerError() => new(500, new V1Status { Code = 500, Reason = "InternalError", Message = "injected" });
 
     /// <summary>Ends every open watch cleanly, as a server timeout or a load balancer would.</summary>
     public void DropWatches() => EndWatches(null);
@@ -117,7 +120,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     }
 
     /// <summary>Stores an object with no fault injection and no call record (test setup).</summary>
-    public T Seed<T>(T obj) where T : class, IKubernetesObject
+    public T Seed<T>(T obj) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -125,7 +128,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public T? Peek<T>(string name, string? ns = null) where T : class, IKubernetesObject
+    public T? Peek<T>(string name, string? ns = null) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -133,7 +136,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task<T> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -142,7 +145,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task<T?> TryGetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T?> TryGetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -151,7 +154,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task<KubeList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<KubernetesList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -159,34 +162,34 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
             var selector = LabelSelectorExpression.Parse(options?.LabelSelector);
             var items = Store<T>().Values.Cast<T>()
                 .Where(o => InScope<T>(o, ns) && selector.Matches(o.Metadata.Labels) && FieldMatches(o, options?.FieldSelector))
-                .OrderBy(o => o.Metadata.Namespace).ThenBy(o => o.Metadata.Name)
+                .OrderBy(o => o.Metadata.NamespaceProperty).ThenBy(o => o.Metadata.Name)
                 .Select(Copy)
                 .ToList();
-            return Task.FromResult(new KubeList<T>
+            return Task.FromResult(new KubernetesList<T>(items)
             {
-                ApiVersion = KubeResourceAttribute.For<T>().ApiVersion,
-                Kind = KubeResourceAttribute.For<T>().Kind + "List",
-                Metadata = new ListMeta { ResourceVersion = _resourceVersion.ToString() },
+                ApiVersion = KubeResource.For<T>().ApiVersion,
+                Kind = KubeResource.For<T>().Kind + "List",
+                Metadata = new V1ListMeta { ResourceVersion = _resourceVersion.ToString() },
                 Items = items,
             });
         }
     }
 
-    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
-            Enter<T>("create", obj.Metadata.Namespace, obj.Metadata.Name);
+            Enter<T>("create", obj.Metadata.NamespaceProperty, obj.Metadata.Name);
             return Task.FromResult(CreateLocked(obj));
         }
     }
 
-    public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
-            Enter<T>("update", obj.Metadata.Namespace, obj.Metadata.Name);
-            var stored = (T)GetLocked<T>(obj.Metadata.Namespace, obj.Metadata.Name!);
+            Enter<T>("update", obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+            var stored = (T)GetLocked<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name!);
             CheckResourceVersion<T>(stored, obj.Metadata.ResourceVersion);
             var next = ToNode(obj);
             next["status"] = ToNode(stored)["status"]?.DeepClone();
@@ -194,12 +197,12 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
-            Enter<T>("updatestatus", obj.Metadata.Namespace, obj.Metadata.Name);
-            var stored = (T)GetLocked<T>(obj.Metadata.Namespace, obj.Metadata.Name!);
+            Enter<T>("updatestatus", obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+            var stored = (T)GetLocked<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name!);
             CheckResourceVersion<T>(stored, obj.Metadata.ResourceVersion);
             var next = ToNode(stored);
             next["status"] = ToNode(obj)["status"]?.DeepClone();
@@ -207,18 +210,18 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task<T> PatchAsync<T>(string name, string? ns, KubePatch patch, string? subresource = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> PatchAsync<T>(string name, string? ns, V1Patch patch, string? subresource = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
             Enter<T>("patch", ns, name);
-            if (patch.Type == PatchType.Json)
+            if (patch.Type != V1Patch.PatchType.MergePatch)
             {
                 throw new NotSupportedException("FakeKubeClient supports merge patches only");
             }
 
             var stored = (T)GetLocked<T>(ns, name);
-            var body = JsonNode.Parse(patch.Body)!.AsObject();
+            var body = JsonNode.Parse(patch.Content as string ?? KubeJson.Serialize(patch.Content))!.AsObject();
             if (body["metadata"]?["resourceVersion"]?.GetValue<string>() is { } rv)
             {
                 CheckResourceVersion<T>(stored, rv);
@@ -240,12 +243,12 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
-            Enter<T>("apply", obj.Metadata.Namespace, obj.Metadata.Name);
-            if (!Store<T>().TryGetValue(Key<T>(obj.Metadata.Namespace, obj.Metadata.Name!), out var existing))
+            Enter<T>("apply", obj.Metadata.NamespaceProperty, obj.Metadata.Name);
+            if (!Store<T>().TryGetValue(Key<T>(obj.Metadata.NamespaceProperty, obj.Metadata.Name!), out var existing))
             {
                 return Task.FromResult(CreateLocked(obj));
             }
@@ -257,7 +260,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -289,7 +292,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? ns = null, WatchOptions? options = null, [EnumeratorCancellation] CancellationToken ct = default)
-        where T : class, IKubernetesObject
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var subscription = OpenWatch<T>(ns, options ?? new WatchOptions());
         try
@@ -311,7 +314,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    private Subscription OpenWatch<T>(string? ns, WatchOptions options) where T : class, IKubernetesObject
+    private Subscription OpenWatch<T>(string? ns, WatchOptions options) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {
@@ -365,9 +368,9 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    private T CreateLocked<T>(T obj) where T : class, IKubernetesObject
+    private T CreateLocked<T>(T obj) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var copy = Copy(obj);
+        var copy = KubeResource.Stamp(Copy(obj));
         var meta = copy.Metadata;
         if (string.IsNullOrEmpty(meta.Name) && !string.IsNullOrEmpty(meta.GenerateName))
         {
@@ -376,22 +379,22 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
 
         if (string.IsNullOrEmpty(meta.Name))
         {
-            throw new InvalidException(new Status { Code = 422, Reason = "Invalid", Message = "name or generateName is required" });
+            throw new InvalidException(new V1Status { Code = 422, Reason = "Invalid", Message = "name or generateName is required" });
         }
 
-        if (!KubeResourceAttribute.For<T>().Namespaced)
+        if (!KubeResource.For<T>().Namespaced)
         {
-            meta.Namespace = null;
+            meta.NamespaceProperty = null;
         }
 
-        var key = Key<T>(meta.Namespace, meta.Name);
+        var key = Key<T>(meta.NamespaceProperty, meta.Name);
         if (Store<T>().ContainsKey(key))
         {
-            throw new AlreadyExistsException(new Status { Code = 409, Reason = "AlreadyExists", Message = $"{Resource<T>()} \"{meta.Name}\" already exists" });
+            throw new AlreadyExistsException(new V1Status { Code = 409, Reason = "AlreadyExists", Message = $"{Resource<T>()} \"{meta.Name}\" already exists" });
         }
 
         meta.Uid = $"uid-{++_uid}";
-        meta.CreationTimestamp = TruncateToSeconds(_time.GetUtcNow());
+        meta.CreationTimestamp = TruncateToSeconds(_time.GetUtcNow()).UtcDateTime;
         meta.Generation = 1;
         meta.ResourceVersion = (++_resourceVersion).ToString();
         Store<T>()[key] = copy;
@@ -400,13 +403,13 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     }
 
     /// <summary>Stores <paramref name="next"/> over <paramref name="stored"/>, keeping server-owned metadata; identical writes are no-ops.</summary>
-    private T WriteLocked<T>(T stored, JsonObject next) where T : class, IKubernetesObject
+    private T WriteLocked<T>(T stored, JsonObject next) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var candidate = (T)next.Deserialize(stored.GetType(), KubeJson.Options)!;
         candidate.Metadata.Uid = stored.Metadata.Uid;
         candidate.Metadata.CreationTimestamp = stored.Metadata.CreationTimestamp;
         candidate.Metadata.Generation = stored.Metadata.Generation;
-        candidate.Metadata.Namespace = stored.Metadata.Namespace;
+        candidate.Metadata.NamespaceProperty = stored.Metadata.NamespaceProperty;
         candidate.Metadata.Name = stored.Metadata.Name;
         candidate.Metadata.ResourceVersion = stored.Metadata.ResourceVersion;
         candidate.Metadata.DeletionTimestamp ??= stored.Metadata.DeletionTimestamp;
@@ -422,19 +425,19 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
 
         if (candidate.Metadata.DeletionTimestamp is not null && candidate.Metadata.Finalizers is not { Count: > 0 })
         {
-            Store<T>().Remove(Key<T>(stored.Metadata.Namespace, stored.Metadata.Name!));
+            Store<T>().Remove(Key<T>(stored.Metadata.NamespaceProperty, stored.Metadata.Name!));
             candidate.Metadata.ResourceVersion = (++_resourceVersion).ToString();
             Publish(WatchEventType.Deleted, stored, candidate);
             return Copy(candidate);
         }
 
         candidate.Metadata.ResourceVersion = (++_resourceVersion).ToString();
-        Store<T>()[Key<T>(stored.Metadata.Namespace, stored.Metadata.Name!)] = candidate;
+        Store<T>()[Key<T>(stored.Metadata.NamespaceProperty, stored.Metadata.Name!)] = candidate;
         Publish(WatchEventType.Modified, stored, candidate);
         return Copy(candidate);
     }
 
-    private void Publish(WatchEventType type, IKubernetesObject? old, IKubernetesObject current)
+    private void Publish(WatchEventType type, IKubernetesObject<V1ObjectMeta>? old, IKubernetesObject<V1ObjectMeta> current)
     {
         var resource = Resource(current.GetType());
         _history.Add(new Change(_resourceVersion, resource, type, old, current));
@@ -444,16 +447,16 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    private IKubernetesObject GetLocked<T>(string? ns, string name) where T : class, IKubernetesObject =>
+    private IKubernetesObject<V1ObjectMeta> GetLocked<T>(string? ns, string name) where T : class, IKubernetesObject<V1ObjectMeta> =>
         Store<T>().TryGetValue(Key<T>(ns, name), out var stored)
             ? stored
-            : throw new NotFoundException(new Status { Code = 404, Reason = "NotFound", Message = $"{Resource<T>()} \"{name}\" not found" });
+            : throw new NotFoundException(new V1Status { Code = 404, Reason = "NotFound", Message = $"{Resource<T>()} \"{name}\" not found" });
 
-    private static void CheckResourceVersion<T>(IKubernetesObject stored, string? resourceVersion)
+    private static void CheckResourceVersion<T>(IKubernetesObject<V1ObjectMeta> stored, string? resourceVersion)
     {
         if (!string.IsNullOrEmpty(resourceVersion) && resourceVersion != stored.Metadata.ResourceVersion)
         {
-            throw new ConflictException(new Status
+            throw new ConflictException(new V1Status
             {
                 Code = 409,
                 Reason = "Conflict",
@@ -462,7 +465,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    private Dictionary<(string Ns, string Name), IKubernetesObject> Store<T>()
+    private Dictionary<(string Ns, string Name), IKubernetesObject<V1ObjectMeta>> Store<T>()
     {
         var resource = Resource<T>();
         if (!_objects.TryGetValue(resource, out var store))
@@ -474,12 +477,12 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     }
 
     private static (string, string) Key<T>(string? ns, string name) =>
-        (KubeResourceAttribute.For<T>().Namespaced ? ns ?? "" : "", name);
+        (KubeResource.For<T>().Namespaced ? ns ?? "" : "", name);
 
-    private static bool InScope<T>(IKubernetesObject obj, string? ns) =>
-        ns is null || !KubeResourceAttribute.For<T>().Namespaced || obj.Metadata.Namespace == ns;
+    private static bool InScope<T>(IKubernetesObject<V1ObjectMeta> obj, string? ns) =>
+        ns is null || !KubeResource.For<T>().Namespaced || obj.Metadata.NamespaceProperty == ns;
 
-    private static bool FieldMatches(IKubernetesObject obj, string? fieldSelector)
+    private static bool FieldMatches(IKubernetesObject<V1ObjectMeta> obj, string? fieldSelector)
     {
         if (string.IsNullOrEmpty(fieldSelector))
         {
@@ -492,7 +495,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
             var actual = parts[0] switch
             {
                 "metadata.name" => obj.Metadata.Name,
-                "metadata.namespace" => obj.Metadata.Namespace,
+                "metadata.namespace" => obj.Metadata.NamespaceProperty,
                 _ => throw new NotSupportedException($"field selector {parts[0]}"),
             };
             if (actual != parts[1])
@@ -506,13 +509,13 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
 
     private static string Resource<T>() => Resource(typeof(T));
 
-    private static string Resource(Type type) => KubeResourceAttribute.For(type).GroupResource;
+    private static string Resource(Type type) => KubeResource.For(type).GroupResource;
 
     private static T Copy<T>(T obj) where T : notnull => KubeJson.DeepCopy(obj);
 
-    private static JsonObject ToNode(IKubernetesObject obj) => JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!.AsObject();
+    private static JsonObject ToNode(IKubernetesObject<V1ObjectMeta> obj) => JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!.AsObject();
 
-    private static JsonObject WithoutMetaAndStatus(IKubernetesObject obj)
+    private static JsonObject WithoutMetaAndStatus(IKubernetesObject<V1ObjectMeta> obj)
     {
         var node = ToNode(obj);
         node.Remove("metadata");
@@ -546,7 +549,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         return result;
     }
 
-    private sealed record Change(long ResourceVersion, string Resource, WatchEventType Type, IKubernetesObject? Old, IKubernetesObject New);
+    private sealed record Change(long ResourceVersion, string Resource, WatchEventType Type, IKubernetesObject<V1ObjectMeta>? Old, IKubernetesObject<V1ObjectMeta> New);
 
     private abstract class Subscription(string resource, string? ns, LabelSelectorExpression selector, bool allowBookmarks)
     {
@@ -555,7 +558,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         public Channel<object> Events { get; } = Channel.CreateUnbounded<object>();
 
         /// <summary>Turns a store change into what this watch sees, including selector transitions.</summary>
-        public void Offer(WatchEventType type, IKubernetesObject? old, IKubernetesObject current)
+        public void Offer(WatchEventType type, IKubernetesObject<V1ObjectMeta>? old, IKubernetesObject<V1ObjectMeta> current)
         {
             var nowIn = InScope(current);
             var wasIn = old is not null && InScope(old);
@@ -576,22 +579,22 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
 
         public abstract void Bookmark(string resourceVersion);
 
-        protected abstract object Create(WatchEventType type, IKubernetesObject obj);
+        protected abstract object Create(WatchEventType type, IKubernetesObject<V1ObjectMeta> obj);
 
-        private bool InScope(IKubernetesObject obj) =>
-            (ns is null || obj.Metadata.Namespace is null || obj.Metadata.Namespace == ns) && selector.Matches(obj.Metadata.Labels);
+        private bool InScope(IKubernetesObject<V1ObjectMeta> obj) =>
+            (ns is null || obj.Metadata.NamespaceProperty is null || obj.Metadata.NamespaceProperty == ns) && selector.Matches(obj.Metadata.Labels);
     }
 
     private sealed class Subscription<T>(string resource, string? ns, LabelSelectorExpression selector, bool allowBookmarks)
-        : Subscription(resource, ns, selector, allowBookmarks) where T : class, IKubernetesObject
+        : Subscription(resource, ns, selector, allowBookmarks) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         public override void Bookmark(string resourceVersion)
         {
             var marker = (T)Activator.CreateInstance(typeof(T))!;
-            marker.Metadata = new ObjectMeta { ResourceVersion = resourceVersion };
+            marker.Metadata = new V1ObjectMeta { ResourceVersion = resourceVersion };
             Events.Writer.TryWrite(new WatchEvent<T>(WatchEventType.Bookmark, marker));
         }
 
-        protected override object Create(WatchEventType type, IKubernetesObject obj) => new WatchEvent<T>(type, (T)obj);
+        protected override object Create(WatchEventType type, IKubernetesObject<V1ObjectMeta> obj) => new WatchEvent<T>(type, (T)obj);
     }
 }

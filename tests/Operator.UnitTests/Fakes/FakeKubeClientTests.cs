@@ -1,4 +1,7 @@
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
@@ -27,11 +30,11 @@ public class FakeKubeClientTests
         await _client.CreateAsync(Lease("a"));
         var from = _client.ResourceVersion.ToString();
         await _client.CreateAsync(Lease("b"));
-        await _client.DeleteAsync<Lease>("a", "ns");
+        await _client.DeleteAsync<V1Lease>("a", "ns");
 
-        var events = new List<WatchEvent<Lease>>();
+        var events = new List<WatchEvent<V1Lease>>();
         using var cts = new CancellationTokenSource();
-        await foreach (var e in _client.WatchAsync<Lease>("ns", new WatchOptions { ResourceVersion = from }, cts.Token))
+        await foreach (var e in _client.WatchAsync<V1Lease>("ns", new WatchOptions { ResourceVersion = from }, cts.Token))
         {
             events.Add(e);
             if (events.Count == 2)
@@ -44,7 +47,7 @@ public class FakeKubeClientTests
         _client.Compact();
         await Assert.ThrowsAsync<GoneException>(async () =>
         {
-            await foreach (var _ in _client.WatchAsync<Lease>("ns", new WatchOptions { ResourceVersion = from }))
+            await foreach (var _ in _client.WatchAsync<V1Lease>("ns", new WatchOptions { ResourceVersion = from }))
             {
             }
         });
@@ -57,7 +60,7 @@ public class FakeKubeClientTests
         var events = new List<WatchEventType>();
         var watching = Task.Run(async () =>
         {
-            await foreach (var e in _client.WatchAsync<Lease>("ns", new WatchOptions { ResourceVersion = _client.ResourceVersion.ToString(), LabelSelector = "app=x" }))
+            await foreach (var e in _client.WatchAsync<V1Lease>("ns", new WatchOptions { ResourceVersion = _client.ResourceVersion.ToString(), LabelSelector = "app=x" }))
             {
                 lock (events)
                 {
@@ -67,9 +70,9 @@ public class FakeKubeClientTests
         });
         await Eventually.TrueAsync(() => _client.OpenWatches == 1, "watch open");
 
-        lease.Metadata.Labels = new() { ["app"] = "x" };
+        lease.Metadata.Labels = new Dictionary<string, string> { ["app"] = "x" };
         lease = await _client.UpdateAsync(lease);
-        lease.Metadata.Labels = new() { ["app"] = "y" };
+        lease.Metadata.Labels = new Dictionary<string, string> { ["app"] = "y" };
         await _client.UpdateAsync(lease);
         await Eventually.TrueAsync(() => { lock (events) { return events.Count == 2; } }, "two events");
         _client.ExpireWatches();
@@ -83,9 +86,9 @@ public class FakeKubeClientTests
     {
         _client.FailNext("list", FakeKubeClient.ServerError());
 
-        await Assert.ThrowsAsync<KubeApiException>(() => _client.ListAsync<Lease>("ns"));
-        Assert.Empty((await _client.ListAsync<Lease>("ns")).Items);
+        await Assert.ThrowsAsync<KubeApiException>(() => _client.ListAsync<V1Lease>("ns"));
+        Assert.Empty((await _client.ListAsync<V1Lease>("ns")).Items);
     }
 
-    private static Lease Lease(string name) => new() { Metadata = new ObjectMeta { Name = name, Namespace = "ns" } };
+    private static V1Lease Lease(string name) => new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "ns" }, Spec = new V1LeaseSpec() };
 }

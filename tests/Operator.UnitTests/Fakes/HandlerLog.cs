@@ -1,10 +1,13 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 
 /// <summary>Records informer callbacks as "add:name", "update:name", "delete:name".</summary>
-public sealed class HandlerLog<T> where T : class, IKubernetesObject
+public sealed class HandlerLog<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly List<string> _entries = [];
 

@@ -1,14 +1,28 @@
-using MlOperator.Operator.Kube.Models;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 
 /// <summary>A namespaced test kind with a spec (bumps generation) and a status.</summary>
-[KubeResource("test.mloperator.io", "v1", "Widget", "widgets")]
-public sealed class Widget : KubeObject
+[KubernetesEntity(Group = "test.mloperator.io", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
+public sealed class Widget : IKubernetesObject<V1ObjectMeta>
 {
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = "test.mloperator.io/v1";
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "Widget";
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("spec")]
     public Dictionary<string, string>? Spec { get; set; }
+
+    [JsonPropertyName("status")]
     public Dictionary<string, string>? Status { get; set; }
 
     public static Widget Named(string name, string ns = "ns", Dictionary<string, string>? labels = null) =>
-        new() { Metadata = new ObjectMeta { Name = name, Namespace = ns, Labels = labels }, Spec = new() { ["v"] = "1" } };
+        new() { Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns, Labels = labels }, Spec = new() { ["v"] = "1" } };
 }

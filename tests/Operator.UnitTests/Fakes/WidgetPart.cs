@@ -1,22 +1,34 @@
-using MlOperator.Operator.Kube.Models;
+using System.Text.Json.Serialization;
+using k8s;
+using k8s.Models;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 
 /// <summary>A test child kind, owned by a <see cref="Widget"/> through ownerReferences.</summary>
-[KubeResource("test.mloperator.io", "v1", "WidgetPart", "widgetparts")]
-public sealed class WidgetPart : KubeObject
+[KubernetesEntity(Group = "test.mloperator.io", ApiVersion = "v1", Kind = "WidgetPart", PluralName = "widgetparts")]
+public sealed class WidgetPart : IKubernetesObject<V1ObjectMeta>
 {
+    [JsonPropertyName("apiVersion")]
+    public string ApiVersion { get; set; } = "test.mloperator.io/v1";
+
+    [JsonPropertyName("kind")]
+    public string Kind { get; set; } = "WidgetPart";
+
+    [JsonPropertyName("metadata")]
+    public V1ObjectMeta Metadata { get; set; } = new();
+
+    [JsonPropertyName("spec")]
     public Dictionary<string, string>? Spec { get; set; }
 
     public static WidgetPart OwnedBy(string name, Widget owner, bool controller = true) => new()
     {
-        Metadata = new ObjectMeta
+        Metadata = new V1ObjectMeta
         {
             Name = name,
-            Namespace = owner.Metadata.Namespace,
+            NamespaceProperty = owner.Metadata.NamespaceProperty,
             OwnerReferences =
             [
-                new OwnerReference { ApiVersion = owner.ApiVersion, Kind = owner.Kind, Name = owner.Metadata.Name!, Uid = owner.Metadata.Uid!, Controller = controller },
+                new V1OwnerReference { ApiVersion = owner.ApiVersion, Kind = owner.Kind, Name = owner.Metadata.Name!, Uid = owner.Metadata.Uid!, Controller = controller },
             ],
         },
     };

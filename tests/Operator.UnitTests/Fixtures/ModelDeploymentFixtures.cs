@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.UnitTests.Fixtures;
@@ -12,7 +15,7 @@ public static class ModelDeploymentFixtures
     {
         var md = new ModelDeployment
         {
-            Metadata = new ObjectMeta { Name = "fraud-detector", Namespace = "risk", Uid = "6f1c1f4e-0000-4000-8000-000000000001", Generation = 1 },
+            Metadata = new V1ObjectMeta { Name = "fraud-detector", NamespaceProperty = "risk", Uid = "6f1c1f4e-0000-4000-8000-000000000001", Generation = 1 },
             Spec = new ModelDeploymentSpec
             {
                 Model = new ModelSpec { Name = "fraud-detector", Version = "7", Uri = "pvc://model-store/fraud/7/model.onnx", Sha256 = Sha },

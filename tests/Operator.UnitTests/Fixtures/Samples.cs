@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.UnitTests.Fixtures;
@@ -13,12 +16,12 @@ public static class Samples
     public static ModelDeployment Load(string name)
     {
         var md = ModelDeploymentFixtures.FromYaml(File.ReadAllText(PathOf(name)));
-        md.Metadata.Namespace ??= "default";
+        md.Metadata.NamespaceProperty ??= "default";
         md.Metadata.Uid ??= "uid-" + name;
         md.Metadata.Generation ??= 1;
         return md;
     }
 
-    public static ResourceQuota LoadQuota(string name) =>
-        KubeYaml.Deserialize<ResourceQuota>(File.ReadAllText(PathOf(name)));
+    public static V1ResourceQuota LoadQuota(string name) =>
+        KubeYaml.Deserialize<V1ResourceQuota>(File.ReadAllText(PathOf(name)));
 }

@@ -8,6 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using Serilog.Events;
 
@@ -103,8 +106,8 @@ public sealed class OperatorHostTests
 
     public static TheoryData<Exception, int, string> KnownFailures() => new()
     {
-        { new UnauthorizedException(new Status { Message = "Unauthorized" }), ExitCodes.AccessDenied, "rejected the operator's credentials (401 Unauthorized)" },
-        { new ForbiddenException(new Status { Message = "leases is forbidden" }), ExitCodes.AccessDenied, "denied access (403 Forbidden): leases is forbidden" },
+        { new UnauthorizedException(new V1Status { Message = "Unauthorized" }), ExitCodes.AccessDenied, "rejected the operator's credentials (401 Unauthorized)" },
+        { new ForbiddenException(new V1Status { Message = "leases is forbidden" }), ExitCodes.AccessDenied, "denied access (403 Forbidden): leases is forbidden" },
         {
             new HttpRequestException(HttpRequestError.ConnectionError, "Connection refused (127.0.0.1:6443)", new SocketException((int)SocketError.ConnectionRefused)),
             ExitCodes.Unreachable, "Cannot reach the Kubernetes API server: connection failed"
@@ -134,7 +137,7 @@ public sealed class OperatorHostTests
 
         var code = await OperatorHost.RunAsync(Options,
             (services, _) => services.AddHostedService(provider => new FailingService(
-                new ForbiddenException(new Status { Message = "watch denied" }),
+                new ForbiddenException(new V1Status { Message = "watch denied" }),
                 afterStart ? provider.GetRequiredService<IHostApplicationLifetime>() : null)),
             output, Timeout());
 

@@ -1,6 +1,9 @@
 using System.Security.Authentication;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.UnitTests.Hosting;
@@ -23,7 +26,7 @@ public sealed class StartupFailureTests
     public void Wrapped_causes_are_found_through_aggregates_and_inner_exceptions()
     {
         var failure = StartupFailure.From(
-            new AggregateException(new InvalidOperationException("outer", new UnauthorizedException(new Status { Message = "token expired" }))), null);
+            new AggregateException(new InvalidOperationException("outer", new UnauthorizedException(new V1Status { Message = "token expired" }))), null);
 
         Assert.Equal(ExitCodes.AccessDenied, failure!.ExitCode);
         Assert.Contains("(401 Unauthorized): token expired", failure.Message, StringComparison.Ordinal);
@@ -42,7 +45,7 @@ public sealed class StartupFailureTests
     [Fact]
     public void Other_api_errors_name_the_code_and_reason()
     {
-        var failure = StartupFailure.From(new KubeApiException(500, new Status { Message = "etcd down", Reason = "InternalError" }), null);
+        var failure = StartupFailure.From(new KubeApiException(500, new V1Status { Message = "etcd down", Reason = "InternalError" }), null);
 
         Assert.Equal((ExitCodes.Failure, "The Kubernetes API server answered 500 InternalError: etcd down"), (failure!.ExitCode, failure.Message));
     }

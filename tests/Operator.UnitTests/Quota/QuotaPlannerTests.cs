@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
@@ -8,18 +11,20 @@ namespace MlOperator.Operator.UnitTests.Quota;
 
 public class QuotaPlannerTests
 {
-    private static PodSpec Pod(string cpu = "1", string memory = "1Gi", string? gpu = null, string? cpuLimit = null, string? priorityClass = null) => new()
+    private static V1PodSpec Pod(string cpu = "1", string memory = "1Gi", string? gpu = null, string? cpuLimit = null, string? priorityClass = null) => new()
     {
         PriorityClassName = priorityClass,
         Containers =
         [
-            new Container
+            new V1Container
             {
                 Name = "inference",
-                Resources = new ResourceRequirements
+                Resources = new V1ResourceRequirements
                 {
-                    Requests = gpu is null ? new() { ["cpu"] = cpu, ["memory"] = memory } : new() { ["cpu"] = cpu, ["memory"] = memory, ["nvidia.com/gpu"] = gpu },
-                    Limits = Limits(memory, gpu, cpuLimit),
+                    Requests = gpu is null
+                        ? new Dictionary<string, ResourceQuantity> { ["cpu"] = cpu, ["memory"] = memory }
+                        : new Dictionary<string, ResourceQuantity> { ["cpu"] = cpu, ["memory"] = memory, ["nvidia.com/gpu"] = gpu },
+                    Limits = ResourceQuantities.Map(Limits(memory, gpu, cpuLimit)),
                 },
             },
         ],
@@ -41,12 +46,12 @@ public class QuotaPlannerTests
         return limits;
     }
 
-    private static ResourceQuota Quota(string name, Dictionary<string, string> hard, Dictionary<string, string>? used = null,
-        List<string>? scopes = null, ScopeSelector? selector = null) => new()
+    private static V1ResourceQuota Quota(string name, Dictionary<string, string> hard, Dictionary<string, string>? used = null,
+        List<string>? scopes = null, V1ScopeSelector? selector = null) => new()
     {
-        Metadata = new ObjectMeta { Name = name, Namespace = "risk" },
-        Spec = new ResourceQuotaSpec { Hard = hard, Scopes = scopes, ScopeSelector = selector },
-        Status = used is null ? null : new ResourceQuotaStatus { Hard = hard, Used = used },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = "risk" },
+        Spec = new V1ResourceQuotaSpec { Hard = ResourceQuantities.Map(hard), Scopes = scopes, ScopeSelector = selector },
+        Status = used is null ? null : new V1ResourceQuotaStatus { Hard = ResourceQuantities.Map(hard), Used = ResourceQuantities.Map(used) },
     };
 
     [Fact]
@@ -61,7 +66,7 @@ public class QuotaPlannerTests
         Assert.Equal(check.Shortfalls[0].Message, check.Message);
     }
 
-    public static TheoryData<string, PodSpec, int, Dictionary<string, string>, Dictionary<string, string>?, string?> Cases => new()
+    public static TheoryData<string, V1PodSpec, int, Dictionary<string, string>, Dictionary<string, string>?, string?> Cases => new()
     {
         // scenario, pod, count, hard, used (null: no status yet), expected shortfall resource (null: fits)
         { "gpu fits", Pod(gpu: "1"), 2, new() { ["requests.nvidia.com/gpu"] = "4" }, new() { ["requests.nvidia.com/gpu"] = "2" }, null },
@@ -78,30 +83,30 @@ public class QuotaPlannerTests
 
     [Theory]
     [MemberData(nameof(Cases))]
-    public void Checks_demand_against_hard_minus_used(string scenario, PodSpec pod, int count, Dictionary<string, string> hard, Dictionary<string, string>? used, string? shortfall)
+    public void Checks_demand_against_hard_minus_used(string scenario, V1PodSpec pod, int count, Dictionary<string, string> hard, Dictionary<string, string>? used, string? shortfall)
     {
         var check = QuotaPlanner.Check(QuotaDemand.ForPods(pod, count), [Quota("q", hard, used)]);
 
         Assert.True(shortfall == check.Shortfalls.SingleOrDefault()?.Resource, $"{scenario}: {check.Message}");
     }
 
-    public static TheoryData<string, List<string>?, ScopeSelector?, PodSpec, bool> Scopes => new()
+    public static TheoryData<string, List<string>?, V1ScopeSelector?, V1PodSpec, bool> Scopes => new()
     {
         // scenario, scopes, scopeSelector, pod, quota applies
         { "NotTerminating applies", ["NotTerminating"], null, Pod(), true },
         { "Terminating does not", ["Terminating"], null, Pod(), false },
         { "BestEffort does not (we set requests)", ["BestEffort"], null, Pod(), false },
         { "NotBestEffort applies", ["NotBestEffort"], null, Pod(), true },
-        { "PriorityClass In other class", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", Operator = "In", Values = ["high"] }] }, Pod(), false },
-        { "PriorityClass In our class", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", Operator = "In", Values = ["high"] }] }, Pod(priorityClass: "high"), true },
-        { "PriorityClass NotIn", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", Operator = "NotIn", Values = ["high"] }] }, Pod(), true },
-        { "PriorityClass Exists without class", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", Operator = "Exists" }] }, Pod(), false },
+        { "PriorityClass In other class", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", OperatorProperty = "In", Values = ["high"] }] }, Pod(), false },
+        { "PriorityClass In our class", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", OperatorProperty = "In", Values = ["high"] }] }, Pod(priorityClass: "high"), true },
+        { "PriorityClass NotIn", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", OperatorProperty = "NotIn", Values = ["high"] }] }, Pod(), true },
+        { "PriorityClass Exists without class", null, new() { MatchExpressions = [new() { ScopeName = "PriorityClass", OperatorProperty = "Exists" }] }, Pod(), false },
         { "CrossNamespacePodAffinity never", ["CrossNamespacePodAffinity"], null, Pod(), false },
     };
 
     [Theory]
     [MemberData(nameof(Scopes))]
-    public void Honours_quota_scopes(string scenario, List<string>? scopes, ScopeSelector? selector, PodSpec pod, bool applies)
+    public void Honours_quota_scopes(string scenario, List<string>? scopes, V1ScopeSelector? selector, V1PodSpec pod, bool applies)
     {
         var quota = Quota("scoped", new() { ["pods"] = "0" }, new() { ["pods"] = "0" }, scopes, selector);
 
@@ -141,14 +146,14 @@ public class QuotaPlannerTests
     [Fact]
     public void Pod_charge_takes_the_larger_of_containers_and_init_containers_and_defaults_requests_to_limits()
     {
-        var pod = new PodSpec
+        var pod = new V1PodSpec
         {
             Containers =
             [
-                new Container { Name = "a", Resources = new ResourceRequirements { Requests = new() { ["cpu"] = "500m" } } },
-                new Container { Name = "b", Resources = new ResourceRequirements { Limits = new() { ["cpu"] = "250m", ["memory"] = "128Mi" } } },
+                new V1Container { Name = "a", Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "500m" } } },
+                new V1Container { Name = "b", Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["cpu"] = "250m", ["memory"] = "128Mi" } } },
             ],
-            InitContainers = [new Container { Name = "init", Resources = new ResourceRequirements { Requests = new() { ["cpu"] = "100m", ["memory"] = "1Gi" } } }],
+            InitContainers = [new V1Container { Name = "init", Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "100m", ["memory"] = "1Gi" } } }],
         };
 
         var demand = QuotaDemand.ForPods(pod, 2);
@@ -174,7 +179,7 @@ public class QuotaPlannerTests
     {
         var md = Samples.Load("gpu-model");
         var quota = Samples.LoadQuota("gpu-resourcequota");
-        quota.Status = new ResourceQuotaStatus { Hard = quota.Spec!.Hard, Used = new() { ["requests.nvidia.com/gpu"] = "3", ["requests.cpu"] = "6", ["requests.memory"] = "12Gi", ["pods"] = "3" } };
+        quota.Status = new V1ResourceQuotaStatus { Hard = quota.Spec!.Hard, Used = new Dictionary<string, ResourceQuantity> { ["requests.nvidia.com/gpu"] = "3", ["requests.cpu"] = "6", ["requests.memory"] = "12Gi", ["pods"] = "3" } };
         var pod = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default).StableDeployment.Spec!.Template!.Spec!;
 
         var check = QuotaPlanner.Check(QuotaDemand.ForPods(pod, md.Spec.Replicas!.Value), [quota]);
@@ -221,7 +226,7 @@ public class QuotaPlannerTests
         var md = Samples.Load("gpu-model");
         var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
         var running = KubeJson.DeepCopy(desired.StableDeployment);
-        running.Status = new DeploymentStatus { Replicas = 1 };
+        running.Status = new V1DeploymentStatus { Replicas = 1 };
         running.Spec!.Replicas = 1;
 
         var fromScratch = DesiredStateDemand.Additional(desired, ObservedState.Empty);

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Resources;
 using MlOperator.Operator.UnitTests.Fixtures;
@@ -12,9 +15,9 @@ public class DesiredStateBuilderTests
     private static DesiredState Build(Action<ModelDeploymentSpec>? change = null) =>
         DesiredStateBuilder.Build(ModelDeploymentFixtures.Valid(change), ObservedState.Empty, Defaults);
 
-    private static Container Sidecar(Deployment d) => d.Spec!.Template!.Spec!.Containers!.Single();
+    private static V1Container Sidecar(V1Deployment d) => d.Spec!.Template!.Spec!.Containers!.Single();
 
-    private static string? Env(Container c, string name) => c.Env!.SingleOrDefault(e => e.Name == name)?.Value;
+    private static string? Env(V1Container c, string name) => c.Env!.SingleOrDefault(e => e.Name == name)?.Value;
 
     [Fact]
     public void Revision_hash_is_pinned_for_a_known_spec()
@@ -37,9 +40,9 @@ public class DesiredStateBuilderTests
         Assert.Equal(baseline, other);
 
         var ab = RevisionTemplate.From(ModelDeploymentFixtures.Valid(s => s.Runtime = new RuntimeSpec
-        { Resources = new ResourceRequirements { Requests = new() { ["cpu"] = "1", ["memory"] = "1Gi" } } }).Spec).Hash();
+        { Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = "1", ["memory"] = "1Gi" } } }).Spec).Hash();
         var ba = RevisionTemplate.From(ModelDeploymentFixtures.Valid(s => s.Runtime = new RuntimeSpec
-        { Resources = new ResourceRequirements { Requests = new() { ["memory"] = "1Gi", ["cpu"] = "1" } } }).Spec).Hash();
+        { Resources = new V1ResourceRequirements { Requests = new Dictionary<string, ResourceQuantity> { ["memory"] = "1Gi", ["cpu"] = "1" } } }).Spec).Hash();
         Assert.Equal(ab, ba);
     }
 
@@ -89,7 +92,7 @@ public class DesiredStateBuilderTests
         {
             var owner = Assert.Single(o.Metadata.OwnerReferences!);
             Assert.Equal(("ModelDeployment", "fraud-detector", true, true), (owner.Kind, owner.Name, owner.Controller, owner.BlockOwnerDeletion));
-            Assert.Equal("risk", o.Metadata.Namespace);
+            Assert.Equal("risk", o.Metadata.NamespaceProperty);
         });
     }
 
@@ -113,8 +116,8 @@ public class DesiredStateBuilderTests
         var volume = pod.Volumes!.Single(v => v.Name == "model");
 
         Assert.Equal("model-store", volume.PersistentVolumeClaim!.ClaimName);
-        Assert.True(volume.PersistentVolumeClaim.ReadOnly);
-        Assert.True(Sidecar(deployment).VolumeMounts!.Single(m => m.Name == "model").ReadOnly);
+        Assert.True(volume.PersistentVolumeClaim.ReadOnlyProperty);
+        Assert.True(Sidecar(deployment).VolumeMounts!.Single(m => m.Name == "model").ReadOnlyProperty);
         Assert.Equal("/models/fraud/7/model.onnx", Env(Sidecar(deployment), SidecarContract.ModelPath));
         Assert.Null(pod.InitContainers);
     }
@@ -169,7 +172,7 @@ public class DesiredStateBuilderTests
         Assert.Equal(ModelDeploymentDefaults.DefaultRuntimeImage, sidecar.Image);
         Assert.Equal("/v2/health/ready", sidecar.ReadinessProbe!.HttpGet!.Path);
         Assert.Equal("/v2/health/live", sidecar.LivenessProbe!.HttpGet!.Path);
-        Assert.Equal(8080, Assert.Single(sidecar.Ports!).Number);
+        Assert.Equal(8080, Assert.Single(sidecar.Ports!).ContainerPort);
         Assert.Equal("500m", sidecar.Resources!.Requests!["cpu"]);
         Assert.Equal("8080", Env(sidecar, SidecarContract.Port));
         Assert.Equal("8", Env(sidecar, SidecarContract.MaxBatchSize));
@@ -184,11 +187,11 @@ public class DesiredStateBuilderTests
         var deployment = Build(s => s.Accelerator = new AcceleratorSpec { Type = AcceleratorSpec.NvidiaGpu, Count = 2, Product = "NVIDIA-L4" }).StableDeployment;
         var pod = deployment.Spec!.Template!.Spec!;
 
-        Assert.Equal("2", Sidecar(deployment).Resources!.Requests!["nvidia.com/gpu"]);
-        Assert.Equal("2", Sidecar(deployment).Resources!.Limits!["nvidia.com/gpu"]);
+        Assert.Equal("2", Sidecar(deployment).Resources!.Requests!["nvidia.com/gpu"].ToString());
+        Assert.Equal("2", Sidecar(deployment).Resources!.Limits!["nvidia.com/gpu"].ToString());
         Assert.Equal("NVIDIA-L4", pod.NodeSelector!["nvidia.com/gpu.product"]);
         Assert.Equal("nvidia.com/gpu", Assert.Single(pod.Tolerations!).Key);
-        Assert.Equal(0, deployment.Spec.Strategy!.RollingUpdate!.MaxSurge!.IntValue);
+        Assert.Equal("0", deployment.Spec.Strategy!.RollingUpdate!.MaxSurge!.Value);
     }
 
     [Fact]
@@ -224,7 +227,7 @@ public class DesiredStateBuilderTests
 
         Assert.Equal("fraud-detector", service.Metadata.Name);
         Assert.Equal(new Dictionary<string, string> { ["serving.mloperator.io/model-deployment"] = "fraud-detector" }, service.Spec.Selector);
-        Assert.Equal((9000, 8080, "http"), (port.Port, port.TargetPort!.IntValue, port.Name));
+        Assert.Equal((9000, "8080", "http"), (port.Port, port.TargetPort!.Value, port.Name));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 namespace MlOperator.Operator.Api.Schema;
 
-/// <summary>CRD-only facts that <see cref="Kube.Models.KubeResourceAttribute"/> does not carry.</summary>
+/// <summary>CRD-only facts that <see cref="k8s.Models.KubernetesEntityAttribute"/> does not carry.</summary>
 [AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class CustomResourceAttribute : Attribute
 {

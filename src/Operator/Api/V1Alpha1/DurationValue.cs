@@ -1,4 +1,7 @@
 using System.Globalization;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Api.V1Alpha1;
@@ -14,13 +17,13 @@ public static class DurationValue
             return false;
         }
 
-        if (value.IntValue is { } seconds)
+        if (IntOrStrings.TryGetInt(value, out var seconds))
         {
             duration = TimeSpan.FromSeconds(seconds);
             return seconds >= 0;
         }
 
-        return TryParse(value.StringValue, out duration);
+        return TryParse(value.Value, out duration);
     }
 
     public static bool TryParse(string? text, out TimeSpan duration)

@@ -1,4 +1,7 @@
 using System.Globalization;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Api.V1Alpha1;
@@ -89,12 +92,12 @@ public static class ModelDeploymentConditions
     /// A condition for generation <paramref name="generation"/>. lastTransitionTime moves only when the status
     /// flips, so an unchanged condition produces no status write.
     /// </summary>
-    public static Condition Create(
-        IReadOnlyList<Condition>? existing, string type, string status, string reason, string message, long? generation, DateTimeOffset now)
+    public static V1Condition Create(
+        IReadOnlyList<V1Condition>? existing, string type, string status, string reason, string message, long? generation, DateTimeOffset now)
     {
         var previous = existing?.FirstOrDefault(c => c.Type == type);
-        var transition = previous is not null && previous.Status == status && previous.LastTransitionTime is { } t ? t : now;
-        return new Condition
+        var transition = previous is not null && previous.Status == status ? previous.LastTransitionTime : now.UtcDateTime;
+        return new V1Condition
         {
             Type = type,
             Status = status,

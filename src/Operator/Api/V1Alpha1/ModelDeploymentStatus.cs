@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.Schema;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Api.V1Alpha1;
@@ -37,5 +40,5 @@ public sealed class ModelDeploymentStatus
 
     /// <summary>Ready, Progressing, Degraded, QuotaExceeded and ModelVerified (kstatus-compatible).</summary>
     [ListMap("type")]
-    public List<Condition>? Conditions { get; set; }
+    public List<V1Condition>? Conditions { get; set; }
 }

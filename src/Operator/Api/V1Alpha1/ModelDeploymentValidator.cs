@@ -5,6 +5,9 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using MlOperator.Operator.Api.Schema;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Api.V1Alpha1;
@@ -89,13 +92,13 @@ public static partial class ModelDeploymentValidator
         }
     }
 
-    private static IEnumerable<(string Field, string Value)> Quantities(ResourceRequirements? resources)
+    private static IEnumerable<(string Field, string Value)> Quantities(V1ResourceRequirements? resources)
     {
         foreach (var (prefix, map) in new[] { ("requests", resources?.Requests), ("limits", resources?.Limits) })
         {
-            foreach (var (name, value) in map ?? [])
+            foreach (var (name, value) in map ?? new Dictionary<string, ResourceQuantity>())
             {
-                yield return ($"spec.runtime.resources.{prefix}[{name}]", value);
+                yield return ($"spec.runtime.resources.{prefix}[{name}]", value?.ToString() ?? "");
             }
         }
     }
@@ -171,10 +174,10 @@ public static partial class ModelDeploymentValidator
         var text = value switch
         {
             string str => str,
-            IntOrString { StringValue: { } str } => str,
+            IntOrString ios when !IntOrStrings.TryGetInt(ios, out _) => ios.Value,
             _ => null,
         };
-        if (value is IntOrString { IntValue: < 0 } && property.GetCustomAttribute<DurationAttribute>() is not null)
+        if (value is IntOrString number && IntOrStrings.TryGetInt(number, out var seconds) && seconds < 0 && property.GetCustomAttribute<DurationAttribute>() is not null)
         {
             Add("duration", $"must not be negative, got {value}");
         }

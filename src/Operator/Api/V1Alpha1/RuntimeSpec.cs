@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.Schema;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Api.V1Alpha1;
@@ -11,7 +14,7 @@ public sealed class RuntimeSpec
     public string? Image { get; set; }
 
     /// <summary>CPU and memory requests and limits of the sidecar container; accelerators go in spec.accelerator, not here.</summary>
-    public ResourceRequirements? Resources { get; set; }
+    public V1ResourceRequirements? Resources { get; set; }
 
     /// <summary>Dynamic batching of concurrent inference requests.</summary>
     public BatchingSpec? Batching { get; set; }

@@ -1,4 +1,7 @@
 using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Controllers.ModelDeployment;
@@ -11,7 +14,7 @@ namespace MlOperator.Operator.Controllers.ModelDeployment;
 /// </summary>
 public static class LiveState
 {
-    public static bool Covers(IKubernetesObject? live, IKubernetesObject desired) =>
+    public static bool Covers(IKubernetesObject<V1ObjectMeta>? live, IKubernetesObject<V1ObjectMeta> desired) =>
         live is not null && Covers(ToNode(live), ToNode(desired));
 
     public static bool Covers(JsonNode? live, JsonNode? desired) => desired switch
@@ -34,6 +37,6 @@ public static class LiveState
             && Quantity.TryParse(l, out var lq) && Quantity.TryParse(d, out var dq) && lq == dq;
     }
 
-    private static JsonNode ToNode(IKubernetesObject obj) =>
+    private static JsonNode ToNode(IKubernetesObject<V1ObjectMeta> obj) =>
         System.Text.Json.JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!;
 }

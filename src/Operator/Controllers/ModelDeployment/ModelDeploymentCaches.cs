@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
@@ -7,8 +10,8 @@ namespace MlOperator.Operator.Controllers.ModelDeployment;
 /// <summary>The informer caches the reconciler reads from (reads come from here, writes go to the API).</summary>
 public sealed record ModelDeploymentCaches(
     Informer<Md> ModelDeployments,
-    Informer<Deployment> Deployments,
-    Informer<Service> Services,
-    Informer<Ingress> Ingresses,
-    Informer<HorizontalPodAutoscaler> Autoscalers,
-    Informer<ResourceQuota> Quotas);
+    Informer<V1Deployment> Deployments,
+    Informer<V1Service> Services,
+    Informer<V1Ingress> Ingresses,
+    Informer<V2HorizontalPodAutoscaler> Autoscalers,
+    Informer<V1ResourceQuota> Quotas);

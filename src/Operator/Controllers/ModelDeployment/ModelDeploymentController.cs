@@ -1,5 +1,8 @@
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Controller;
 using MlOperator.Operator.Runtime.Hosting;
@@ -18,23 +21,23 @@ public static class ModelDeploymentController
     {
         var caches = new ModelDeploymentCaches(
             manager.GetInformer<Md>(),
-            manager.GetInformer<Deployment>(),
-            manager.GetInformer<Service>(),
-            manager.GetInformer<Ingress>(),
-            manager.GetInformer<HorizontalPodAutoscaler>(),
-            manager.GetInformer<ResourceQuota>());
+            manager.GetInformer<V1Deployment>(),
+            manager.GetInformer<V1Service>(),
+            manager.GetInformer<V1Ingress>(),
+            manager.GetInformer<V2HorizontalPodAutoscaler>(),
+            manager.GetInformer<V1ResourceQuota>());
         var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
 
         // Complete() registers the controller with the manager.
         return manager.NewController(Name)
             // Our own status writes change neither generation nor metadata: they must not wake us again.
             .For<Md>(EventFilter.Or(EventFilter.GenerationChanged, EventFilter.AnnotationsChanged, EventFilter.LabelsChanged))
-            .Owns<Deployment>()
-            .Owns<Service>()
-            .Owns<Ingress>()
-            .Owns<HorizontalPodAutoscaler>()
+            .Owns<V1Deployment>()
+            .Owns<V1Service>()
+            .Owns<V1Ingress>()
+            .Owns<V2HorizontalPodAutoscaler>()
             // A quota change can unblock (or block) every ModelDeployment of its namespace.
-            .Watches<ResourceQuota>(quota => caches.ModelDeployments.List(quota.Metadata.Namespace).Select(ReconcileRequest.For))
+            .Watches<V1ResourceQuota>(quota => caches.ModelDeployments.List(quota.Metadata.NamespaceProperty).Select(ReconcileRequest.For))
             .WithWorkers(workers)
             .Complete(reconciler);
     }

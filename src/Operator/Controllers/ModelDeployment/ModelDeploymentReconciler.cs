@@ -2,6 +2,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
@@ -75,12 +78,12 @@ public sealed class ModelDeploymentReconciler(
 
         // Status from what was observed: our applies reach the cache through the watch and wake us again.
         await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Applied(md, desired, observed, now), ct).ConfigureAwait(false);
-        return ReconcileResult.Done; // the stable Deployment's status changes wake us through Owns<Deployment>
+        return ReconcileResult.Done; // the stable V1Deployment's status changes wake us through Owns<V1Deployment>
     }
 
     private QuotaCheck CheckQuota(Md md, DesiredState desired, ObservedState observed)
     {
-        var quotas = caches.Quotas.List(md.Metadata.Namespace);
+        var quotas = caches.Quotas.List(md.Metadata.NamespaceProperty);
         if (quotas.Count == 0)
         {
             return QuotaCheck.Fitting;
@@ -115,12 +118,12 @@ public sealed class ModelDeploymentReconciler(
         var pending = new List<Task>();
         foreach (var deployment in desired.Deployments)
         {
-            var live = caches.Deployments.Get(deployment.Metadata.Namespace, deployment.Metadata.Name!);
+            var live = caches.Deployments.Get(deployment.Metadata.NamespaceProperty, deployment.Metadata.Name!);
             if (!LiveState.Covers(live, deployment))
             {
                 if (live is null)
                 {
-                    var revision = deployment.Metadata.Labels?.GetValueOrDefault(ModelDeploymentLabels.Revision) ?? "";
+                    var revision = deployment.GetLabel(ModelDeploymentLabels.Revision) ?? "";
                     events.Normal(md, ReasonNewRevision, NewRevisionMessage(revision, md.Spec.Model.Version));
                 }
 
@@ -143,9 +146,9 @@ public sealed class ModelDeploymentReconciler(
         return pending.Count;
     }
 
-    private void ApplyIfChanged<T>(Informer<T> cache, T desired, List<Task> pending, CancellationToken ct) where T : class, IKubernetesObject
+    private void ApplyIfChanged<T>(Informer<T> cache, T desired, List<Task> pending, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (!LiveState.Covers(cache.Get(desired.Metadata.Namespace, desired.Metadata.Name!), desired))
+        if (!LiveState.Covers(cache.Get(desired.Metadata.NamespaceProperty, desired.Metadata.Name!), desired))
         {
             pending.Add(client.ApplyAsync(desired, Apply, ct));
         }
@@ -162,15 +165,15 @@ public sealed class ModelDeploymentReconciler(
         return deleted;
     }
 
-    private async Task<int> DeleteStaleAsync<T>(IReadOnlyList<T> owned, HashSet<(string Kind, string? Name)> keep, CancellationToken ct)
-        where T : class, IKubernetesObject
+    private async Task<int> DeleteStaleAsync<T>(IReadOnlyList<T> owned, HashSet<(string Kind, string Name)> keep, CancellationToken ct)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var deleted = 0;
         foreach (var child in owned.Where(c => !keep.Contains((c.Kind, c.Metadata.Name))))
         {
             try
             {
-                await client.DeleteAsync<T>(child.Metadata.Name!, child.Metadata.Namespace,
+                await client.DeleteAsync<T>(child.Metadata.Name!, child.Metadata.NamespaceProperty,
                     new DeleteOptions { PropagationPolicy = PropagationPolicy.Background, PreconditionUid = child.Metadata.Uid }, ct).ConfigureAwait(false);
                 deleted++;
             }
@@ -184,7 +187,7 @@ public sealed class ModelDeploymentReconciler(
     }
 
     /// <summary>Children whose controller ownerReference is this ModelDeployment (by uid, so a recreated namesake does not adopt them).</summary>
-    private static IReadOnlyList<T> Owned<T>(Informer<T> cache, Md md) where T : class, IKubernetesObject =>
+    private static IReadOnlyList<T> Owned<T>(Informer<T> cache, Md md) where T : class, IKubernetesObject<V1ObjectMeta> =>
         [.. cache.ByIndex(IndexNames.OwnerUid, md.Metadata.Uid ?? "")
             .Where(c => c.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == md.Metadata.Uid) == true)
             .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
@@ -211,11 +214,11 @@ public sealed class ModelDeploymentReconciler(
         }
 
         var body = new JsonObject { ["status"] = patchStatus.DeepClone() }.ToJsonString();
-        await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.Namespace, new KubePatch(PatchType.Merge, body), "status", ct).ConfigureAwait(false);
+        await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.NamespaceProperty, new V1Patch(body, V1Patch.PatchType.MergePatch), "status", ct).ConfigureAwait(false);
         RecordTransitions(md, md.Status?.Conditions, status.Conditions);
     }
 
-    private void RecordTransitions(Md md, IReadOnlyList<Condition>? before, IReadOnlyList<Condition>? after)
+    private void RecordTransitions(Md md, IReadOnlyList<V1Condition>? before, IReadOnlyList<V1Condition>? after)
     {
         foreach (var condition in after ?? [])
         {

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Api.V1Alpha1;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
@@ -78,7 +81,7 @@ public static class ModelDeploymentStatusBuilder
         status.Phase = stableReady ? ModelDeploymentPhase.Ready : ModelDeploymentPhase.Progressing;
 
         var stableReadyCount = stable?.Status?.ReadyReplicas ?? 0;
-        var conditions = new List<Condition>
+        var conditions = new List<V1Condition>
         {
             stableReady
                 ? Create(md.Status?.Conditions, Ready, True, ReasonAvailable, AvailableMessage(wanted), generation, now)
@@ -95,7 +98,7 @@ public static class ModelDeploymentStatusBuilder
     }
 
     /// <summary>True when the Deployment controller has caught up with the latest spec and every wanted pod is updated and available.</summary>
-    public static bool StableIsReady(Deployment? stable, int wanted)
+    public static bool StableIsReady(V1Deployment? stable, int wanted)
     {
         if (stable?.Status is not { } s || stable.Metadata.Generation is not { } generation)
         {
@@ -108,7 +111,7 @@ public static class ModelDeploymentStatusBuilder
             && (s.Replicas ?? 0) == (s.UpdatedReplicas ?? 0);
     }
 
-    private static Condition ModelVerifiedCondition(Md md, bool ready, long? generation, DateTimeOffset now)
+    private static V1Condition ModelVerifiedCondition(Md md, bool ready, long? generation, DateTimeOffset now)
     {
         if (string.IsNullOrEmpty(md.Spec.Model.Sha256))
         {
@@ -122,7 +125,7 @@ public static class ModelDeploymentStatusBuilder
     }
 
     /// <summary>Replaces conditions of the same type, keeps others, orders by the canonical type order.</summary>
-    private static List<Condition> Merge(IReadOnlyList<Condition>? existing, IReadOnlyList<Condition> updates)
+    private static List<V1Condition> Merge(IReadOnlyList<V1Condition>? existing, IReadOnlyList<V1Condition> updates)
     {
         var byType = (existing ?? []).ToDictionary(c => c.Type);
         foreach (var update in updates)

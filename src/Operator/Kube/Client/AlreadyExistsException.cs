@@ -1,5 +1,5 @@
-using MlOperator.Operator.Kube.Models;
+using k8s.Models;
 
 namespace MlOperator.Operator.Kube.Client;
 
-public sealed class AlreadyExistsException(Status status) : KubeApiException(409, status);
+public sealed class AlreadyExistsException(V1Status status, Exception? inner = null) : KubeApiException(409, status, inner);

@@ -1,5 +1,5 @@
-using MlOperator.Operator.Kube.Models;
+using k8s.Models;
 
 namespace MlOperator.Operator.Kube.Client;
 
-public sealed class ForbiddenException(Status status) : KubeApiException(403, status);
+public sealed class ForbiddenException(V1Status status, Exception? inner = null) : KubeApiException(403, status, inner);

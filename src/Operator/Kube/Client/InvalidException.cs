@@ -1,9 +1,9 @@
-using MlOperator.Operator.Kube.Models;
+using k8s.Models;
 
 namespace MlOperator.Operator.Kube.Client;
 
 /// <summary>422 Invalid, with the field causes.</summary>
-public sealed class InvalidException(Status status) : KubeApiException(422, status)
+public sealed class InvalidException(V1Status status, Exception? inner = null) : KubeApiException(422, status, inner)
 {
-    public IReadOnlyList<StatusCause> Causes => Status.Details?.Causes ?? [];
+    public IReadOnlyList<V1StatusCause> Causes => Status.Details?.Causes?.ToList() ?? [];
 }

@@ -1,104 +1,71 @@
-using System.Net;
-using System.Net.Http.Headers;
 using System.Runtime.CompilerServices;
-using System.Security.Authentication;
-using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using MlOperator.Operator.Kube.Config;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
 using MlOperator.Operator.Kube.Models;
-using Polly;
-using Polly.Retry;
 
 namespace MlOperator.Operator.Kube.Client;
 
 /// <summary>
-/// The Kubernetes REST client: one pooled HttpClient, JSON streamed in and out, client-side throttling, retries of
-/// idempotent calls on 429/5xx/connection failures, and request metrics.
+/// <see cref="IKubeClient"/> over the library's <see cref="IKubernetes"/>: one generic path for every kind through its
+/// custom-object operations (which address core kinds at /api/v1 too), errors mapped to our exceptions. Throttling,
+/// retries and metrics live in <see cref="KubeRequestHandler"/> inside the library's HTTP pipeline.
 /// </summary>
 public sealed class KubeClient : IKubeClient, IDisposable
 {
-    private const string JsonContent = "application/json";
-    private const string ApplyContent = "application/apply-patch+yaml";
-
-    private static readonly ResiliencePropertyKey<Call> CallKey = new("mloperator.kube.call");
-
-    private readonly HttpClient _http;
-    private readonly string _baseUrl;
-    private readonly KubeClientOptions _options;
+    private readonly IKubernetes _api;
+    private readonly string _defaultNamespace;
     private readonly TimeProvider _time;
-    private readonly KubeRateLimiter _limiter;
-    private readonly KubeClientMetrics _metrics;
-    private readonly BearerTokenSource? _token;
-    private readonly ExecCredentialSource? _exec;
-    private readonly string? _basicAuth;
-    private readonly ResiliencePipeline _retrying;
 
-    /// <summary>
-    /// A client over <paramref name="handler"/> (tests pass a fake; <see cref="FromConfig"/> builds the real TLS one).
-    /// The client owns and disposes the handler.
-    /// </summary>
-    public KubeClient(KubeClientConfig config, HttpMessageHandler handler, KubeClientOptions? options = null, TimeProvider? time = null)
+    public KubeClient(IKubernetes api, string defaultNamespace = "default", TimeProvider? time = null)
     {
-        Config = config;
-        _options = options ?? new KubeClientOptions();
+        _api = api;
+        _defaultNamespace = defaultNamespace;
         _time = time ?? TimeProvider.System;
-        _http = new HttpClient(handler, disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
-        _http.DefaultRequestHeaders.UserAgent.TryParseAdd(_options.UserAgent);
-        _http.DefaultRequestHeaders.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        _baseUrl = config.Server.AbsoluteUri.TrimEnd('/');
-        _limiter = new KubeRateLimiter(_options.Qps, _options.Burst, _time);
-        _metrics = new KubeClientMetrics(_options.Meter);
-        if (config.SendsCredentials)
-        {
-            if (config.Token is not null || config.TokenFile is not null)
-            {
-                _token = new BearerTokenSource(config.Token, config.TokenFile, _time);
-            }
-            else if (config.Exec is not null && config.ClientCertificate is null)
-            {
-                _exec = new ExecCredentialSource(config.Exec, _time);
-            }
-            else if (config.Username is not null)
-            {
-                _basicAuth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{config.Username}:{config.Password}"));
-            }
-        }
-
-        _retrying = BuildRetryPipeline(_options, _time);
     }
 
-    public KubeClientConfig Config { get; }
-
-    /// <summary>The usual way to get a client: TLS, credentials and server from the config (see <see cref="KubeConfigLoader"/>).</summary>
-    public static KubeClient FromConfig(KubeClientConfig config, KubeClientOptions? options = null, TimeProvider? time = null)
+    /// <summary>The library's client for <paramref name="connection"/>, with our handler in its pipeline.</summary>
+    /// <remarks>A <c>transport</c> handler, when given, answers in place of the network (tests); it must not call on.</remarks>
+    public static KubeClient Create(KubeConnection connection, KubeClientOptions? options = null, TimeProvider? time = null,
+        DelegatingHandler? transport = null)
     {
         options ??= new KubeClientOptions();
-        var handler = new SocketsHttpHandler
+        DelegatingHandler[] handlers = transport is null
+            ? [new KubeRequestHandler(options, time)]
+            : [new KubeRequestHandler(options, time), transport];
+        Kubernetes api;
+        try
         {
-            ConnectTimeout = options.ConnectTimeout,
-            AutomaticDecompression = DecompressionMethods.GZip,
-            // Re-resolve DNS now and then, so a moved API endpoint is followed.
-            PooledConnectionLifetime = TimeSpan.FromMinutes(10),
-            SslOptions = KubeTls.Create(config),
-        };
-        return new KubeClient(config, handler, options, time);
+            api = new Kubernetes(connection.Configuration, handlers);
+        }
+        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or FormatException or IOException)
+        {
+            throw new KubeConfigException($"{connection.Source}: client certificate / key: {e.Message}", e);
+        }
+
+        // Our handler times each attempt; the library's overall timeout would cut retries short.
+        api.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+        return new KubeClient(api, connection.Namespace, time);
     }
 
-    /// <summary>Loads configuration the kubectl way (see <see cref="KubeConfigLoader.Load"/>) and connects to it.</summary>
-    public static KubeClient Create(KubeConfigLoadOptions? load = null, KubeClientOptions? options = null, TimeProvider? time = null) =>
-        FromConfig(KubeConfigLoader.Load(load), options, time);
+    /// <summary>Loads configuration the kubectl way (see <see cref="KubeConnectionLoader.Load"/>) and connects to it.</summary>
+    public static KubeClient Create(KubeConnectionOptions? load = null, KubeClientOptions? options = null, TimeProvider? time = null) =>
+        Create(KubeConnectionLoader.Load(load), options, time);
 
-    public void Dispose() => _http.Dispose();
+    public IKubernetes Api => _api;
 
-    public Task<T> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public void Dispose() => _api.Dispose();
+
+    public Task<T> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var resource = KubeResourceAttribute.For<T>();
-        var call = new Call("get", resource, HttpMethod.Get, Url(KubeUrl.Path(resource, NamespaceFor(resource, ns), name)), Idempotent: true);
-        return SendAsync(call, ReadJson<T>, ct);
+        var (r, n) = Target<T>(ns);
+        return Call(() => n is null
+            ? _api.CustomObjects.GetClusterCustomObjectWithHttpMessagesAsync<T>(r.Group, r.Version, r.Plural, name, cancellationToken: ct)
+            : _api.CustomObjects.GetNamespacedCustomObjectWithHttpMessagesAsync<T>(r.Group, r.Version, n, r.Plural, name, cancellationToken: ct));
     }
 
-    public async Task<T?> TryGetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject
+    public async Task<T?> TryGetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         try
         {
@@ -110,40 +77,58 @@ public sealed class KubeClient : IKubeClient, IDisposable
         }
     }
 
-    public Task<KubeList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default)
-        where T : class, IKubernetesObject
+    public Task<KubernetesList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var resource = KubeResourceAttribute.For<T>();
-        var url = Url(KubeUrl.Path(resource, ns), KubeUrl.ListQuery(options));
-        return SendAsync(new Call("list", resource, HttpMethod.Get, url, Idempotent: true), ReadJson<KubeList<T>>, ct);
+        var r = KubeResource.For<T>();
+        var n = r.Namespaced ? ns : null;
+        var o = options ?? new ListOptions();
+        return Call(() => n is null
+            ? _api.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<KubernetesList<T>>(r.Group, r.Version, r.Plural,
+                continueParameter: o.Continue, fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
+                resourceVersion: o.ResourceVersion, cancellationToken: ct)
+            : _api.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<KubernetesList<T>>(r.Group, r.Version, n, r.Plural,
+                continueParameter: o.Continue, fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector, limit: o.Limit,
+                resourceVersion: o.ResourceVersion, cancellationToken: ct));
     }
 
-    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var resource = KubeResourceAttribute.For<T>();
-        var url = Url(KubeUrl.Path(resource, NamespaceFor(resource, obj.Metadata.Namespace)));
-        var call = new Call("create", resource, HttpMethod.Post, url, Idempotent: false, Serialize(obj), JsonContent);
-        return SendAsync(call, ReadJson<T>, ct);
+        KubeResource.Stamp(obj);
+        var (r, n) = Target<T>(obj.Metadata?.NamespaceProperty);
+        return Call(() => n is null
+            ? _api.CustomObjects.CreateClusterCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, cancellationToken: ct)
+            : _api.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, cancellationToken: ct));
     }
 
-    public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject =>
-        PutAsync(obj, subresource: null, "update", ct);
+    public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        KubeResource.Stamp(obj);
+        var (r, n) = Target<T>(obj.Metadata?.NamespaceProperty);
+        var name = NameOf(obj);
+        return Call(() => n is null
+            ? _api.CustomObjects.ReplaceClusterCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, name, cancellationToken: ct)
+            : _api.CustomObjects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, name, cancellationToken: ct));
+    }
 
-    public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject =>
-        PutAsync(obj, "status", "update", ct);
+    public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        KubeResource.Stamp(obj);
+        var (r, n) = Target<T>(obj.Metadata?.NamespaceProperty);
+        var name = NameOf(obj);
+        return Call(() => n is null
+            ? _api.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, name, cancellationToken: ct)
+            : _api.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, name, cancellationToken: ct));
+    }
 
-    public Task<T> PatchAsync<T>(string name, string? ns, KubePatch patch, string? subresource = null, CancellationToken ct = default)
-        where T : class, IKubernetesObject
+    public Task<T> PatchAsync<T>(string name, string? ns, V1Patch patch, string? subresource = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(patch);
-        var resource = KubeResourceAttribute.For<T>();
-        var url = Url(KubeUrl.Path(resource, NamespaceFor(resource, ns), name, subresource));
-        var call = new Call("patch", resource, HttpMethod.Patch, url, Idempotent: false, Encoding.UTF8.GetBytes(patch.Body),
-            patch.ContentType, subresource);
-        return SendAsync(call, ReadJson<T>, ct);
+        return PatchCoreAsync<T>(name, ns, patch, subresource, fieldManager: null, force: null, ct);
     }
 
-    public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject
+    public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.FieldManager))
@@ -151,275 +136,149 @@ public sealed class KubeClient : IKubeClient, IDisposable
             throw new ArgumentException("server-side apply needs a field manager", nameof(options));
         }
 
-        var resource = KubeResourceAttribute.For<T>();
-        var url = Url(KubeUrl.Path(resource, NamespaceFor(resource, obj.Metadata.Namespace), NameOf(obj), options.Subresource),
-            new KubeUrl.Query().Add("fieldManager", options.FieldManager).Add("force", options.Force));
-        // Apply sends the whole intent each time, so repeating it is safe.
-        var call = new Call("apply", resource, HttpMethod.Patch, url, Idempotent: true, SerializeForApply(obj), ApplyContent, options.Subresource);
-        return SendAsync(call, ReadJson<T>, ct);
+        var patch = new V1Patch(ApplyBody(KubeResource.Stamp(obj)), V1Patch.PatchType.ApplyPatch);
+        return PatchCoreAsync<T>(NameOf(obj), obj.Metadata?.NamespaceProperty, patch, options.Subresource, options.FieldManager,
+            options.Force ? true : null, ct);
     }
 
-    public Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default)
-        where T : class, IKubernetesObject
+    public async Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var resource = KubeResourceAttribute.For<T>();
-        var url = Url(KubeUrl.Path(resource, NamespaceFor(resource, ns), name));
-        var body = options is null ? null : SerializeDeleteOptions(options);
-        var call = new Call("delete", resource, HttpMethod.Delete, url, Idempotent: true, body, body is null ? null : JsonContent);
-        return SendAsync(call, static (_, _) => ValueTask.FromResult(true), ct);
+        var (r, n) = Target<T>(ns);
+        var body = options is null ? null : new V1DeleteOptions
+        {
+            PropagationPolicy = options.PropagationPolicy?.ToString(),
+            GracePeriodSeconds = options.GracePeriodSeconds,
+            Preconditions = options.PreconditionUid is null && options.PreconditionResourceVersion is null
+                ? null
+                : new V1Preconditions { Uid = options.PreconditionUid, ResourceVersion = options.PreconditionResourceVersion },
+        };
+        try
+        {
+            using var response = n is null
+                ? await _api.CustomObjects.DeleteClusterCustomObjectWithHttpMessagesAsync(r.Group, r.Version, r.Plural, name, body, cancellationToken: ct).ConfigureAwait(false)
+                : await _api.CustomObjects.DeleteNamespacedCustomObjectWithHttpMessagesAsync(r.Group, r.Version, n, r.Plural, name, body, cancellationToken: ct).ConfigureAwait(false);
+        }
+        catch (HttpOperationException e)
+        {
+            throw KubeErrors.FromOperation(e, _time);
+        }
     }
 
     public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? ns = null, WatchOptions? options = null,
-        [EnumeratorCancellation] CancellationToken ct = default) where T : class, IKubernetesObject
+        [EnumeratorCancellation] CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var resource = KubeResourceAttribute.For<T>();
-        var url = Url(KubeUrl.Path(resource, ns), KubeUrl.WatchQuery(options));
-        var call = new Call("watch", resource, HttpMethod.Get, url, Idempotent: true, Streaming: true);
-        using var response = await SendAsync(call, static (r, _) => ValueTask.FromResult(r), ct).ConfigureAwait(false);
-        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        await foreach (var e in WatchStreamReader.ReadAsync<T>(stream, ct).ConfigureAwait(false))
-        {
-            yield return e;
-        }
-    }
-
-    private Task<T> PutAsync<T>(T obj, string? subresource, string verb, CancellationToken ct) where T : class, IKubernetesObject
-    {
-        var resource = KubeResourceAttribute.For<T>();
-        var url = Url(KubeUrl.Path(resource, NamespaceFor(resource, obj.Metadata.Namespace), NameOf(obj), subresource));
-        // With a resourceVersion a repeated PUT either applies once or fails with Conflict; without one it could overwrite.
-        var idempotent = !string.IsNullOrEmpty(obj.Metadata.ResourceVersion);
-        var call = new Call(verb, resource, HttpMethod.Put, url, idempotent, Serialize(obj), JsonContent, subresource);
-        return SendAsync(call, ReadJson<T>, ct);
-    }
-
-    private async Task<TResult> SendAsync<TResult>(Call call, Func<HttpResponseMessage, CancellationToken, ValueTask<TResult>> read,
-        CancellationToken ct)
-    {
-        if (!call.Idempotent || _options.MaxAttempts <= 1)
-        {
-            return await AttemptAsync(call, read, ct).ConfigureAwait(false);
-        }
-
-        var context = ResilienceContextPool.Shared.Get(ct);
-        context.Properties.Set(CallKey, call);
+        var r = KubeResource.For<T>();
+        var n = r.Namespaced ? ns : null;
+        var o = options ?? new WatchOptions();
+        Exception? failure = null;
+        var response = n is null
+            ? _api.CustomObjects.ListClusterCustomObjectWithHttpMessagesAsync<T>(r.Group, r.Version, r.Plural,
+                allowWatchBookmarks: o.AllowBookmarks ? true : null, fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector,
+                resourceVersion: o.ResourceVersion, timeoutSeconds: o.TimeoutSeconds, watch: true, cancellationToken: ct)
+            : _api.CustomObjects.ListNamespacedCustomObjectWithHttpMessagesAsync<T>(r.Group, r.Version, n, r.Plural,
+                allowWatchBookmarks: o.AllowBookmarks ? true : null, fieldSelector: o.FieldSelector, labelSelector: o.LabelSelector,
+                resourceVersion: o.ResourceVersion, timeoutSeconds: o.TimeoutSeconds, watch: true, cancellationToken: ct);
+        var empty = false;
         try
         {
-            return await _retrying.ExecuteAsync(
-                static (context, state) => state.self.AttemptAsync(state.call, state.read, context.CancellationToken),
-                context, (self: this, call, read)).ConfigureAwait(false);
+            // The library reads the first line before it answers, so this waits for the first event.
+            await response.ConfigureAwait(false);
         }
-        finally
+        catch (HttpOperationException e)
         {
-            ResilienceContextPool.Shared.Return(context);
+            throw KubeErrors.FromOperation(e, _time);
+        }
+        catch (HttpRequestException e) when (e.InnerException is EndOfStreamException)
+        {
+            // The server closed the watch before any event (timeoutSeconds, a restart): a clean, empty end.
+            empty = true;
+        }
+
+        if (empty)
+        {
+            yield break;
+        }
+
+        // The library's only typed watch over the generic operations; its replacement yields untyped objects.
+#pragma warning disable CS0618
+        var events = response.WatchAsync<T, T>(e => failure ??= e, ct);
+#pragma warning restore CS0618
+        await foreach (var (type, obj) in events.ConfigureAwait(false))
+        {
+            ThrowIfFailed(failure);
+            yield return new WatchEvent<T>(type, obj);
+        }
+
+        ThrowIfFailed(failure);
+    }
+
+    /// <summary>An ERROR event (410 Expired above all) or a line that did not decode ends the watch as an exception.</summary>
+    private static void ThrowIfFailed(Exception? failure)
+    {
+        switch (failure)
+        {
+            case null:
+                return;
+            case KubernetesException { Status: { } status }:
+                throw KubeErrors.FromStatus(status, status.Code ?? 500, inner: failure);
+            default:
+                throw new IOException($"the watch stream broke: {failure.Message}", failure);
         }
     }
 
-    private async ValueTask<TResult> AttemptAsync<TResult>(Call call, Func<HttpResponseMessage, CancellationToken, ValueTask<TResult>> read,
-        CancellationToken ct)
+    private async Task<T> PatchCoreAsync<T>(string name, string? ns, V1Patch patch, string? subresource, string? fieldManager, bool? force,
+        CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        await _limiter.WaitAsync(ct).ConfigureAwait(false);
-        using var timeout = _options.RequestTimeout == Timeout.InfiniteTimeSpan ? null : new CancellationTokenSource(_options.RequestTimeout, _time);
-        using var linked = timeout is null ? CancellationTokenSource.CreateLinkedTokenSource(ct) : CancellationTokenSource.CreateLinkedTokenSource(ct, timeout.Token);
-        var start = _time.GetTimestamp();
-        int? code = null;
-        HttpResponseMessage? response = null;
+        var (r, n) = Target<T>(ns);
+        return await Call(() => (n, subresource) switch
+        {
+            (null, null) => _api.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<T>(patch, r.Group, r.Version, r.Plural, name,
+                fieldManager: fieldManager, force: force, cancellationToken: ct),
+            (null, "status") => _api.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<T>(patch, r.Group, r.Version, r.Plural, name,
+                fieldManager: fieldManager, force: force, cancellationToken: ct),
+            (_, null) => _api.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<T>(patch, r.Group, r.Version, n, r.Plural, name,
+                fieldManager: fieldManager, force: force, cancellationToken: ct),
+            (_, "status") => _api.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<T>(patch, r.Group, r.Version, n, r.Plural, name,
+                fieldManager: fieldManager, force: force, cancellationToken: ct),
+            _ => throw new NotSupportedException($"subresource {subresource}"),
+        }).ConfigureAwait(false);
+    }
+
+    private async Task<T> Call<T>(Func<Task<HttpOperationResponse<T>>> send)
+    {
         try
         {
-            using var request = CreateRequest(call);
-            if (_exec is not null)
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await _exec.GetTokenAsync(linked.Token).ConfigureAwait(false));
-            }
-
-            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token).ConfigureAwait(false);
-            code = (int)response.StatusCode;
-            if (!response.IsSuccessStatusCode)
-            {
-                var error = await KubeErrors.FromResponseAsync(response, _time, linked.Token).ConfigureAwait(false);
-                if (error is UnauthorizedException)
-                {
-                    // The plugin's token was revoked or expired early; the next call asks the plugin again (client-go does the same).
-                    _exec?.Invalidate();
-                }
-
-                throw error;
-            }
-
-            if (call.Streaming)
-            {
-                // The caller reads the stream for as long as the watch lasts; the timeout only covered the headers.
-                var streamed = await read(response, ct).ConfigureAwait(false);
-                response = null;
-                return streamed;
-            }
-
-            return await read(response, linked.Token).ConfigureAwait(false);
+            using var response = await send().ConfigureAwait(false);
+            return response.Body;
         }
-        catch (OperationCanceledException e) when (timeout?.IsCancellationRequested == true && !ct.IsCancellationRequested)
+        catch (HttpOperationException e)
         {
-            throw new TimeoutException($"{call.Method} {call.Url} timed out after {_options.RequestTimeout.TotalSeconds:0.###}s", e);
-        }
-        finally
-        {
-            response?.Dispose();
-            _metrics.Record(call.Verb, call.MetricResource, KubeClientMetrics.Code(code), _time.GetElapsedTime(start));
+            throw KubeErrors.FromOperation(e, _time);
         }
     }
 
-    private HttpRequestMessage CreateRequest(Call call)
+    private (KubeResource Resource, string? Namespace) Target<T>(string? ns)
     {
-        var request = new HttpRequestMessage(call.Method, call.Url);
-        if (call.Body is not null)
-        {
-            request.Content = new ByteArrayContent(call.Body);
-            request.Content.Headers.ContentType = new MediaTypeHeaderValue(call.ContentType ?? JsonContent);
-        }
-
-        if (_token?.GetToken() is { } token)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        }
-        else if (_basicAuth is not null)
-        {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", _basicAuth);
-        }
-
-        return request;
+        var resource = KubeResource.For<T>();
+        return (resource, resource.Namespaced ? (string.IsNullOrEmpty(ns) ? _defaultNamespace : ns) : null);
     }
 
-    private static ResiliencePipeline BuildRetryPipeline(KubeClientOptions options, TimeProvider time) =>
-        new ResiliencePipelineBuilder { TimeProvider = time }
-            .AddRetry(new RetryStrategyOptions
-            {
-                MaxRetryAttempts = Math.Max(1, options.MaxAttempts - 1),
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = options.RetryJitter,
-                Delay = options.RetryBaseDelay,
-                MaxDelay = options.MaxRetryDelay,
-                ShouldHandle = static args => ValueTask.FromResult(IsTransient(args.Outcome.Exception)),
-                DelayGenerator = args => ValueTask.FromResult(ServerDelay(args.Outcome.Exception, options.MaxRetryDelay)),
-                OnRetry = args =>
-                {
-                    if (options.Logger is { } logger && args.Context.Properties.TryGetValue(CallKey, out var call))
-                    {
-                        logger.LogWarning("{Method} {Url} failed ({Error}); attempt {Attempt} of {MaxAttempts} in {DelayMs} ms",
-                            call.Method, call.Url, args.Outcome.Exception?.Message, args.AttemptNumber + 2, options.MaxAttempts,
-                            (long)args.RetryDelay.TotalMilliseconds);
-                    }
-
-                    return ValueTask.CompletedTask;
-                },
-            })
-            .Build();
-
-    /// <summary>What is worth another try: throttling, server errors, timeouts and connections that failed.</summary>
-    internal static bool IsTransient(Exception? error) => error switch
-    {
-        TooManyRequestsException => true,
-        KubeApiException api => api.StatusCode is >= 500 and not 501,
-        // A certificate the client does not trust will not become trusted by asking again.
-        HttpRequestException { InnerException: AuthenticationException } => false,
-        HttpRequestException or TimeoutException or IOException => true,
-        _ => false,
-    };
-
-    /// <summary>The server's Retry-After, capped; null lets the exponential back-off decide.</summary>
-    internal static TimeSpan? ServerDelay(Exception? error, TimeSpan cap)
-    {
-        var wait = error switch
-        {
-            TooManyRequestsException { RetryAfter: { } after } => after,
-            KubeApiException api when api.Data[KubeErrors.RetryAfterKey] is TimeSpan after => after,
-            _ => (TimeSpan?)null,
-        };
-        return wait is null ? null : wait.Value > cap ? cap : wait.Value < TimeSpan.Zero ? TimeSpan.Zero : wait.Value;
-    }
-
-    private static async ValueTask<T> ReadJson<T>(HttpResponseMessage response, CancellationToken ct)
-    {
-        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        return await JsonSerializer.DeserializeAsync<T>(stream, KubeJson.Options, ct).ConfigureAwait(false)
-            ?? throw new JsonException($"the server answered {typeof(T).Name} with null");
-    }
-
-    private string Url(string path, KubeUrl.Query? query = null) => query is null ? _baseUrl + path : _baseUrl + path + query;
-
-    private string? NamespaceFor(KubeResourceAttribute resource, string? ns) =>
-        resource.Namespaced ? (string.IsNullOrEmpty(ns) ? Config.Namespace : ns) : null;
-
-    private static string NameOf(IKubernetesObject obj) =>
+    private static string NameOf(IKubernetesObject<V1ObjectMeta> obj) =>
         string.IsNullOrEmpty(obj.Metadata?.Name)
             ? throw new ArgumentException($"the {obj.Kind} has no metadata.name", nameof(obj))
             : obj.Metadata.Name;
 
-    private static byte[] Serialize<T>(T obj) where T : class, IKubernetesObject =>
-        JsonSerializer.SerializeToUtf8Bytes(obj, obj.GetType(), KubeJson.Options);
-
     /// <summary>The apiserver rejects an apply body that carries managedFields, which objects read back do.</summary>
-    private static byte[] SerializeForApply<T>(T obj) where T : class, IKubernetesObject
+    private static object ApplyBody<T>(T obj) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         if (obj.Metadata?.ManagedFields is null)
         {
-            return Serialize(obj);
+            return obj;
         }
 
-        var node = JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!.AsObject();
+        var node = KubeJson.SerializeToNode(obj);
         (node["metadata"] as JsonObject)?.Remove("managedFields");
-        return JsonSerializer.SerializeToUtf8Bytes(node, KubeJson.Options);
-    }
-
-    internal static byte[] SerializeDeleteOptions(DeleteOptions options)
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
-        {
-            json.WriteStartObject();
-            json.WriteString("kind", "DeleteOptions");
-            json.WriteString("apiVersion", "v1");
-            if (options.PropagationPolicy is { } policy)
-            {
-                json.WriteString("propagationPolicy", policy.ToString());
-            }
-
-            if (options.GracePeriodSeconds is { } grace)
-            {
-                json.WriteNumber("gracePeriodSeconds", grace);
-            }
-
-            if (options.PreconditionUid is not null || options.PreconditionResourceVersion is not null)
-            {
-                json.WriteStartObject("preconditions");
-                if (options.PreconditionUid is not null)
-                {
-                    json.WriteString("uid", options.PreconditionUid);
-                }
-
-                if (options.PreconditionResourceVersion is not null)
-                {
-                    json.WriteString("resourceVersion", options.PreconditionResourceVersion);
-                }
-
-                json.WriteEndObject();
-            }
-
-            json.WriteEndObject();
-        }
-
-        return buffer.ToArray();
-    }
-
-    private sealed record Call(
-        string Verb,
-        KubeResourceAttribute Resource,
-        HttpMethod Method,
-        string Url,
-        bool Idempotent,
-        byte[]? Body = null,
-        string? ContentType = null,
-        string? Subresource = null,
-        bool Streaming = false)
-    {
-        public string MetricResource => Subresource is null ? Resource.GroupResource : $"{Resource.GroupResource}/{Subresource}";
+        return node.ToJsonString();
     }
 }

@@ -1,5 +1,5 @@
-using MlOperator.Operator.Kube.Models;
+using k8s.Models;
 
 namespace MlOperator.Operator.Kube.Client;
 
-public sealed class NotFoundException(Status status) : KubeApiException(404, status);
+public sealed class NotFoundException(V1Status status, Exception? inner = null) : KubeApiException(404, status, inner);

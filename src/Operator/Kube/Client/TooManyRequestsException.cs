@@ -1,8 +1,9 @@
-using MlOperator.Operator.Kube.Models;
+using k8s.Models;
 
 namespace MlOperator.Operator.Kube.Client;
 
-public sealed class TooManyRequestsException(Status status, TimeSpan? retryAfter) : KubeApiException(429, status)
+public sealed class TooManyRequestsException(V1Status status, TimeSpan? retryAfter, Exception? inner = null)
+    : KubeApiException(429, status, inner)
 {
     public TimeSpan? RetryAfter { get; } = retryAfter;
 }

@@ -1,5 +1,5 @@
-using MlOperator.Operator.Kube.Models;
+using k8s.Models;
 
 namespace MlOperator.Operator.Kube.Client;
 
-public sealed class UnauthorizedException(Status status) : KubeApiException(401, status);
+public sealed class UnauthorizedException(V1Status status, Exception? inner = null) : KubeApiException(401, status, inner);

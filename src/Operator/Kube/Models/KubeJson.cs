@@ -1,57 +1,42 @@
-using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using System.Text.Json.Nodes;
+using k8s;
 
 namespace MlOperator.Operator.Kube.Models;
 
-/// <summary>The one set of JSON options for everything that goes to or comes from the API server.</summary>
+/// <summary>
+/// The library's JSON (<see cref="KubernetesJson"/>: camelCase, nulls omitted, RFC 3339 times, quantities and
+/// int-or-strings as the apiserver writes them), with the few shapes we need on top of it.
+/// </summary>
 public static class KubeJson
 {
-    public static JsonSerializerOptions Options { get; } = Create();
+    public static string Serialize<T>(T value) => KubernetesJson.Serialize(value);
 
-    private static JsonSerializerOptions Create()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-            PropertyNameCaseInsensitive = false,
-            NumberHandling = JsonNumberHandling.Strict,
-        };
-        options.Converters.Add(new KubeTimeConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
-    }
-
-    public static string Serialize<T>(T value) => JsonSerializer.Serialize(value, Options);
-
-    public static byte[] SerializeToUtf8Bytes<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, Options);
+    public static JsonObject SerializeToNode<T>(T value) where T : notnull =>
+        JsonNode.Parse(KubernetesJson.Serialize(value))?.AsObject() ?? throw new JsonException($"null {typeof(T).Name}");
 
     public static T Deserialize<T>(string json) =>
-        JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"null {typeof(T).Name}");
-
-    public static T Deserialize<T>(ReadOnlySpan<byte> utf8) =>
-        JsonSerializer.Deserialize<T>(utf8, Options) ?? throw new JsonException($"null {typeof(T).Name}");
+        KubernetesJson.Deserialize<T>(json) ?? throw new JsonException($"null {typeof(T).Name}");
 
     /// <summary>Deep copy through JSON: what the informer cache hands out, so callers may mutate freely.</summary>
     public static T DeepCopy<T>(T value) where T : notnull =>
-        (T)(JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Options), value.GetType(), Options)
-            ?? throw new JsonException("null copy"));
+        (T)(JsonSerializer.Deserialize(KubernetesJson.Serialize(value), value.GetType(), Options) ?? throw new JsonException("null copy"));
 
-    /// <summary>
-    /// RFC 3339 in UTC with a "Z": whole seconds for metav1.Time, microseconds when there is a fraction
-    /// (metav1.MicroTime, used by Lease and events.k8s.io Events).
-    /// </summary>
-    private sealed class KubeTimeConverter : JsonConverter<DateTimeOffset>
+    /// <summary>Options equal to the library's (its own are internal), for APIs that need options, not strings.</summary>
+    public static JsonSerializerOptions Options { get; } = CreateOptions();
+
+    private static JsonSerializerOptions CreateOptions()
     {
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            DateTimeOffset.Parse(reader.GetString()!, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
-
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options)
+        var options = new JsonSerializerOptions
         {
-            var utc = value.ToUniversalTime();
-            writer.WriteStringValue(utc.Ticks % TimeSpan.TicksPerSecond == 0
-                ? utc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)
-                : utc.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture));
-        }
+            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        };
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        options.Converters.Add(new KubernetesJson.Iso8601TimeSpanConverter());
+        options.Converters.Add(new KubernetesJson.KubernetesDateTimeConverter());
+        options.Converters.Add(new KubernetesJson.KubernetesDateTimeOffsetConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
     }
 }

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Cache;
@@ -6,7 +9,7 @@ namespace MlOperator.Operator.Runtime.Cache;
 /// Thread-safe store of objects by key plus secondary indexes (index name → value → keys). It holds the
 /// informer's own instances; <see cref="Informer{T}"/> copies before handing anything to callers.
 /// </summary>
-public sealed class Indexer<T> where T : class, IKubernetesObject
+public sealed class Indexer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, T> _items = new(StringComparer.Ordinal);
@@ -15,7 +18,7 @@ public sealed class Indexer<T> where T : class, IKubernetesObject
 
     public Indexer()
     {
-        AddIndex(IndexNames.Namespace, o => [o.Metadata.Namespace ?? ""]);
+        AddIndex(IndexNames.Namespace, o => [o.Metadata.NamespaceProperty ?? ""]);
         AddIndex(IndexNames.OwnerUid, o => o.Metadata.OwnerReferences?.Select(r => r.Uid) ?? []);
     }
 

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
 
@@ -10,7 +13,7 @@ namespace MlOperator.Operator.Runtime.Cache;
 /// 410 Gone (or an ERROR event) relists from scratch, delivering only the differences so nothing is lost or
 /// duplicated; other errors back off and retry. Reads return deep copies, so callers may mutate them.
 /// </summary>
-public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
+public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
     private static readonly TimeSpan ShortWatch = TimeSpan.FromSeconds(1);
 
@@ -192,7 +195,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
     {
         if (e.Type == WatchEventType.Error || e.Object is null)
         {
-            var status = e.Status ?? new Status { Code = 500, Message = "watch error without status" };
+            var status = e.Status ?? new V1Status { Code = 500, Message = "watch error without status" };
             throw status.Code == 410 ? new GoneException(status) : new WatchErrorException(status);
         }
 
@@ -255,7 +258,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject
     }
 
     /// <summary>Makes the cache equal to a fresh list, delivering only what differs from what handlers already saw.</summary>
-    private void Replace(KubeList<T> list)
+    private void Replace(KubernetesList<T> list)
     {
         lock (_dispatch)
         {

@@ -1,10 +1,13 @@
 using System.Text.RegularExpressions;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Cache;
 
 /// <summary>
-/// A parsed label selector (named apart from the metav1 <see cref="LabelSelector"/> model) in the apiserver's string syntax: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>,
+/// A parsed label selector (named apart from the metav1 <see cref="V1LabelSelector"/> model) in the apiserver's string syntax: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>,
 /// <c>k in (a,b)</c>, <c>k notin (a,b)</c>, <c>k</c>, <c>!k</c>, joined by commas. Used to filter cache reads
 /// and by test fakes; an empty selector matches everything.
 /// </summary>
@@ -45,7 +48,7 @@ public sealed partial class LabelSelectorExpression
     /// The string form of a metav1.LabelSelector (matchLabels and matchExpressions), for list/watch and cache
     /// reads. Null or empty selects everything, as for a Deployment or Service selector.
     /// </summary>
-    public static string ToText(LabelSelector? selector)
+    public static string ToText(V1LabelSelector? selector)
     {
         if (selector is null)
         {
@@ -61,13 +64,13 @@ public sealed partial class LabelSelectorExpression
         foreach (var e in selector.MatchExpressions ?? [])
         {
             var values = string.Join(",", (e.Values ?? []).Order(StringComparer.Ordinal));
-            parts.Add(e.Operator switch
+            parts.Add(e.OperatorProperty switch
             {
                 "In" => $"{e.Key} in ({values})",
                 "NotIn" => $"{e.Key} notin ({values})",
                 "Exists" => e.Key,
                 "DoesNotExist" => $"!{e.Key}",
-                _ => throw new FormatException($"unknown label selector operator \"{e.Operator}\""),
+                _ => throw new FormatException($"unknown label selector operator \"{e.OperatorProperty}\""),
             });
         }
 
@@ -75,10 +78,10 @@ public sealed partial class LabelSelectorExpression
     }
 
     /// <summary>Selector text matching exactly these labels (equality requirements).</summary>
-    public static string FromLabels(IReadOnlyDictionary<string, string> labels) =>
+    public static string FromLabels(IEnumerable<KeyValuePair<string, string>> labels) =>
         string.Join(",", labels.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
 
-    public bool Matches(IReadOnlyDictionary<string, string>? labels)
+    public bool Matches(IDictionary<string, string>? labels)
     {
         foreach (var requirement in _requirements)
         {
@@ -101,8 +104,6 @@ public sealed partial class LabelSelectorExpression
 
         return true;
     }
-
-    public bool Matches(Dictionary<string, string>? labels) => Matches((IReadOnlyDictionary<string, string>?)labels);
 
     public override string ToString() => Text;
 

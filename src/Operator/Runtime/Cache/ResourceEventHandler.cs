@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Cache;
@@ -11,4 +14,4 @@ public sealed record ResourceEventHandler<T>(
     Action<T>? OnAdd = null,
     Action<T, T>? OnUpdate = null,
     Action<T>? OnDelete = null)
-    where T : class, IKubernetesObject;
+    where T : class, IKubernetesObject<V1ObjectMeta>;

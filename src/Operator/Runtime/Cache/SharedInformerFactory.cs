@@ -1,5 +1,8 @@
 using System.Collections.Concurrent;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -25,9 +28,9 @@ public sealed class SharedInformerFactory(IKubeClient client, TimeProvider time,
 
     public bool HasSynced => _informers.Values.All(i => i.HasSynced);
 
-    public Informer<T> GetInformer<T>(string? ns = null, string? labelSelector = null) where T : class, IKubernetesObject
+    public Informer<T> GetInformer<T>(string? ns = null, string? labelSelector = null) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        var namespaced = KubeResourceAttribute.For<T>().Namespaced;
+        var namespaced = KubeResource.For<T>().Namespaced;
         var key = (typeof(T), namespaced ? ns : null, string.IsNullOrWhiteSpace(labelSelector) ? null : labelSelector);
         var informer = (Informer<T>)_informers.GetOrAdd(key, k => new Informer<T>(
             client,

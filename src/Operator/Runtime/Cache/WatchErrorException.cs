@@ -1,7 +1,7 @@
+using k8s.Models;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Cache;
 
 /// <summary>A watch stream delivered an ERROR event other than 410; the reflector relists.</summary>
-public sealed class WatchErrorException(Status status) : KubeApiException(status.Code, status);
+public sealed class WatchErrorException(V1Status status) : KubeApiException(status.Code ?? 500, status);

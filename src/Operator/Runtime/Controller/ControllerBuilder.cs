@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using Microsoft.Extensions.Logging;
@@ -20,24 +23,24 @@ public sealed class ControllerBuilder(
 {
     private readonly List<Func<IReadOnlyList<EventFilter>, IWatchSource>> _sources = [];
     private readonly List<EventFilter> _globalFilters = [];
-    private KubeResourceAttribute? _primary;
+    private KubeResource? _primary;
     private ControllerOptions _options = new();
 
-    public ControllerBuilder For<TPrimary>(params EventFilter[] filters) where TPrimary : class, IKubernetesObject
+    public ControllerBuilder For<TPrimary>(params EventFilter[] filters) where TPrimary : class, IKubernetesObject<V1ObjectMeta>
     {
         if (_primary is not null)
         {
             throw new InvalidOperationException($"controller {name} already has a primary kind ({_primary.Kind})");
         }
 
-        _primary = KubeResourceAttribute.For<TPrimary>();
+        _primary = KubeResource.For<TPrimary>();
         _sources.Add(global => new InformerWatchSource<TPrimary>(
             informers.GetInformer<TPrimary>(ns), obj => [ReconcileRequest.For(obj)], [.. global, .. filters]));
         return this;
     }
 
     /// <summary>Children whose controller ownerReference points at the primary kind wake that owner.</summary>
-    public ControllerBuilder Owns<TChild>(string? labelSelector = null, params EventFilter[] filters) where TChild : class, IKubernetesObject
+    public ControllerBuilder Owns<TChild>(string? labelSelector = null, params EventFilter[] filters) where TChild : class, IKubernetesObject<V1ObjectMeta>
     {
         _sources.Add(global =>
         {
@@ -50,7 +53,7 @@ public sealed class ControllerBuilder(
         return this;
     }
 
-    public ControllerBuilder Watches<T>(Func<T, IEnumerable<ReconcileRequest>> map, params EventFilter[] filters) where T : class, IKubernetesObject
+    public ControllerBuilder Watches<T>(Func<T, IEnumerable<ReconcileRequest>> map, params EventFilter[] filters) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         _sources.Add(global => new InformerWatchSource<T>(informers.GetInformer<T>(ns), map, [.. global, .. filters]));
         return this;

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Controller;
@@ -7,9 +10,9 @@ namespace MlOperator.Operator.Runtime.Controller;
 /// event through. Update also sees resync deliveries, where old and new are the same object.
 /// </summary>
 public sealed record EventFilter(
-    Func<IKubernetesObject, bool>? Create = null,
-    Func<IKubernetesObject, IKubernetesObject, bool>? Update = null,
-    Func<IKubernetesObject, bool>? Delete = null)
+    Func<IKubernetesObject<V1ObjectMeta>, bool>? Create = null,
+    Func<IKubernetesObject<V1ObjectMeta>, IKubernetesObject<V1ObjectMeta>, bool>? Update = null,
+    Func<IKubernetesObject<V1ObjectMeta>, bool>? Delete = null)
 {
     /// <summary>Only spec changes (metadata.generation) pass on update; creates and deletes always pass.</summary>
     public static EventFilter GenerationChanged { get; } = new(Update: (o, n) => o.Metadata.Generation != n.Metadata.Generation);
@@ -27,6 +30,6 @@ public sealed record EventFilter(
         (o, n) => filters.Any(f => f.Update?.Invoke(o, n) ?? true),
         o => filters.Any(f => f.Delete?.Invoke(o) ?? true));
 
-    private static bool SameMap(Dictionary<string, string>? a, Dictionary<string, string>? b) =>
+    private static bool SameMap(IDictionary<string, string>? a, IDictionary<string, string>? b) =>
         (a?.Count ?? 0) == (b?.Count ?? 0) && (a is null || a.All(kv => b!.TryGetValue(kv.Key, out var v) && v == kv.Value));
 }

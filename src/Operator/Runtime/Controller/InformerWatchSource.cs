@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 
@@ -8,7 +11,7 @@ public sealed class InformerWatchSource<T>(
     Informer<T> informer,
     Func<T, IEnumerable<ReconcileRequest>> map,
     IReadOnlyList<EventFilter> filters) : IWatchSource
-    where T : class, IKubernetesObject
+    where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public Informer<T> Informer { get; } = informer;
 

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Controller;
@@ -9,13 +12,13 @@ public static class OwnerMapping
     /// The request for the child's owner with <c>controller: true</c> of the given kind and API group (the version
     /// may differ: owner references survive version upgrades). Empty when there is none.
     /// </summary>
-    public static IEnumerable<ReconcileRequest> ControllerOwner(IKubernetesObject child, string ownerKind, string ownerGroup, bool ownerNamespaced)
+    public static IEnumerable<ReconcileRequest> ControllerOwner(IKubernetesObject<V1ObjectMeta> child, string ownerKind, string ownerGroup, bool ownerNamespaced)
     {
         foreach (var reference in child.Metadata.OwnerReferences ?? [])
         {
             if (reference.Controller == true && reference.Kind == ownerKind && GroupOf(reference.ApiVersion) == ownerGroup)
             {
-                yield return new ReconcileRequest(ownerNamespaced ? child.Metadata.Namespace : null, reference.Name);
+                yield return new ReconcileRequest(ownerNamespaced ? child.Metadata.NamespaceProperty : null, reference.Name);
             }
         }
     }

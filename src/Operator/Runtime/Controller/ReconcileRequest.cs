@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 
@@ -9,7 +12,7 @@ namespace MlOperator.Operator.Runtime.Controller;
 /// </summary>
 public sealed record ReconcileRequest(string? Namespace, string Name)
 {
-    public static ReconcileRequest For(IKubernetesObject obj) => new(obj.Metadata.Namespace, obj.Metadata.Name ?? "");
+    public static ReconcileRequest For(IKubernetesObject<V1ObjectMeta> obj) => new(obj.Metadata.NamespaceProperty, obj.Metadata.Name ?? "");
 
     public override string ToString() => ObjectKey.Of(Namespace, Name);
 }

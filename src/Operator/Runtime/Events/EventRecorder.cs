@@ -3,6 +3,9 @@ using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
 
@@ -49,17 +52,17 @@ public sealed class EventRecorder : IEventRecorder
 
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
-    public void Normal(IKubernetesObject obj, string reason, string message) => Record(obj, "Normal", reason, message);
+    public void Normal(IKubernetesObject<V1ObjectMeta> obj, string reason, string message) => Record(obj, "Normal", reason, message);
 
-    public void Warning(IKubernetesObject obj, string reason, string message) => Record(obj, "Warning", reason, message);
+    public void Warning(IKubernetesObject<V1ObjectMeta> obj, string reason, string message) => Record(obj, "Warning", reason, message);
 
-    public void Record(IKubernetesObject obj, string type, string reason, string message, string? action = null)
+    public void Record(IKubernetesObject<V1ObjectMeta> obj, string type, string reason, string message, string? action = null)
     {
-        var involved = new ObjectReference
+        var involved = new V1ObjectReference
         {
             ApiVersion = obj.ApiVersion,
             Kind = obj.Kind,
-            Namespace = obj.Metadata.Namespace,
+            NamespaceProperty = obj.Metadata.NamespaceProperty,
             Name = obj.Metadata.Name,
             Uid = obj.Metadata.Uid,
             ResourceVersion = obj.Metadata.ResourceVersion,
@@ -91,7 +94,7 @@ public sealed class EventRecorder : IEventRecorder
                 {
                     Failed.Add(1);
                     _logger.LogWarning(ex, "Could not record event {Reason} for {Kind} {Namespace}/{Name}",
-                        pending.Reason, pending.Involved.Kind, pending.Involved.Namespace, pending.Involved.Name);
+                        pending.Reason, pending.Involved.Kind, pending.Involved.NamespaceProperty, pending.Involved.Name);
                 }
             }
         }
@@ -103,15 +106,15 @@ public sealed class EventRecorder : IEventRecorder
     private async Task WriteAsync(Pending pending, CancellationToken ct)
     {
         var key = new AggregationKey(
-            pending.Involved.Uid ?? $"{pending.Involved.Kind}/{pending.Involved.Namespace}/{pending.Involved.Name}",
+            pending.Involved.Uid ?? $"{pending.Involved.Kind}/{pending.Involved.NamespaceProperty}/{pending.Involved.Name}",
             pending.Type, pending.Reason, pending.Message);
         var timestamp = Seconds(pending.At);
         if (_recorded.TryGetValue(key, out var seen))
         {
-            var patch = new JsonObject { ["count"] = seen.Count + 1, ["lastTimestamp"] = KubeJson.Serialize(timestamp).Trim('"') };
+            var patch = new JsonObject { ["count"] = seen.Count + 1, ["lastTimestamp"] = KubeJson.Serialize(timestamp.UtcDateTime).Trim('"') };
             try
             {
-                await _client.PatchAsync<CoreEvent>(seen.Name, seen.Namespace, new KubePatch(PatchType.Merge, patch.ToJsonString()), ct: ct).ConfigureAwait(false);
+                await _client.PatchAsync<Corev1Event>(seen.Name, seen.Namespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct: ct).ConfigureAwait(false);
                 _recorded[key] = seen with { Count = seen.Count + 1 };
                 return;
             }
@@ -122,19 +125,19 @@ public sealed class EventRecorder : IEventRecorder
             }
         }
 
-        var ns = string.IsNullOrEmpty(pending.Involved.Namespace) ? "default" : pending.Involved.Namespace;
-        var created = await _client.CreateAsync(new CoreEvent
+        var ns = string.IsNullOrEmpty(pending.Involved.NamespaceProperty) ? "default" : pending.Involved.NamespaceProperty;
+        var created = await _client.CreateAsync(new Corev1Event
         {
-            Metadata = new ObjectMeta { Name = $"{pending.Involved.Name}.{NextNanos(pending.At):x}", Namespace = ns },
+            Metadata = new V1ObjectMeta { Name = $"{pending.Involved.Name}.{NextNanos(pending.At):x}", NamespaceProperty = ns },
             InvolvedObject = pending.Involved,
             Type = pending.Type,
             Reason = pending.Reason,
             Message = pending.Message,
             Action = pending.Action,
             Count = 1,
-            FirstTimestamp = timestamp,
-            LastTimestamp = timestamp,
-            Source = new EventSource { Component = _options.Component, Host = _instance },
+            FirstTimestamp = timestamp.UtcDateTime,
+            LastTimestamp = timestamp.UtcDateTime,
+            Source = new V1EventSource { Component = _options.Component, Host = _instance },
             ReportingComponent = _options.Component,
             ReportingInstance = _instance,
         }, ct).ConfigureAwait(false);
@@ -158,7 +161,7 @@ public sealed class EventRecorder : IEventRecorder
 
     private static DateTimeOffset Seconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
 
-    private sealed record Pending(ObjectReference Involved, string Type, string Reason, string Message, string? Action, DateTimeOffset At);
+    private sealed record Pending(V1ObjectReference Involved, string Type, string Reason, string Message, string? Action, DateTimeOffset At);
 
     private sealed record AggregationKey(string Object, string Type, string Reason, string Message);
 

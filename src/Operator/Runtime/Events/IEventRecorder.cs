@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Events;
@@ -5,7 +8,7 @@ namespace MlOperator.Operator.Runtime.Events;
 /// <summary>Records Kubernetes Events about an object. Never blocks and never throws: events are best effort.</summary>
 public interface IEventRecorder
 {
-    void Normal(IKubernetesObject obj, string reason, string message);
+    void Normal(IKubernetesObject<V1ObjectMeta> obj, string reason, string message);
 
-    void Warning(IKubernetesObject obj, string reason, string message);
+    void Warning(IKubernetesObject<V1ObjectMeta> obj, string reason, string message);
 }

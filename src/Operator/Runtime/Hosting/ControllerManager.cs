@@ -1,4 +1,7 @@
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.Runtime.Controller;
@@ -64,7 +67,7 @@ public sealed class ControllerManager : BackgroundService, IManagerHealth
     public bool IsRunning => _running;
 
     /// <summary>A cache-backed informer in the manager's namespace scope (shared with controllers that watch the same kind).</summary>
-    public Informer<T> GetInformer<T>(string? labelSelector = null) where T : class, IKubernetesObject =>
+    public Informer<T> GetInformer<T>(string? labelSelector = null) where T : class, IKubernetesObject<V1ObjectMeta> =>
         Informers.GetInformer<T>(Options.Namespace, labelSelector);
 
     /// <summary>Starts a controller definition; <c>Complete(reconciler)</c> registers it with this manager.</summary>
@@ -137,7 +140,7 @@ public sealed class ControllerManager : BackgroundService, IManagerHealth
     private Task LeadAsync(CancellationToken ct)
     {
         // As client-go does: an Event on the Lease tells `kubectl get events` who leads since when.
-        var lease = new Lease { Metadata = new ObjectMeta { Name = Options.LeaseName, Namespace = Options.LeaseNamespace } };
+        var lease = new V1Lease { Metadata = new V1ObjectMeta { Name = Options.LeaseName, NamespaceProperty = Options.LeaseNamespace } };
         _events.Normal(lease, "LeaderElection", $"{Identity} became leader");
         return RunControllersAsync(ct);
     }

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
 
@@ -144,14 +147,14 @@ public sealed class LeaderElector
     /// <summary>One attempt; false (never an exception) when the lease is held by another, on conflict, or on API errors.</summary>
     private async Task<bool> TryAcquireOrRenewAsync(CancellationToken ct)
     {
-        var now = _time.GetUtcNow();
+        var now = _time.GetUtcNow().UtcDateTime;
         var duration = (int)Math.Ceiling(_config.LeaseDuration.TotalSeconds);
         try
         {
             var lease = await _lock.GetAsync(ct).ConfigureAwait(false);
             if (lease is null)
             {
-                await _lock.CreateAsync(new LeaseSpec
+                await _lock.CreateAsync(new V1LeaseSpec
                 {
                     HolderIdentity = Identity,
                     LeaseDurationSeconds = duration,
@@ -168,7 +171,7 @@ public sealed class LeaderElector
             _observedLeader = string.IsNullOrEmpty(holder) ? null : holder;
             if (!string.IsNullOrEmpty(holder) && holder != Identity)
             {
-                var renewed = spec.RenewTime ?? spec.AcquireTime ?? DateTimeOffset.MinValue;
+                var renewed = spec.RenewTime ?? spec.AcquireTime ?? DateTime.MinValue;
                 var held = TimeSpan.FromSeconds(spec.LeaseDurationSeconds ?? duration);
                 if (renewed + held > now)
                 {
@@ -218,7 +221,7 @@ public sealed class LeaderElector
                 return;
             }
 
-            var now = _time.GetUtcNow();
+            var now = _time.GetUtcNow().UtcDateTime;
             lease.Spec.HolderIdentity = null;
             lease.Spec.LeaseDurationSeconds = 1;
             lease.Spec.AcquireTime = now;

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.LeaderElection;
@@ -12,11 +15,11 @@ public sealed class LeaseLock(IKubeClient client, string ns, string name)
     public string Namespace { get; } = ns;
     public string Name { get; } = name;
 
-    public Task<Lease?> GetAsync(CancellationToken ct) => client.TryGetAsync<Lease>(Name, Namespace, ct);
+    public Task<V1Lease?> GetAsync(CancellationToken ct) => client.TryGetAsync<V1Lease>(Name, Namespace, ct);
 
-    public Task<Lease> CreateAsync(LeaseSpec spec, CancellationToken ct) =>
-        client.CreateAsync(new Lease { Metadata = new ObjectMeta { Name = Name, Namespace = Namespace }, Spec = spec }, ct);
+    public Task<V1Lease> CreateAsync(V1LeaseSpec spec, CancellationToken ct) =>
+        client.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = Name, NamespaceProperty = Namespace }, Spec = spec }, ct);
 
     /// <summary>PUT with the lease's resourceVersion as precondition.</summary>
-    public Task<Lease> UpdateAsync(Lease lease, CancellationToken ct) => client.UpdateAsync(lease, ct);
+    public Task<V1Lease> UpdateAsync(V1Lease lease, CancellationToken ct) => client.UpdateAsync(lease, ct);
 }

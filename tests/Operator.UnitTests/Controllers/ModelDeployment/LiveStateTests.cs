@@ -28,5 +28,5 @@ public class LiveStateTests
 
     [Fact]
     public void A_missing_live_object_is_never_covered() =>
-        Assert.False(LiveState.Covers(null, new MlOperator.Operator.Kube.Models.Service()));
+        Assert.False(LiveState.Covers(null, new k8s.Models.V1Service()));
 }

@@ -1,5 +1,8 @@
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Controllers.ModelDeployment;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
@@ -107,7 +110,7 @@ public class ModelDeploymentStatusBuilderTests
     {
         var deployment = KubeJson.DeepCopy(desired.StableDeployment);
         deployment.Metadata.Generation = generation;
-        deployment.Status = new DeploymentStatus
+        deployment.Status = new V1DeploymentStatus
         {
             ObservedGeneration = observedGeneration,
             Replicas = updated,
@@ -118,5 +121,5 @@ public class ModelDeploymentStatusBuilderTests
         return new ObservedState([deployment]);
     }
 
-    private static Condition Get(ModelDeploymentStatus status, string type) => status.Conditions!.Single(c => c.Type == type);
+    private static V1Condition Get(ModelDeploymentStatus status, string type) => status.Conditions!.Single(c => c.Type == type);
 }

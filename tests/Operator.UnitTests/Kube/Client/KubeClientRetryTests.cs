@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
+using MlOperator.Operator.Kube;
+using k8s;
+using k8s.Models;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.UnitTests.Fakes;
 
@@ -26,11 +28,10 @@ public sealed class KubeClientRetryTests : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    private KubeClient Client(KubeClientOptions options) =>
-        new(new KubeClientConfig { Server = new Uri("https://k"), Namespace = "risk" }, _handler, options, _time);
+    private KubeClient Client(KubeClientOptions options) => _handler.Client("https://k", "risk", options: options);
 
-    private static TestDeployment Deployment(string? resourceVersion = null) =>
-        new() { Metadata = new ObjectMeta { Name = "web", Namespace = "risk", ResourceVersion = resourceVersion } };
+    private static V1Deployment Deployment(string? resourceVersion = null) =>
+        new() { ApiVersion = "apps/v1", Kind = "Deployment", Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "risk", ResourceVersion = resourceVersion } };
 
     private async Task<T> Drive<T>(Task<T> call)
     {
@@ -93,7 +94,7 @@ public sealed class KubeClientRetryTests : IDisposable
     {
         _handler.Respond(code, FakeHttpHandler.Status((int)code, reason, "no"));
 
-        await Assert.ThrowsAnyAsync<KubeApiException>(() => _client.GetAsync<TestDeployment>("web"));
+        await Assert.ThrowsAnyAsync<KubeApiException>(() => _client.GetAsync<V1Deployment>("web"));
 
         Assert.Single(_handler.Requests);
     }
@@ -105,7 +106,7 @@ public sealed class KubeClientRetryTests : IDisposable
             .Respond(HttpStatusCode.OK, Ok);
         var start = _time.GetUtcNow();
 
-        var call = _client.GetAsync<TestDeployment>("web");
+        var call = _client.GetAsync<V1Deployment>("web");
         await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the retry delay to start");
         _time.Advance(TimeSpan.FromMilliseconds(2999));
         Assert.Single(_handler.Requests);
@@ -122,7 +123,7 @@ public sealed class KubeClientRetryTests : IDisposable
             .Respond(HttpStatusCode.OK, Ok);
         var start = _time.GetUtcNow();
 
-        var call = _client.GetAsync<TestDeployment>("web");
+        var call = _client.GetAsync<V1Deployment>("web");
         await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the retry delay to start");
         _time.Advance(TimeSpan.FromSeconds(2));
         await call;
@@ -137,7 +138,7 @@ public sealed class KubeClientRetryTests : IDisposable
             .Respond(HttpStatusCode.OK, Ok);
         var start = _time.GetUtcNow();
 
-        var call = _client.GetAsync<TestDeployment>("web");
+        var call = _client.GetAsync<V1Deployment>("web");
         await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the retry delay to start");
         _time.Advance(TimeSpan.FromSeconds(20));
         await call;
@@ -150,7 +151,7 @@ public sealed class KubeClientRetryTests : IDisposable
     {
         _handler.Fallback = _ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, Unavailable);
 
-        var error = await Assert.ThrowsAsync<KubeApiException>(() => Drive(_client.GetAsync<TestDeployment>("web")));
+        var error = await Assert.ThrowsAsync<KubeApiException>(() => Drive(_client.GetAsync<V1Deployment>("web")));
 
         Assert.Equal(503, error.StatusCode);
         Assert.Equal(4, _handler.Requests.Count);
@@ -166,7 +167,7 @@ public sealed class KubeClientRetryTests : IDisposable
         });
         _handler.Fallback = _ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, Unavailable);
 
-        var call = client.GetAsync<TestDeployment>("web");
+        var call = client.GetAsync<V1Deployment>("web");
         foreach (var (wait, attempts) in new[] { (200, 1), (400, 2), (800, 3) })
         {
             await Eventually.TrueAsync(() => _time.PendingTimers == 1, $"back-off after attempt {attempts}");
@@ -186,7 +187,7 @@ public sealed class KubeClientRetryTests : IDisposable
     {
         _handler.Fallback = _ => FakeHttpHandler.Json(HttpStatusCode.ServiceUnavailable, Unavailable);
 
-        await Assert.ThrowsAsync<KubeApiException>(() => Drive(_client.GetAsync<TestDeployment>("web")));
+        await Assert.ThrowsAsync<KubeApiException>(() => Drive(_client.GetAsync<V1Deployment>("web")));
 
         Assert.All(_handler.Requests.Zip(_handler.Requests.Skip(1), (a, b) => b.At - a.At), gap => Assert.True(gap > TimeSpan.Zero));
     }
@@ -198,11 +199,11 @@ public sealed class KubeClientRetryTests : IDisposable
         using var client = Client(new KubeClientOptions { Qps = 0, RequestTimeout = Timeout.InfiniteTimeSpan, MaxAttempts = 4, RetryJitter = false, Logger = logger });
         _handler.Respond(HttpStatusCode.ServiceUnavailable, Unavailable).Respond(HttpStatusCode.OK, Ok);
 
-        await Drive(client.GetAsync<TestDeployment>("web"));
+        await Drive(client.GetAsync<V1Deployment>("web"));
 
         var (level, message) = Assert.Single(logger.Messages);
         Assert.Equal(LogLevel.Warning, level);
-        Assert.Equal("GET https://k/apis/apps/v1/namespaces/risk/deployments/web failed (etcd is busy); attempt 2 of 4 in 200 ms", message);
+        Assert.Equal("GET https://k/apis/apps/v1/namespaces/risk/deployments/web failed (503 ServiceUnavailable: etcd is busy); attempt 2 of 4 in 200 ms", message);
     }
 
     [Fact]
@@ -210,7 +211,7 @@ public sealed class KubeClientRetryTests : IDisposable
     {
         _handler.Throw(new HttpRequestException("Connection refused")).Respond(HttpStatusCode.OK, Ok);
 
-        var deployment = await Drive(_client.GetAsync<TestDeployment>("web"));
+        var deployment = await Drive(_client.GetAsync<V1Deployment>("web"));
 
         Assert.Equal("web", deployment.Metadata.Name);
         Assert.Equal(2, _handler.Requests.Count);
@@ -222,7 +223,7 @@ public sealed class KubeClientRetryTests : IDisposable
         using var client = Client(new KubeClientOptions { Qps = 0, RequestTimeout = TimeSpan.FromSeconds(5), MaxAttempts = 2 });
         _handler.Hang().Respond(HttpStatusCode.OK, Ok);
 
-        await Drive(client.GetAsync<TestDeployment>("web"));
+        await Drive(client.GetAsync<V1Deployment>("web"));
 
         Assert.Equal(2, _handler.Requests.Count);
     }
@@ -245,7 +246,7 @@ public sealed class KubeClientRetryTests : IDisposable
         using var cts = new CancellationTokenSource();
         _handler.Hang();
 
-        var call = _client.GetAsync<TestDeployment>("web", ct: cts.Token);
+        var call = _client.GetAsync<V1Deployment>("web", ct: cts.Token);
         await Eventually.TrueAsync(() => _handler.Requests.Count == 1, "the request to be sent");
         await cts.CancelAsync();
 
@@ -259,8 +260,8 @@ public sealed class KubeClientRetryTests : IDisposable
         using var client = Client(new KubeClientOptions { Qps = 1, Burst = 1, RequestTimeout = Timeout.InfiniteTimeSpan });
         _handler.Fallback = _ => FakeHttpHandler.Json(HttpStatusCode.OK, Ok);
 
-        await client.GetAsync<TestDeployment>("web");
-        var second = client.GetAsync<TestDeployment>("web");
+        await client.GetAsync<V1Deployment>("web");
+        var second = client.GetAsync<V1Deployment>("web");
         await Eventually.TrueAsync(() => _time.PendingTimers == 1, "the second request to wait for a token");
         Assert.Single(_handler.Requests);
         _time.Advance(TimeSpan.FromSeconds(1));
@@ -274,10 +275,10 @@ public sealed class KubeClientRetryTests : IDisposable
         switch (call)
         {
             case "get":
-                await _client.GetAsync<TestDeployment>("web");
+                await _client.GetAsync<V1Deployment>("web");
                 break;
             case "list":
-                await _client.ListAsync<TestDeployment>("risk");
+                await _client.ListAsync<V1Deployment>("risk");
                 break;
             case "update-with-rv":
                 await _client.UpdateAsync(Deployment("4"));
@@ -292,10 +293,10 @@ public sealed class KubeClientRetryTests : IDisposable
                 await _client.ApplyAsync(Deployment(), new ApplyOptions("mgr"));
                 break;
             case "delete":
-                await _client.DeleteAsync<TestDeployment>("web");
+                await _client.DeleteAsync<V1Deployment>("web");
                 break;
             case "watch":
-                await foreach (var _ in _client.WatchAsync<TestDeployment>("risk"))
+                await foreach (var _ in _client.WatchAsync<V1Deployment>("risk"))
                 {
                 }
 
@@ -304,13 +305,13 @@ public sealed class KubeClientRetryTests : IDisposable
                 await _client.CreateAsync(Deployment());
                 break;
             case "merge-patch":
-                await _client.PatchAsync<TestDeployment>("web", "risk", new KubePatch(PatchType.Merge, "{}"));
+                await _client.PatchAsync<V1Deployment>("web", "risk", new V1Patch("{}", V1Patch.PatchType.MergePatch));
                 break;
             case "json-patch":
-                await _client.PatchAsync<TestDeployment>("web", "risk", new KubePatch(PatchType.Json, "[]"));
+                await _client.PatchAsync<V1Deployment>("web", "risk", new V1Patch("[]", V1Patch.PatchType.JsonPatch));
                 break;
             case "strategic-patch":
-                await _client.PatchAsync<TestDeployment>("web", "risk", new KubePatch(PatchType.StrategicMerge, "{}"));
+                await _client.PatchAsync<V1Deployment>("web", "risk", new V1Patch("{}", V1Patch.PatchType.StrategicMergePatch));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(call));

@@ -1,13 +1,15 @@
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Models;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube.Config;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.UnitTests.Fakes;
 
 namespace MlOperator.Operator.UnitTests.Kube.Client;
 
+/// <summary>Our client over the library: the requests it makes for each call, as the API server sees them.</summary>
 public sealed class KubeClientTests : IDisposable
 {
     private const string ConfigMapJson = """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"team","resourceVersion":"9"},"data":{"a":"b"}}""";
@@ -15,22 +17,22 @@ public sealed class KubeClientTests : IDisposable
     private readonly FakeHttpHandler _handler = new();
     private readonly KubeClient _client;
 
-    public KubeClientTests()
-    {
-        var config = new KubeClientConfig { Server = new Uri("https://api.example:6443/prefix/"), Namespace = "team", Token = "secret" };
-        _client = new KubeClient(config, _handler, new KubeClientOptions { Qps = 0, UserAgent = "mloperator/test" });
-    }
+    public KubeClientTests() =>
+        _client = _handler.Client("https://api.example:6443/prefix/", "team", "secret", new KubeClientOptions { Qps = 0, UserAgent = "mloperator/test" });
 
     public void Dispose() => _client.Dispose();
 
     private RecordedRequest Request => Assert.Single(_handler.Requests);
+
+    private static void JsonEqual(string expected, string? actual) =>
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(expected), JsonNode.Parse(actual!)), $"expected {expected}\nactual   {actual}");
 
     [Fact]
     public async Task Get_uses_the_default_namespace_a_bearer_token_and_the_user_agent()
     {
         _handler.Respond(HttpStatusCode.OK, ConfigMapJson);
 
-        var cm = await _client.GetAsync<TestConfigMap>("cfg");
+        var cm = await _client.GetAsync<V1ConfigMap>("cfg");
 
         Assert.Equal("b", cm.Data!["a"]);
         Assert.Equal(HttpMethod.Get, Request.Method);
@@ -42,11 +44,11 @@ public sealed class KubeClientTests : IDisposable
     [Fact]
     public async Task TryGet_returns_null_for_not_found_and_throws_for_other_errors()
     {
-        _handler.Respond(HttpStatusCode.NotFound, FakeHttpHandler.Status(404, "NotFound", "configmaps \"x\" not found"));
+        _handler.Respond(HttpStatusCode.NotFound, FakeHttpHandler.Status(404, "NotFound", "configmaps \\\"x\\\" not found"));
         _handler.Respond(HttpStatusCode.Forbidden, FakeHttpHandler.Status(403, "Forbidden", "no"));
 
-        Assert.Null(await _client.TryGetAsync<TestConfigMap>("x", "other"));
-        await Assert.ThrowsAsync<ForbiddenException>(() => _client.TryGetAsync<TestConfigMap>("x", "other"));
+        Assert.Null(await _client.TryGetAsync<V1ConfigMap>("x", "other"));
+        await Assert.ThrowsAsync<ForbiddenException>(() => _client.TryGetAsync<V1ConfigMap>("x", "other"));
     }
 
     [Fact]
@@ -54,11 +56,11 @@ public sealed class KubeClientTests : IDisposable
     {
         _handler.Respond(HttpStatusCode.OK, $$"""{"kind":"ConfigMapList","apiVersion":"v1","metadata":{"resourceVersion":"77","continue":"next"},"items":[{{ConfigMapJson}}]}""");
 
-        var list = await _client.ListAsync<TestConfigMap>(null, new ListOptions { LabelSelector = "app=web", Limit = 1 });
+        var list = await _client.ListAsync<V1ConfigMap>(null, new ListOptions { LabelSelector = "app=web", Limit = 1 });
 
         Assert.Equal("/prefix/api/v1/configmaps?labelSelector=app%3Dweb&limit=1", Request.PathAndQuery);
         Assert.Equal("77", list.Metadata.ResourceVersion);
-        Assert.Equal("next", list.Metadata.Continue);
+        Assert.Equal("next", list.Metadata.ContinueProperty);
         Assert.Equal("cfg", Assert.Single(list.Items).Metadata.Name);
     }
 
@@ -66,21 +68,21 @@ public sealed class KubeClientTests : IDisposable
     public async Task Create_posts_the_object_to_its_namespace_collection()
     {
         _handler.Respond(HttpStatusCode.Created, ConfigMapJson);
-        var cm = new TestConfigMap { Metadata = new ObjectMeta { Name = "cfg", Namespace = "other" }, Data = new() { ["a"] = "b" } };
+        var cm = new V1ConfigMap { ApiVersion = "v1", Kind = "ConfigMap", Metadata = new V1ObjectMeta { Name = "cfg", NamespaceProperty = "other" }, Data = new Dictionary<string, string> { ["a"] = "b" } };
 
         await _client.CreateAsync(cm);
 
         Assert.Equal(HttpMethod.Post, Request.Method);
         Assert.Equal("/prefix/api/v1/namespaces/other/configmaps", Request.PathAndQuery);
         Assert.Equal("application/json", Request.ContentType);
-        Assert.Equal("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"other"},"data":{"a":"b"}}""", Request.Body);
+        JsonEqual("""{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg","namespace":"other"},"data":{"a":"b"}}""", Request.Body);
     }
 
     [Fact]
     public async Task Update_and_update_status_put_to_the_object_and_its_status()
     {
         _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""").Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""");
-        var deployment = new TestDeployment { Metadata = new ObjectMeta { Name = "web", Namespace = "risk", ResourceVersion = "3" } };
+        var deployment = new V1Deployment { Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "risk", ResourceVersion = "3" } };
 
         await _client.UpdateAsync(deployment);
         await _client.UpdateStatusAsync(deployment);
@@ -92,17 +94,17 @@ public sealed class KubeClientTests : IDisposable
     }
 
     [Theory]
-    [InlineData(PatchType.Merge, "application/merge-patch+json")]
-    [InlineData(PatchType.Json, "application/json-patch+json")]
-    [InlineData(PatchType.StrategicMerge, "application/strategic-merge-patch+json")]
-    public async Task Patch_sends_the_body_with_its_content_type(PatchType type, string contentType)
+    [InlineData(V1Patch.PatchType.MergePatch, "application/merge-patch+json")]
+    [InlineData(V1Patch.PatchType.JsonPatch, "application/json-patch+json")]
+    [InlineData(V1Patch.PatchType.StrategicMergePatch, "application/strategic-merge-patch+json")]
+    public async Task Patch_sends_the_body_with_its_content_type(V1Patch.PatchType type, string contentType)
     {
         _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""");
 
-        await _client.PatchAsync<TestDeployment>("web", "risk", new KubePatch(type, """{"spec":{"replicas":2}}"""), "scale");
+        await _client.PatchAsync<V1Deployment>("web", "risk", new V1Patch("""{"spec":{"replicas":2}}""", type), "status");
 
         Assert.Equal(HttpMethod.Patch, Request.Method);
-        Assert.Equal("/prefix/apis/apps/v1/namespaces/risk/deployments/web/scale", Request.PathAndQuery);
+        Assert.Equal("/prefix/apis/apps/v1/namespaces/risk/deployments/web/status", Request.PathAndQuery);
         Assert.Equal(contentType, Request.ContentType);
         Assert.Equal("""{"spec":{"replicas":2}}""", Request.Body);
     }
@@ -111,18 +113,18 @@ public sealed class KubeClientTests : IDisposable
     public async Task Apply_patches_with_the_apply_content_type_field_manager_and_force_without_managed_fields()
     {
         _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"w"}}""");
-        var widget = new TestWidget
+        var widget = new Widget
         {
-            Metadata = new ObjectMeta { Name = "w", Namespace = "ml", ManagedFields = [new ManagedFieldsEntry { Manager = "old" }] },
-            Spec = new() { ["size"] = 3 },
+            Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = "ml", ManagedFields = [new V1ManagedFieldsEntry { Manager = "old" }] },
+            Spec = new() { ["size"] = "3" },
         };
 
         await _client.ApplyAsync(widget, new ApplyOptions("mloperator", Force: true));
 
         Assert.Equal(HttpMethod.Patch, Request.Method);
-        Assert.Equal("/prefix/apis/example.com/v1alpha1/namespaces/ml/widgets/w?fieldManager=mloperator&force=true", Request.PathAndQuery);
+        Assert.Equal("/prefix/apis/test.mloperator.io/v1/namespaces/ml/widgets/w?fieldManager=mloperator&force=true", Request.PathAndQuery);
         Assert.Equal("application/apply-patch+yaml", Request.ContentType);
-        Assert.Equal("""{"apiVersion":"example.com/v1alpha1","kind":"Widget","metadata":{"name":"w","namespace":"ml"},"spec":{"size":3}}""", Request.Body);
+        JsonEqual("""{"apiVersion":"test.mloperator.io/v1","kind":"Widget","metadata":{"name":"w","namespace":"ml"},"spec":{"size":"3"}}""", Request.Body);
         Assert.NotNull(widget.Metadata.ManagedFields);
     }
 
@@ -131,9 +133,9 @@ public sealed class KubeClientTests : IDisposable
     {
         _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"w"}}""");
 
-        await _client.ApplyAsync(new TestWidget { Metadata = new ObjectMeta { Name = "w" } }, new ApplyOptions("mgr", Subresource: "status"));
+        await _client.ApplyAsync(new Widget { Metadata = new V1ObjectMeta { Name = "w" } }, new ApplyOptions("mgr", Subresource: "status"));
 
-        Assert.Equal("/prefix/apis/example.com/v1alpha1/namespaces/team/widgets/w/status?fieldManager=mgr", Request.PathAndQuery);
+        Assert.Equal("/prefix/apis/test.mloperator.io/v1/namespaces/team/widgets/w/status?fieldManager=mgr", Request.PathAndQuery);
     }
 
     [Fact]
@@ -141,7 +143,7 @@ public sealed class KubeClientTests : IDisposable
     {
         _handler.Respond(HttpStatusCode.OK, """{"kind":"Status","apiVersion":"v1","status":"Success"}""");
 
-        await _client.DeleteAsync<TestNamespace>("team", options: new DeleteOptions
+        await _client.DeleteAsync<V1Namespace>("team", options: new DeleteOptions
         {
             PropagationPolicy = PropagationPolicy.Foreground,
             PreconditionUid = "u-1",
@@ -151,16 +153,15 @@ public sealed class KubeClientTests : IDisposable
 
         Assert.Equal(HttpMethod.Delete, Request.Method);
         Assert.Equal("/prefix/api/v1/namespaces/team", Request.PathAndQuery);
-        Assert.Equal("""{"kind":"DeleteOptions","apiVersion":"v1","propagationPolicy":"Foreground","gracePeriodSeconds":0,"preconditions":{"uid":"u-1","resourceVersion":"8"}}""",
-            Request.Body);
+        JsonEqual("""{"propagationPolicy":"Foreground","gracePeriodSeconds":0,"preconditions":{"uid":"u-1","resourceVersion":"8"}}""", Request.Body);
     }
 
     [Fact]
     public async Task Delete_without_options_sends_no_body_and_not_found_throws()
     {
-        _handler.Respond(HttpStatusCode.NotFound, FakeHttpHandler.Status(404, "NotFound", "configmaps \"gone\" not found"));
+        _handler.Respond(HttpStatusCode.NotFound, FakeHttpHandler.Status(404, "NotFound", "configmaps \\\"gone\\\" not found"));
 
-        await Assert.ThrowsAsync<NotFoundException>(() => _client.DeleteAsync<TestConfigMap>("gone"));
+        await Assert.ThrowsAsync<NotFoundException>(() => _client.DeleteAsync<V1ConfigMap>("gone"));
         Assert.Null(Request.Body);
     }
 
@@ -170,17 +171,17 @@ public sealed class KubeClientTests : IDisposable
         _handler.Respond(_ => new HttpResponseMessage(HttpStatusCode.OK)
         {
             Content = new StreamContent(ChunkedStream.FromText(
-                """{"type":"ADDED","object":{"metadata":{"name":"a","resourceVersion":"2"}}}""" + "\n",
-                """{"type":"BOOKMARK","object":{"metadata":{"resourceVersion":"3"}}}""" + "\n")),
+                """{"type":"ADDED","object":{"kind":"Deployment","metadata":{"name":"a","resourceVersion":"2"}}}""" + "\n",
+                """{"type":"BOOKMARK","object":{"kind":"Deployment","metadata":{"resourceVersion":"3"}}}""" + "\n")),
         });
 
-        var events = new List<WatchEvent<TestDeployment>>();
-        await foreach (var e in _client.WatchAsync<TestDeployment>("risk", new WatchOptions { ResourceVersion = "1", TimeoutSeconds = 60 }))
+        var events = new List<MlOperator.Operator.Kube.Models.WatchEvent<V1Deployment>>();
+        await foreach (var e in _client.WatchAsync<V1Deployment>("risk", new WatchOptions { ResourceVersion = "1", TimeoutSeconds = 60 }))
         {
             events.Add(e);
         }
 
-        Assert.Equal("/prefix/apis/apps/v1/namespaces/risk/deployments?watch=true&allowWatchBookmarks=true&resourceVersion=1&timeoutSeconds=60",
+        Assert.Equal("/prefix/apis/apps/v1/namespaces/risk/deployments?allowWatchBookmarks=true&resourceVersion=1&timeoutSeconds=60&watch=true",
             Request.PathAndQuery);
         Assert.Equal([WatchEventType.Added, WatchEventType.Bookmark], events.Select(e => e.Type));
     }
@@ -192,19 +193,38 @@ public sealed class KubeClientTests : IDisposable
 
         await Assert.ThrowsAsync<GoneException>(async () =>
         {
-            await foreach (var _ in _client.WatchAsync<TestDeployment>("risk"))
+            await foreach (var _ in _client.WatchAsync<V1Deployment>("risk"))
             {
             }
         });
     }
 
     [Fact]
+    public async Task An_expired_error_event_in_the_stream_throws_gone()
+    {
+        _handler.Respond(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(ChunkedStream.FromText(
+                """{"type":"ERROR","object":{"kind":"Status","apiVersion":"v1","status":"Failure","message":"too old resource version: 1 (5)","reason":"Expired","code":410}}""" + "\n")),
+        });
+
+        var error = await Assert.ThrowsAsync<GoneException>(async () =>
+        {
+            await foreach (var _ in _client.WatchAsync<V1Deployment>("risk", new WatchOptions { ResourceVersion = "1" }))
+            {
+            }
+        });
+
+        Assert.Equal("too old resource version: 1 (5)", error.Message);
+    }
+
+    [Fact]
     public async Task Plain_http_servers_get_no_credentials()
     {
         var handler = new FakeHttpHandler().Respond(HttpStatusCode.OK, ConfigMapJson);
-        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("http://127.0.0.1:8080"), Token = "secret" }, handler);
+        using var client = handler.Client("http://127.0.0.1:8080", token: "secret");
 
-        await client.GetAsync<TestConfigMap>("cfg", "team");
+        await client.GetAsync<V1ConfigMap>("cfg", "team");
 
         Assert.Null(Assert.Single(handler.Requests).Authorization);
     }
@@ -213,9 +233,9 @@ public sealed class KubeClientTests : IDisposable
     public async Task Basic_auth_is_sent_when_the_user_has_a_password()
     {
         var handler = new FakeHttpHandler().Respond(HttpStatusCode.OK, ConfigMapJson);
-        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("https://k"), Username = "admin", Password = "pw" }, handler);
+        using var client = handler.Client(username: "admin", password: "pw");
 
-        await client.GetAsync<TestConfigMap>("cfg");
+        await client.GetAsync<V1ConfigMap>("cfg");
 
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("admin:pw")), Assert.Single(handler.Requests).Authorization);
     }
@@ -240,10 +260,10 @@ public sealed class KubeClientTests : IDisposable
         var handler = new FakeHttpHandler()
             .Respond(HttpStatusCode.OK, """{"metadata":{"name":"web"}}""")
             .Respond(HttpStatusCode.Conflict, FakeHttpHandler.Status(409, "Conflict", "modified"));
-        using var client = new KubeClient(new KubeClientConfig { Server = new Uri("https://k") }, handler, new KubeClientOptions { Meter = meter });
+        using var client = handler.Client(options: new KubeClientOptions { Meter = meter });
 
-        await client.GetAsync<TestDeployment>("web");
-        await Assert.ThrowsAsync<ConflictException>(() => client.UpdateStatusAsync(new TestDeployment { Metadata = new() { Name = "web" } }));
+        await client.GetAsync<V1Deployment>("web");
+        await Assert.ThrowsAsync<ConflictException>(() => client.UpdateStatusAsync(new V1Deployment { Metadata = new() { Name = "web" } }));
 
         Assert.Equal(
             [("kube_client_requests_total", 1L, "get", "deployments.apps", "200"), ("kube_client_requests_total", 1L, "update", "deployments.apps/status", "409")],

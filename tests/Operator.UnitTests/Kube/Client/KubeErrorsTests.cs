@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using k8s.Autorest;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.UnitTests.Fakes;
 
@@ -116,6 +117,11 @@ public class KubeErrorsTests
         Assert.Equal("HTTP 503 Service Unavailable", error.Message);
     }
 
-    private Task<KubeApiException> Decode(HttpResponseMessage response) =>
-        KubeErrors.FromResponseAsync(response, _time, CancellationToken.None);
+    /// <summary>The failure as the library reports it (the body read into an HttpOperationException), mapped by us.</summary>
+    private async Task<KubeApiException> Decode(HttpResponseMessage response)
+    {
+        var body = response.Content is null ? "" : await response.Content.ReadAsStringAsync();
+        var failure = new HttpOperationException("failed") { Response = new HttpResponseMessageWrapper(response, body) };
+        return KubeErrors.FromOperation(failure, _time);
+    }
 }

@@ -1,4 +1,7 @@
 using MlOperator.Operator.Kube.Client;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.UnitTests.Fakes;
@@ -46,11 +49,11 @@ public sealed class InformerTests : IAsyncLifetime
     public async Task Caches_objects_without_managedFields_from_lists_and_watches()
     {
         var listed = Widget.Named("a");
-        listed.Metadata.ManagedFields = [new ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
+        listed.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
         _client.Seed(listed);
         var informer = await StartAsync(new InformerOptions { Namespace = "ns" });
         var watched = Widget.Named("b");
-        watched.Metadata.ManagedFields = [new ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
+        watched.Metadata.ManagedFields = [new V1ManagedFieldsEntry { Manager = "kubectl", Operation = "Apply" }];
 
         await _client.CreateAsync(watched);
         await Eventually.TrueAsync(() => informer.List().Count == 2, "both cached");
@@ -145,7 +148,7 @@ public sealed class InformerTests : IAsyncLifetime
     [Fact]
     public async Task Honours_Retry_After_on_429()
     {
-        _client.FailNext("list", new TooManyRequestsException(new Status { Code = 429, Reason = "TooManyRequests" }, TimeSpan.FromSeconds(5)));
+        _client.FailNext("list", new TooManyRequestsException(new V1Status { Code = 429, Reason = "TooManyRequests" }, TimeSpan.FromSeconds(5)));
         var informer = new Informer<Widget>(_client, new InformerOptions { Namespace = "ns" }, _time, NullLogger.Instance);
         _running.Add(informer.RunAsync(_stop.Token));
         await Eventually.TrueAsync(() => _time.PendingTimers == 1, "waiting to retry");
@@ -183,7 +186,7 @@ public sealed class InformerTests : IAsyncLifetime
         var informer = await StartAsync(new InformerOptions { Namespace = "ns", LabelSelector = "app=x" });
 
         var a = _client.Peek<Widget>("a", "ns")!;
-        a.Metadata.Labels = new() { ["app"] = "y" };
+        a.Metadata.Labels = new Dictionary<string, string> { ["app"] = "y" };
         await _client.UpdateAsync(a);
 
         await Eventually.TrueAsync(() => _log.Entries.Count == 2, "relabel seen");
@@ -197,7 +200,7 @@ public sealed class InformerTests : IAsyncLifetime
         var owner = _client.Seed(Widget.Named("owner"));
         _client.Seed(Widget.Named("x", ns: "other"));
         var child = Widget.Named("child");
-        child.Metadata.OwnerReferences = [new OwnerReference { Kind = "Widget", Name = "owner", Uid = owner.Metadata.Uid! }];
+        child.Metadata.OwnerReferences = [new V1OwnerReference { Kind = "Widget", Name = "owner", Uid = owner.Metadata.Uid! }];
         _client.Seed(child);
         var informer = new Informer<Widget>(_client, new InformerOptions(), _time, NullLogger.Instance);
         informer.AddIndex("spec.v", w => w.Spec is { } s && s.TryGetValue("v", out var v) ? [v] : []);
@@ -219,7 +222,7 @@ public sealed class InformerTests : IAsyncLifetime
 
         var copy = informer.Get("ns", "a")!;
         copy.Spec!["v"] = "mutated";
-        copy.Metadata.Labels = new() { ["x"] = "y" };
+        copy.Metadata.Labels = new Dictionary<string, string> { ["x"] = "y" };
         informer.List()[0].Spec!["v"] = "mutated too";
 
         Assert.Equal("1", informer.Get("ns/a")!.Spec!["v"]);
@@ -295,21 +298,21 @@ public sealed class InformerTests : IAsyncLifetime
     /// <summary>Delegates to the fake but answers every watch with one non-410 ERROR event.</summary>
     private sealed class ErrorEventClient(FakeKubeClient inner) : IKubeClient
     {
-        public Task<T> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject => inner.GetAsync<T>(name, ns, ct);
-        public Task<T?> TryGetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject => inner.TryGetAsync<T>(name, ns, ct);
-        public Task<KubeList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject => inner.ListAsync<T>(ns, options, ct);
-        public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject => inner.CreateAsync(obj, ct);
-        public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject => inner.UpdateAsync(obj, ct);
-        public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject => inner.UpdateStatusAsync(obj, ct);
-        public Task<T> PatchAsync<T>(string name, string? ns, KubePatch patch, string? subresource = null, CancellationToken ct = default) where T : class, IKubernetesObject => inner.PatchAsync<T>(name, ns, patch, subresource, ct);
-        public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject => inner.ApplyAsync(obj, options, ct);
-        public Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject => inner.DeleteAsync<T>(name, ns, options, ct);
+        public Task<T> GetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.GetAsync<T>(name, ns, ct);
+        public Task<T?> TryGetAsync<T>(string name, string? ns = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.TryGetAsync<T>(name, ns, ct);
+        public Task<KubernetesList<T>> ListAsync<T>(string? ns = null, ListOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.ListAsync<T>(ns, options, ct);
+        public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.CreateAsync(obj, ct);
+        public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.UpdateAsync(obj, ct);
+        public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.UpdateStatusAsync(obj, ct);
+        public Task<T> PatchAsync<T>(string name, string? ns, V1Patch patch, string? subresource = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.PatchAsync<T>(name, ns, patch, subresource, ct);
+        public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.ApplyAsync(obj, options, ct);
+        public Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> => inner.DeleteAsync<T>(name, ns, options, ct);
 
         public async IAsyncEnumerable<WatchEvent<T>> WatchAsync<T>(string? ns = null, WatchOptions? options = null, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct = default)
-            where T : class, IKubernetesObject
+            where T : class, IKubernetesObject<V1ObjectMeta>
         {
             await Task.Yield();
-            yield return new WatchEvent<T>(WatchEventType.Error, null, new Status { Code = 500, Reason = "InternalError" });
+            yield return new WatchEvent<T>(WatchEventType.Error, null, new V1Status { Code = 500, Reason = "InternalError" });
         }
     }
 }

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 
@@ -5,7 +8,7 @@ namespace MlOperator.Operator.UnitTests.Runtime.Cache;
 
 public class LabelSelectorExpressionTests
 {
-    private static readonly Dictionary<string, string> Labels = new() { ["app"] = "web", ["tier"] = "front", ["serving.mloperator.io/revision"] = "abc" };
+    private static readonly Dictionary<string, string> Labels = new Dictionary<string, string> { ["app"] = "web", ["tier"] = "front", ["serving.mloperator.io/revision"] = "abc" };
 
     [Theory]
     [InlineData("", true)]
@@ -35,13 +38,13 @@ public class LabelSelectorExpressionTests
     [Fact]
     public void Renders_a_metav1_selector_as_text()
     {
-        var selector = new LabelSelector
+        var selector = new V1LabelSelector
         {
-            MatchLabels = new() { ["b"] = "2", ["a"] = "1" },
+            MatchLabels = new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" },
             MatchExpressions =
             [
-                new LabelSelectorRequirement { Key = "t", Operator = "In", Values = ["y", "x"] },
-                new LabelSelectorRequirement { Key = "gone", Operator = "DoesNotExist" },
+                new V1LabelSelectorRequirement { Key = "t", OperatorProperty = "In", Values = ["y", "x"] },
+                new V1LabelSelectorRequirement { Key = "gone", OperatorProperty = "DoesNotExist" },
             ],
         };
 

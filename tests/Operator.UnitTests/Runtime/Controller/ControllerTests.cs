@@ -1,4 +1,7 @@
 using System.Diagnostics.Metrics;
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime;
 using MlOperator.Operator.Runtime.Cache;
@@ -134,10 +137,10 @@ public sealed class ControllerTests : IAsyncLifetime
     public async Task Watches_maps_any_object_to_requests()
     {
         _client.Seed(Widget.Named("target"));
-        await StartAsync(b => b.For<Widget>().Watches<Lease>(l => [new ReconcileRequest("ns", l.Metadata.Name!.Replace("lease-", ""))]));
+        await StartAsync(b => b.For<Widget>().Watches<V1Lease>(l => [new ReconcileRequest("ns", l.Metadata.Name!.Replace("lease-", ""))]));
         await Eventually.TrueAsync(() => _reconciler.CallsFor("ns", "target") == 1, "initial");
 
-        await _client.CreateAsync(new Lease { Metadata = new ObjectMeta { Name = "lease-target", Namespace = "ns" } });
+        await _client.CreateAsync(new V1Lease { Metadata = new V1ObjectMeta { Name = "lease-target", NamespaceProperty = "ns" } });
 
         await Eventually.TrueAsync(() => _reconciler.CallsFor("ns", "target") == 2, "woken through the map");
     }
@@ -150,7 +153,7 @@ public sealed class ControllerTests : IAsyncLifetime
         await Eventually.TrueAsync(() => _reconciler.CallsFor("ns", "a") == 1, "initial");
 
         var a = _client.Peek<Widget>("a", "ns")!;
-        a.Metadata.Labels = new() { ["touched"] = "yes" };
+        a.Metadata.Labels = new Dictionary<string, string> { ["touched"] = "yes" };
         a = await _client.UpdateAsync(a);
         await Task.Delay(50);
         Assert.Equal(1, _reconciler.CallsFor("ns", "a"));

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Events;
 using MlOperator.Operator.UnitTests.Fakes;
@@ -42,13 +45,13 @@ public sealed class EventRecorderTests : IAsyncLifetime
         var e = Assert.Single(Events());
         Assert.Equal("Warning", e.Type);
         Assert.Equal("QuotaExceeded", e.Reason);
-        Assert.Equal(_time.GetUtcNow(), e.LastTimestamp);
-        Assert.Equal(_time.GetUtcNow() - TimeSpan.FromSeconds(30), e.FirstTimestamp);
+        Assert.Equal(_time.GetUtcNow().UtcDateTime, e.LastTimestamp);
+        Assert.Equal((_time.GetUtcNow() - TimeSpan.FromSeconds(30)).UtcDateTime, e.FirstTimestamp);
         Assert.Equal(_widget.Metadata.Uid, e.InvolvedObject.Uid);
         Assert.Equal("Widget", e.InvolvedObject.Kind);
         Assert.Equal("ml-operator", e.Source!.Component);
         Assert.Equal("ml-operator", e.ReportingComponent);
-        Assert.Equal("ns", e.Metadata.Namespace);
+        Assert.Equal("ns", e.Metadata.NamespaceProperty);
         Assert.Matches("^w\\.[0-9a-f]+$", e.Metadata.Name);
         Assert.Equal(2, _client.CountCalls("patch", "events"));
     }
@@ -72,7 +75,7 @@ public sealed class EventRecorderTests : IAsyncLifetime
         var recorder = Start();
         recorder.Normal(_widget, "Ready", "ok");
         await Eventually.TrueAsync(() => Events().Count == 1, "created");
-        await _client.DeleteAsync<CoreEvent>(Events()[0].Metadata.Name!, "ns");
+        await _client.DeleteAsync<Corev1Event>(Events()[0].Metadata.Name!, "ns");
 
         recorder.Normal(_widget, "Ready", "ok");
 
@@ -110,17 +113,17 @@ public sealed class EventRecorderTests : IAsyncLifetime
     public async Task Events_about_cluster_scoped_objects_go_to_default()
     {
         var recorder = Start();
-        var clusterScoped = new Widget { Metadata = new ObjectMeta { Name = "node-1", Uid = "u1" }, Kind = "Node", ApiVersion = "v1" };
+        var clusterScoped = new Widget { Metadata = new V1ObjectMeta { Name = "node-1", Uid = "u1" }, Kind = "Node", ApiVersion = "v1" };
 
         recorder.Normal(clusterScoped, "Seen", "hello");
 
-        await Eventually.TrueAsync(() => _client.Peek<CoreEvent>(Names("default").FirstOrDefault() ?? "-", "default") is not null, "recorded");
+        await Eventually.TrueAsync(() => _client.Peek<Corev1Event>(Names("default").FirstOrDefault() ?? "-", "default") is not null, "recorded");
     }
 
     private IEnumerable<string> Names(string ns) =>
-        _client.ListAsync<CoreEvent>(ns).Result.Items.Select(e => e.Metadata.Name!);
+        _client.ListAsync<Corev1Event>(ns).Result.Items.Select(e => e.Metadata.Name!);
 
-    private List<CoreEvent> Events() => _client.ListAsync<CoreEvent>("ns").Result.Items;
+    private List<Corev1Event> Events() => [.. _client.ListAsync<Corev1Event>("ns").Result.Items];
 
     private EventRecorder Start()
     {

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Hosting;
 using MlOperator.Operator.UnitTests.Fakes;
@@ -65,11 +68,11 @@ public sealed class ControllerManagerTests : IAsyncLifetime
 
         await one.StopAsync(CancellationToken.None);
         Assert.False(one.IsLeader);
-        Assert.Null(_client.Peek<Lease>("ml-operator-leader", "default")!.Spec.HolderIdentity);
+        Assert.Null(_client.Peek<V1Lease>("ml-operator-leader", "default")!.Spec.HolderIdentity);
 
         await Eventually.AdvanceUntilAsync(_time, Step, () => two.IsLeader && second.CallsFor("ns", "a") == 1, "two leads and reconciles");
         await Eventually.TrueAsync(
-            () => _client.ListAsync<CoreEvent>("default").Result.Items.Select(e => e.Message).Order().SequenceEqual(["one became leader", "two became leader"]),
+            () => _client.ListAsync<Corev1Event>("default").Result.Items.Select(e => e.Message).Order().SequenceEqual(["one became leader", "two became leader"]),
             "leadership events on the lease");
     }
 

@@ -1,3 +1,6 @@
+using k8s;
+using k8s.Models;
+using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.LeaderElection;
 using MlOperator.Operator.UnitTests.Fakes;
@@ -145,7 +148,7 @@ public sealed class LeaderElectorTests : IAsyncLifetime
         Assert.NotEqual(one, LeaderElectionConfig.NewIdentity());
     }
 
-    private Lease Lease() => _client.Peek<Lease>("lock", "ns")!;
+    private V1Lease Lease() => _client.Peek<V1Lease>("lock", "ns")!;
 
     private Candidate Start(string identity, bool release = true)
     {

@@ -1,6 +1,0 @@
-namespace MlOperator.Operator.Kube.Config;
-
-/// <summary>
-/// Configuration that cannot be used. The message names the file and the field, ready to show a user as is.
-/// </summary>
-public sealed class KubeConfigException(string message, Exception? inner = null) : Exception(message, inner);

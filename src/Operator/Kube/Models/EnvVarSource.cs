@@ -1,6 +1,0 @@
-namespace MlOperator.Operator.Kube.Models;
-
-public sealed class EnvVarSource
-{
-    public ObjectFieldSelector? FieldRef { get; set; }
-}

@@ -1,6 +1,0 @@
-namespace MlOperator.Operator.Kube.Models;
-
-public sealed class HttpIngressRuleValue
-{
-    public List<HttpIngressPath> Paths { get; set; } = [];
-}
