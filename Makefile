@@ -18,10 +18,10 @@ export MLOP_ONNXRUNTIME := $(ORT_LIB)
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate test test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
+.PHONY: help deps build generate test test-k3s test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
 
 help: ## Show this help
-	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
+	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
 
 $(ORT_LIB):
 	@mkdir -p $(CACHE) $(TOOLS)/onnxruntime
@@ -56,6 +56,9 @@ generate: ## Regenerate generated files (CRDs); fails later in `test` if they dr
 test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
 	@git diff --exit-code -- config/crds || (echo "config/crds drifted from the C# types: commit the regenerated files" && exit 1)
 	$(DOTNET) test MlOperator.sln -c $(CONFIG) --no-build --logger "console;verbosity=minimal"
+
+test-k3s: deps build ## Integration tests against K3s in Docker via Testcontainers.K3s (needs a Docker daemon; E2E_KUBECONFIG=path uses your own cluster)
+	E2E_K3S=1 $(DOTNET) test tests/Operator.IntegrationTests -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 
 run: deps ## Run the operator against the current kubeconfig, or against a local emulator when no cluster answers
 	@scripts/run.sh

@@ -1,9 +1,7 @@
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Bench;
 

@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Kube.Client;
-using k8s;
 using k8s.Models;
 using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;

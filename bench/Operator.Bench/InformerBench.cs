@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using MlOperator.Kubernetes.Emulator;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -3,8 +3,8 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
 using MlOperator.Operator.Crds;
 using MlOperator.Operator.Hosting;
-using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube;
+using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Runtime.Hosting;
 
 namespace MlOperator.Operator;

@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Api.V1Alpha1;
-using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube;
-using k8s;
-using k8s.Models;
-using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Kube.Client;
 
 namespace MlOperator.Operator.Hosting;
 

@@ -1,7 +1,7 @@
 using System.Net.Http;
 using System.Security.Authentication;
-using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube;
+using MlOperator.Operator.Kube.Client;
 
 namespace MlOperator.Operator.Hosting;
 
@@ -24,6 +24,13 @@ public sealed record StartupFailure(int ExitCode, string Message)
                     return new(check.ExitCode, check.Message);
                 case KubeConfigException kubeConfig:
                     return new(ExitCodes.ConfigurationError, $"Cannot use the Kubernetes configuration: {kubeConfig.Message}");
+                case k8s.Exceptions.KubeConfigException library:
+                    // The library's own configuration errors past loading (an exec plugin that fails on refresh, say).
+                    return new(ExitCodes.ConfigurationError, $"Cannot use the Kubernetes configuration: {library.Message}");
+                case k8s.Autorest.HttpOperationException { Response.StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } denied:
+                    // Our client maps these; this catches a library call made outside it.
+                    return new(ExitCodes.AccessDenied,
+                        $"The Kubernetes API server{at} refused the operator ({(int)denied.Response.StatusCode} {denied.Response.StatusCode}): {denied.Response.Content}");
                 case UnauthorizedException unauthorized:
                     return new(ExitCodes.AccessDenied,
                         $"The Kubernetes API server{at} rejected the operator's credentials (401 Unauthorized): {unauthorized.Message}. "

@@ -1,7 +1,4 @@
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Quota;
 

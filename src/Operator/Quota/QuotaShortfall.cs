@@ -1,6 +1,3 @@
-using k8s;
-using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Quota;

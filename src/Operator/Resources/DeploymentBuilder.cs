@@ -1,10 +1,7 @@
 using System.Globalization;
+using k8s.Models;
 using MlOperator.Operator.Accelerators;
 using MlOperator.Operator.Api.V1Alpha1;
-using k8s;
-using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Resources;
 

@@ -1,6 +1,7 @@
 using MlOperator.Kubernetes.Emulator;
 using Xunit.Abstractions;
 using Xunit.Sdk;
+using Testcontainers.K3s;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube;
 using k8s;
@@ -10,22 +11,29 @@ using MlOperator.Operator.Kube.Models;
 namespace MlOperator.Operator.IntegrationTests.Fixtures;
 
 /// <summary>
-/// The cluster integration tests run against: a real one when E2E_KUBECONFIG names its kubeconfig, otherwise
-/// an in-process API emulator with simulated controllers (garbage collection, Deployments, quotas). This is
-/// the one place that choice is made; tests never skip silently. The shipped CRDs from config/crds are
-/// installed first and their absence fails the run.
+/// The cluster integration tests run against, chosen by <see cref="ClusterSelection"/>: the cluster in E2E_KUBECONFIG,
+/// else K3s in Docker (Testcontainers.K3s) when a Docker daemon answers or E2E_K3S=1, else an in-process API emulator
+/// with simulated controllers (garbage collection, Deployments, quotas). This is the one place that choice is made,
+/// and it is announced; tests never skip silently. The shipped CRDs from config/crds are installed first and their
+/// absence fails the run.
 /// </summary>
 public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
 {
-    public const string E2EVariable = "E2E_KUBECONFIG";
+    public const string E2EVariable = ClusterSelection.KubeconfigVariable;
+
+    /// <summary>The K3s image; k3s 1.33 matches the kubectl the Makefile fetches.</summary>
+    public const string K3sImage = "rancher/k3s:v1.33.1-k3s1";
 
     private readonly string _workDir = Directory.CreateTempSubdirectory("mlop-it-").FullName;
     private int _namespaces;
+    private K3sContainer? _k3s;
 
     /// <summary>Null against a real cluster: tests that need the emulator's knobs check <see cref="IsEmulated"/>.</summary>
     public KubeEmulator? Emulator { get; private set; }
 
     public bool IsEmulated => Emulator is not null;
+
+    public ClusterKind Kind { get; private set; }
 
     public string KubeconfigPath { get; private set; } = "";
 
@@ -35,18 +43,26 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        if (Environment.GetEnvironmentVariable(E2EVariable) is { Length: > 0 } e2e)
+        var selection = ClusterSelection.Choose(Environment.GetEnvironmentVariable,
+            () => DockerProbe.Answers(Environment.GetEnvironmentVariable("DOCKER_HOST"), TimeSpan.FromSeconds(2)));
+        Kind = selection.Kind;
+        diagnostics.OnMessage(new DiagnosticMessage(selection.Reason));
+        switch (selection.Kind)
         {
-            KubeconfigPath = e2e;
-            diagnostics.OnMessage(new DiagnosticMessage($"integration tests run against the cluster in {E2EVariable}={e2e}"));
-        }
-        else
-        {
-            Emulator = await KubeEmulator.StartAsync(new EmulatorOptions { SimulateControllers = true, PodReadyDelay = TimeSpan.FromMilliseconds(200) });
-            KubeconfigPath = Path.Combine(_workDir, "kubeconfig");
-            Emulator.WriteKubeconfig(KubeconfigPath);
-            diagnostics.OnMessage(new DiagnosticMessage(
-                $"{E2EVariable} is not set: integration tests run against the in-process API emulator at {Emulator.BaseAddress}"));
+            case ClusterKind.Kubeconfig:
+                KubeconfigPath = selection.Kubeconfig!;
+                break;
+            case ClusterKind.K3s:
+                _k3s = new K3sBuilder(K3sImage).Build();
+                await _k3s.StartAsync();
+                KubeconfigPath = Path.Combine(_workDir, "kubeconfig");
+                await File.WriteAllTextAsync(KubeconfigPath, await _k3s.GetKubeconfigAsync());
+                break;
+            default:
+                Emulator = await KubeEmulator.StartAsync(new EmulatorOptions { SimulateControllers = true, PodReadyDelay = TimeSpan.FromMilliseconds(200) });
+                KubeconfigPath = Path.Combine(_workDir, "kubeconfig");
+                Emulator.WriteKubeconfig(KubeconfigPath);
+                break;
         }
 
         Config = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = KubeconfigPath });
@@ -96,6 +112,11 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
         if (Emulator is not null)
         {
             await Emulator.DisposeAsync();
+        }
+
+        if (_k3s is not null)
+        {
+            await _k3s.DisposeAsync();
         }
 
         Directory.Delete(_workDir, recursive: true);

@@ -1,7 +1,4 @@
 using MlOperator.Operator.IntegrationTests.Fixtures;
-using k8s;
-using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 

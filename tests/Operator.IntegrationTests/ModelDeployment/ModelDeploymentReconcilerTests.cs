@@ -3,7 +3,6 @@ using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;

@@ -1,9 +1,6 @@
 using System.Text;
 using MlOperator.Operator.Kube.Client;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.Runtime.Controller;
 

@@ -1,9 +1,6 @@
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Kubernetes.Emulator;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,9 +1,6 @@
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Hosting;
 using MlOperator.Operator.Runtime.LeaderElection;
 using MlOperator.Kubernetes.Emulator;

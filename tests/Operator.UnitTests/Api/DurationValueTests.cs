@@ -1,8 +1,5 @@
 using MlOperator.Operator.Api.V1Alpha1;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.UnitTests.Api;
 

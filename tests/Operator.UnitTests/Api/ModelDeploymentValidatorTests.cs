@@ -1,9 +1,7 @@
 using System.Reflection;
 using MlOperator.Operator.Api.Schema;
 using MlOperator.Operator.Api.V1Alpha1;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.UnitTests.Fixtures;
 

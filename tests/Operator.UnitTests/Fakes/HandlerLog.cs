@@ -1,7 +1,5 @@
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Cache;
 
 namespace MlOperator.Operator.UnitTests.Fakes;

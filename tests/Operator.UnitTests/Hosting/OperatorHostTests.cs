@@ -8,10 +8,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube.Client;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using Serilog.Events;
 
 namespace MlOperator.Operator.UnitTests.Hosting;

@@ -1,10 +1,8 @@
 using System.Security.Authentication;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube.Client;
-using k8s;
 using k8s.Models;
 using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.UnitTests.Hosting;
 
@@ -48,6 +46,44 @@ public sealed class StartupFailureTests
         var failure = StartupFailure.From(new KubeApiException(500, new V1Status { Message = "etcd down", Reason = "InternalError" }), null);
 
         Assert.Equal((ExitCodes.Failure, "The Kubernetes API server answered 500 InternalError: etcd down"), (failure!.ExitCode, failure.Message));
+    }
+
+    [Fact]
+    public void Configuration_errors_from_the_library_exit_2()
+    {
+        var failure = StartupFailure.From(new k8s.Exceptions.KubeConfigException("external exec failed due to timeout"), null);
+
+        Assert.Equal((ExitCodes.ConfigurationError, "Cannot use the Kubernetes configuration: external exec failed due to timeout"),
+            (failure!.ExitCode, failure.Message));
+    }
+
+    [Fact]
+    public void A_bad_kubeconfig_names_the_file_and_the_field_and_exits_2()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"mlop-bad-{Guid.NewGuid():N}");
+        File.WriteAllText(path, "apiVersion: v1\nkind: Config\ncurrent-context: prod\nclusters: []\nusers: []\ncontexts: []\n");
+        try
+        {
+            var error = Assert.Throws<KubeConfigException>(() => KubeConnectionLoader.Load(new KubeConnectionOptions { Path = path }));
+
+            var failure = StartupFailure.From(error, null);
+
+            Assert.Equal(ExitCodes.ConfigurationError, failure!.ExitCode);
+            Assert.StartsWith($"Cannot use the Kubernetes configuration: {path}: current-context: ", failure.Message);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    [Fact]
+    public void A_refusal_the_library_reports_itself_exits_4()
+    {
+        using var response = new HttpResponseMessage(System.Net.HttpStatusCode.Forbidden);
+        var refused = new k8s.Autorest.HttpOperationException("denied") { Response = new k8s.Autorest.HttpResponseMessageWrapper(response, "forbidden: no list") };
+
+        Assert.Equal(ExitCodes.AccessDenied, StartupFailure.From(refused, "https://k")!.ExitCode);
     }
 
     [Fact]

@@ -1,9 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MlOperator.Operator.Api.V1Alpha1;
-using k8s;
-using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Resources;
 using MlOperator.Operator.UnitTests.Fixtures;

@@ -1,9 +1,7 @@
-using MlOperator.Operator.Api.Schema;
 using System.Text.Json.Serialization;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Api.Schema;
 
 namespace MlOperator.Operator.Api.V1Alpha1;
 

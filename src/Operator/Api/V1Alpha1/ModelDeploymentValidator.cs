@@ -4,10 +4,8 @@ using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using MlOperator.Operator.Api.Schema;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
+using MlOperator.Operator.Api.Schema;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Api.V1Alpha1;

@@ -1,7 +1,6 @@
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Controllers.ModelDeployment;

@@ -1,12 +1,9 @@
+using k8s.Models;
+using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Kube.Client;
-using k8s;
-using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Controller;
 using MlOperator.Operator.Runtime.Hosting;
-using Microsoft.Extensions.Logging;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 
 namespace MlOperator.Operator.Controllers.ModelDeployment;

@@ -1,17 +1,16 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using MlOperator.Operator.Api.V1Alpha1;
-using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
+using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.Runtime.Controller;
 using MlOperator.Operator.Runtime.Events;
-using Microsoft.Extensions.Logging;
 using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 

@@ -101,25 +101,11 @@ public sealed class KubeClient : IKubeClient, IDisposable
             : _api.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, cancellationToken: ct));
     }
 
-    public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        KubeResource.Stamp(obj);
-        var (r, n) = Target<T>(obj.Metadata?.NamespaceProperty);
-        var name = NameOf(obj);
-        return Call(() => n is null
-            ? _api.CustomObjects.ReplaceClusterCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, name, cancellationToken: ct)
-            : _api.CustomObjects.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, name, cancellationToken: ct));
-    }
+    public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        ReplaceAsync(obj, status: false, ct);
 
-    public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        KubeResource.Stamp(obj);
-        var (r, n) = Target<T>(obj.Metadata?.NamespaceProperty);
-        var name = NameOf(obj);
-        return Call(() => n is null
-            ? _api.CustomObjects.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, name, cancellationToken: ct)
-            : _api.CustomObjects.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, name, cancellationToken: ct));
-    }
+    public Task<T> UpdateStatusAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        ReplaceAsync(obj, status: true, ct);
 
     public Task<T> PatchAsync<T>(string name, string? ns, V1Patch patch, string? subresource = null, CancellationToken ct = default)
         where T : class, IKubernetesObject<V1ObjectMeta>
@@ -225,6 +211,21 @@ public sealed class KubeClient : IKubeClient, IDisposable
             default:
                 throw new IOException($"the watch stream broke: {failure.Message}", failure);
         }
+    }
+
+    private Task<T> ReplaceAsync<T>(T obj, bool status, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        KubeResource.Stamp(obj);
+        var (r, n) = Target<T>(obj.Metadata?.NamespaceProperty);
+        var name = NameOf(obj);
+        var ops = _api.CustomObjects;
+        return Call(() => (n, status) switch
+        {
+            (null, false) => ops.ReplaceClusterCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, name, cancellationToken: ct),
+            (null, true) => ops.ReplaceClusterCustomObjectStatusWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, name, cancellationToken: ct),
+            (_, false) => ops.ReplaceNamespacedCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, name, cancellationToken: ct),
+            (_, true) => ops.ReplaceNamespacedCustomObjectStatusWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, name, cancellationToken: ct),
+        });
     }
 
     private async Task<T> PatchCoreAsync<T>(string name, string? ns, V1Patch patch, string? subresource, string? fieldManager, bool? force,

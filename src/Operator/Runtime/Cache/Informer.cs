@@ -1,9 +1,8 @@
-using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Cache;
 

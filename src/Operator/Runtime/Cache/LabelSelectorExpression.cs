@@ -1,8 +1,5 @@
 using System.Text.RegularExpressions;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Cache;
 

@@ -1,11 +1,10 @@
 using System.Collections.Concurrent;
-using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MlOperator.Operator.Kube;
+using MlOperator.Operator.Kube.Client;
 
 namespace MlOperator.Operator.Runtime.Cache;
 

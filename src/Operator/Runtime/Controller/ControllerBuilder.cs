@@ -1,10 +1,9 @@
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
-using MlOperator.Operator.Runtime.Cache;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using MlOperator.Operator.Kube;
+using MlOperator.Operator.Runtime.Cache;
 
 namespace MlOperator.Operator.Runtime.Controller;
 

@@ -1,7 +1,5 @@
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Controller;
 

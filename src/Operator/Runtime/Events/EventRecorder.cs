@@ -2,12 +2,11 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
-using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.Kube.Models;
 
 namespace MlOperator.Operator.Runtime.Events;
 

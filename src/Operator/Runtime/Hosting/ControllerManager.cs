@@ -1,14 +1,12 @@
-using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.Runtime.Controller;
 using MlOperator.Operator.Runtime.Events;
 using MlOperator.Operator.Runtime.LeaderElection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MlOperator.Operator.Runtime.Hosting;
 

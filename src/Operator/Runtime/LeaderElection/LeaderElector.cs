@@ -1,9 +1,7 @@
-using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Kube.Client;
 
 namespace MlOperator.Operator.Runtime.LeaderElection;
 
@@ -13,6 +11,13 @@ namespace MlOperator.Operator.Runtime.LeaderElection;
 /// it has not renewed for RenewDeadline or sees another holder. After losing it campaigns again. On graceful
 /// stop it releases the lease (holder cleared, duration 1 s) as with ReleaseOnCancel.
 /// </summary>
+/// <remarks>
+/// Ours rather than KubernetesClient's <c>k8s.LeaderElection.LeaderElector</c> (checked in 21.0.8), which has the
+/// same 15/10/2 s defaults but does not give the same guarantees: it never releases the lease on stop (a successor
+/// waits out the full lease duration), it times everything with <c>Task.Delay</c> and <c>DateTime.UtcNow</c> instead
+/// of an injected <see cref="TimeProvider"/> (so step-down and takeover cannot be tested without sleeping), and its
+/// <c>LeaseLock</c> talks to <c>IKubernetes</c> directly, bypassing our client's retries, throttling and metrics.
+/// </remarks>
 public sealed class LeaderElector
 {
     private readonly LeaseLock _lock;

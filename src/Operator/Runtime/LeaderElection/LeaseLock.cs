@@ -1,8 +1,5 @@
-using MlOperator.Operator.Kube.Client;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Kube.Client;
 
 namespace MlOperator.Operator.Runtime.LeaderElection;
 

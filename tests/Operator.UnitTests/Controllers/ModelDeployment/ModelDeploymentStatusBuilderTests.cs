@@ -1,8 +1,6 @@
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Controllers.ModelDeployment;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;

@@ -2,10 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.Logging;
 using MlOperator.Operator.Kube.Client;
-using MlOperator.Operator.Kube;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.UnitTests.Fakes;
 
 namespace MlOperator.Operator.UnitTests.Kube.Client;

@@ -1,8 +1,5 @@
 using System.Diagnostics.Metrics;
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.Runtime.Controller;

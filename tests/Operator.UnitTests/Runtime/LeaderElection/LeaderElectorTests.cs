@@ -1,7 +1,4 @@
-using k8s;
 using k8s.Models;
-using MlOperator.Operator.Kube;
-using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.LeaderElection;
 using MlOperator.Operator.UnitTests.Fakes;
 using Microsoft.Extensions.Logging.Abstractions;
