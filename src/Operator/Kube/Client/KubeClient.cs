@@ -34,6 +34,14 @@ public sealed class KubeClient : IKubeClient, IDisposable
         DelegatingHandler[] handlers = transport is null
             ? [new KubeRequestHandler(options, time)]
             : [new KubeRequestHandler(options, time), transport];
+        // The library builds the SocketsHttpHandler; these are the transport settings our options name.
+        connection.Configuration.FirstMessageHandlerSetup ??= handler =>
+        {
+            handler.ConnectTimeout = options.ConnectTimeout;
+            // Re-resolve DNS now and then, so a moved API endpoint is followed.
+            handler.PooledConnectionLifetime = TimeSpan.FromMinutes(10);
+            handler.AutomaticDecompression = System.Net.DecompressionMethods.GZip;
+        };
         Kubernetes api;
         try
         {
