@@ -44,7 +44,12 @@ $(TOOLS)/.python-onnx:
 	@$(PYTHON) -c "import onnx, numpy" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-onnx python3-numpy >/dev/null)
 	@touch $@
 
-deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned native tools (ONNX Runtime, kubectl, helm) into .tools/
+$(TOOLS)/.lua:
+	@mkdir -p $(TOOLS)
+	@command -v lua5.1 >/dev/null || (apt-get update -qq && apt-get install -y -qq lua5.1 >/dev/null)
+	@touch $@
+
+deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx $(TOOLS)/.lua ## Fetch pinned native tools (ONNX Runtime, kubectl, helm) into .tools/
 	@true
 
 build: ## Build the solution
