@@ -55,11 +55,12 @@ deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx $(TOOLS)/.lua ## Fetch
 build: ## Build the solution
 	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror
 
-generate: ## Regenerate generated files (CRDs); fails later in `test` if they drifted from what is committed
+generate: ## Regenerate generated files (CRDs in config/crds and the chart); `test` fails if they drifted from what is committed
 	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) -- generate crds --output $(CURDIR)/config/crds; fi
+	@rm -f charts/ml-operator/crds/*.yaml && cp config/crds/*.yaml charts/ml-operator/crds/
 
 test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
-	@git diff --exit-code -- config/crds || (echo "config/crds drifted from the C# types: commit the regenerated files" && exit 1)
+	@git diff --exit-code -- config/crds charts/ml-operator/crds || (echo "config/crds or the chart's crds/ drifted from the C# types: commit the regenerated files" && exit 1)
 	$(DOTNET) test MlOperator.sln -c $(CONFIG) --no-build --logger "console;verbosity=minimal"
 
 run: deps ## Run the operator against the current kubeconfig, or against a local emulator when no cluster answers
