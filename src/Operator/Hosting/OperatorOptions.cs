@@ -28,10 +28,10 @@ public sealed record OperatorOptions
 
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
 
-    /// <summary>Serves /metrics (and /healthz, /readyz unless <see cref="HealthAddress"/> is set).</summary>
+    /// <summary>Serves /metrics, /healthz and /readyz.</summary>
     public ListenAddress MetricsAddress { get; init; } = new("0.0.0.0", 8080);
 
-    /// <summary>Serves /healthz and /readyz on their own port; null serves them beside /metrics.</summary>
+    /// <summary>A second listener for the probes, so they never queue behind a scrape; null: none.</summary>
     public ListenAddress? HealthAddress { get; init; }
 
     public bool LeaderElect { get; init; } = true;
