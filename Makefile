@@ -18,7 +18,7 @@ export MLOP_ONNXRUNTIME := $(ORT_LIB)
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate test test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
+.PHONY: help deps build generate images test test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -87,6 +87,13 @@ bench-operator: ## 1,000 ModelDeployments on the emulator
 
 bench-client: ## Informer sync of 10,000 objects and KubeClient server-side-apply rate vs a bare HttpClient
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- client; fi
+
+REGISTRY    ?= ghcr.io/mloperator
+VERSION     ?= 0.1.0
+
+images: ## Build the operator and sidecar images with Docker (REGISTRY, VERSION); needs a Docker engine, so CI does not run it
+	docker build -f src/Operator/Dockerfile -t $(REGISTRY)/ml-operator:$(VERSION) .
+	docker build -f src/Inference.Sidecar/Dockerfile -t $(REGISTRY)/inference-sidecar:$(VERSION) .
 
 clean: ## Remove build outputs (keeps .tools/)
 	$(DOTNET) clean MlOperator.sln -c $(CONFIG) >/dev/null; rm -rf .dev
