@@ -18,7 +18,7 @@ export MLOP_ONNXRUNTIME := $(ORT_LIB)
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate test test-k3s test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
+.PHONY: help deps build generate images test test-k3s test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -44,17 +44,23 @@ $(TOOLS)/.python-onnx:
 	@$(PYTHON) -c "import onnx, numpy" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-onnx python3-numpy >/dev/null)
 	@touch $@
 
-deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned native tools (ONNX Runtime, kubectl, helm) into .tools/
+$(TOOLS)/.lua:
+	@mkdir -p $(TOOLS)
+	@command -v lua5.1 >/dev/null || (apt-get update -qq && apt-get install -y -qq lua5.1 >/dev/null)
+	@touch $@
+
+deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx $(TOOLS)/.lua ## Fetch pinned native tools (ONNX Runtime, kubectl, helm) into .tools/
 	@true
 
 build: ## Build the solution
 	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror
 
-generate: ## Regenerate generated files (CRDs); fails later in `test` if they drifted from what is committed
+generate: ## Regenerate generated files (CRDs in config/crds and the chart); `test` fails if they drifted from what is committed
 	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) -- generate crds --output $(CURDIR)/config/crds; fi
+	@rm -f charts/ml-operator/crds/*.yaml && cp config/crds/*.yaml charts/ml-operator/crds/
 
 test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
-	@git diff --exit-code -- config/crds || (echo "config/crds drifted from the C# types: commit the regenerated files" && exit 1)
+	@git diff --exit-code -- config/crds charts/ml-operator/crds || (echo "config/crds or the chart's crds/ drifted from the C# types: commit the regenerated files" && exit 1)
 	$(DOTNET) test MlOperator.sln -c $(CONFIG) --no-build --logger "console;verbosity=minimal"
 
 test-k3s: deps build ## Integration tests against K3s in Docker via Testcontainers.K3s (needs a Docker daemon; E2E_KUBECONFIG=path uses your own cluster)
@@ -84,6 +90,13 @@ bench-operator: ## 1,000 ModelDeployments on the emulator
 
 bench-client: ## Informer sync of 10,000 objects and KubeClient server-side-apply rate vs a bare HttpClient
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- client; fi
+
+REGISTRY    ?= ghcr.io/mloperator
+VERSION     ?= 0.1.0
+
+images: ## Build the operator and sidecar images with Docker (REGISTRY, VERSION); needs a Docker engine, so CI does not run it
+	docker build -f src/Operator/Dockerfile -t $(REGISTRY)/ml-operator:$(VERSION) .
+	docker build -f src/Inference.Sidecar/Dockerfile -t $(REGISTRY)/inference-sidecar:$(VERSION) .
 
 clean: ## Remove build outputs (keeps .tools/)
 	$(DOTNET) clean MlOperator.sln -c $(CONFIG) >/dev/null; rm -rf .dev

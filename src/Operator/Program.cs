@@ -13,13 +13,12 @@ namespace MlOperator.Operator;
 public static class Program
 {
     public static Task<int> Main(string[] args) =>
-        OperatorCli.Create(
-                (options, ct) => OperatorHost.RunAsync(options, ConfigureOperator, Console.Out, ct),
-                GenerateCrdsAsync)
-            .Parse(args)
+        OperatorCli.InvokeAsync(
+            OperatorCli.Create((options, ct) => OperatorHost.RunAsync(options, ConfigureOperator, Console.Out, ct), GenerateCrdsAsync),
+            args,
             // The host handles SIGTERM/SIGINT itself and needs longer than System.CommandLine's grace period to
             // release the leader lease.
-            .InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
+            new InvocationConfiguration { ProcessTerminationTimeout = null });
 
     /// <summary>
     /// Registers the operator's parts: API client, startup check, controller manager (caches, leader election,
@@ -34,6 +33,8 @@ public static class Program
         services.AddSingleton<IKubeClient>(provider => KubeClient.Create(config, new KubeClientOptions
         {
             Meter = provider.GetRequiredService<IMeterFactory>().Create(OperatorHost.MeterName),
+            Qps = options.KubeApiQps,
+            Burst = options.KubeApiBurst,
         }));
         services.AddSingleton<IStartupCheck, ApiServerCheck>();
 
@@ -41,10 +42,14 @@ public static class Program
         services.AddHostedService<OperatorControllers>();
         services.AddControllerManager(new ManagerOptions
         {
-            Namespace = options.WatchNamespace,
+            Namespace = options.WatchNamespaces.Count == 0 ? null : options.WatchNamespaces[0],
             LeaderElection = options.LeaderElect,
             LeaseName = options.LeaseName,
             LeaseNamespace = options.LeaseNamespace ?? config.Namespace,
+            LeaseDuration = options.LeaseDuration,
+            RenewDeadline = options.RenewDeadline,
+            RetryPeriod = options.RetryPeriod,
+            Workers = options.Workers,
         });
         services.AddSingleton(provider =>
         {

@@ -17,17 +17,20 @@ internal sealed class ApiServerCheck(IKubeClient client, KubeConnection config, 
     {
         try
         {
-            await client.ListAsync<ModelDeployment>(options.WatchNamespace, new ListOptions { Limit = 1 }, cancellationToken);
+            foreach (var scope in options.WatchNamespaces.Count == 0 ? [null] : options.WatchNamespaces.Cast<string?>())
+            {
+                await client.ListAsync<ModelDeployment>(scope, new ListOptions { Limit = 1 }, cancellationToken);
+            }
         }
         catch (NotFoundException)
         {
             var resource = KubeResource.For<ModelDeployment>();
             throw new StartupCheckException(
                 $"The Kubernetes API server at {config.Server} does not serve {resource.GroupResource}/{resource.Version}: "
-                + "install the CRD with `kubectl apply -f config/crds` (or the Helm chart)");
+                + "install the chart (helm install ml-operator charts/ml-operator) or the CRD alone (kubectl apply --server-side -f config/crds)");
         }
 
         logger.LogInformation("Connected to the Kubernetes API server at {Server} ({ConfigSource}); watching {Scope}",
-            config.Server, config.Source, options.WatchNamespace is null ? "all namespaces" : $"namespace {options.WatchNamespace}");
+            config.Server, config.Source, options.WatchNamespaces.Count == 0 ? "all namespaces" : $"namespaces {string.Join(", ", options.WatchNamespaces)}");
     }
 }

@@ -1,106 +1,60 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
-using Serilog.Events;
 
 namespace MlOperator.Operator.Hosting;
 
 /// <summary>
-/// The command line: <c>run</c> (the operator) and <c>generate crds</c>. Actions are passed in, so the
-/// composition root decides what they do and tests can check parsing without starting anything.
+/// The command line: <c>run</c> (the operator, every setting from <see cref="OperatorSettings"/>) and
+/// <c>generate crds</c>. Actions are passed in, so the composition root decides what they do and tests can check
+/// parsing without starting anything. A bad setting, wherever it came from, is one line on stderr and exit 2.
 /// </summary>
 public static class OperatorCli
 {
-    private static readonly Dictionary<string, LogEventLevel> LogLevels = new(StringComparer.OrdinalIgnoreCase)
-    {
-        ["trace"] = LogEventLevel.Verbose,
-        ["verbose"] = LogEventLevel.Verbose,
-        ["debug"] = LogEventLevel.Debug,
-        ["info"] = LogEventLevel.Information,
-        ["information"] = LogEventLevel.Information,
-        ["warn"] = LogEventLevel.Warning,
-        ["warning"] = LogEventLevel.Warning,
-        ["error"] = LogEventLevel.Error,
-        ["fatal"] = LogEventLevel.Fatal,
-        ["critical"] = LogEventLevel.Fatal,
-    };
-
     public static RootCommand Create(
         Func<OperatorOptions, CancellationToken, Task<int>> run,
-        Func<string, CancellationToken, Task<int>> generateCrds)
+        Func<string, CancellationToken, Task<int>> generateCrds,
+        Func<string, string?>? environment = null)
     {
-        var defaults = new OperatorOptions();
-        var kubeconfig = new Option<string?>("--kubeconfig")
+        environment ??= Environment.GetEnvironmentVariable;
+        var options = OperatorSettings.All.ToDictionary(s => s, s =>
         {
-            Description = "Path to a kubeconfig file (default: KUBECONFIG, in-cluster config, then ~/.kube/config)",
-            HelpName = "PATH",
-        };
-        var context = new Option<string?>("--context") { Description = "The kubeconfig context to use", HelpName = "NAME" };
-        var watchNamespace = new Option<string?>("--namespace", "-n")
-        {
-            Description = "Watch only this namespace (default: all namespaces)",
-            HelpName = "NS",
-        };
-        var logFormat = new Option<string>("--log-format")
-        {
-            Description = "Log line format",
-            DefaultValueFactory = _ => "json",
-        };
-        logFormat.AcceptOnlyFromAmong("json", "text");
-        var logLevel = new Option<string>("--log-level")
-        {
-            Description = "Minimum log level",
-            HelpName = "trace|debug|info|warn|error|fatal",
-            DefaultValueFactory = _ => "info",
-        };
-        logLevel.Validators.Add(result =>
-        {
-            var value = result.GetValueOrDefault<string>();
-            if (!LogLevels.ContainsKey(value))
+            var option = new Option<string?>(s.Flag, s.Aliases)
             {
-                result.AddError($"--log-level: '{value}' is not one of trace, debug, info, warn, error, fatal");
-            }
+                Description = $"{s.Description} [env {s.EnvironmentVariable}]" + (s.Default is null ? "" : $" [default: {s.Default}]"),
+                HelpName = s.HelpName,
+            };
+            return option;
         });
-        var metricsAddress = new Option<ListenAddress>("--metrics-address")
+        var config = new Option<string?>("--config")
         {
-            Description = "HOST:PORT serving /metrics, /healthz and /readyz",
-            HelpName = "HOST:PORT",
-            DefaultValueFactory = _ => defaults.MetricsAddress,
-            CustomParser = ParseListenAddress,
-        };
-        var leaderElect = new Option<bool>("--leader-elect")
-        {
-            Description = "Run controllers only while holding the leader Lease",
-            HelpName = "true|false",
-            DefaultValueFactory = _ => defaults.LeaderElect,
-        };
-        var leaseNamespace = new Option<string?>("--lease-namespace")
-        {
-            Description = "Namespace of the leader Lease (default: the kubeconfig context's or the pod's namespace)",
-            HelpName = "NS",
-        };
-        var leaseName = new Option<string>("--lease-name")
-        {
-            Description = "Name of the leader Lease",
-            HelpName = "NAME",
-            DefaultValueFactory = _ => defaults.LeaseName,
+            Description = "YAML file of settings, keyed by the flag names in camelCase (workers: 8); flags and MLOP_* variables win [env MLOP_CONFIG]",
+            HelpName = "FILE",
         };
 
-        var runCommand = new Command("run", "Run the operator")
+        var runCommand = new Command("run", "Run the operator");
+        foreach (var option in options.Values)
         {
-            kubeconfig, context, watchNamespace, logFormat, logLevel, metricsAddress, leaderElect, leaseNamespace, leaseName,
-        };
-        runCommand.SetAction((parse, ct) => run(new OperatorOptions
+            runCommand.Options.Add(option);
+        }
+
+        runCommand.Options.Add(config);
+        runCommand.SetAction(async (parse, ct) =>
         {
-            KubeconfigPath = parse.GetValue(kubeconfig),
-            Context = parse.GetValue(context),
-            WatchNamespace = parse.GetValue(watchNamespace),
-            LogFormat = parse.GetValue(logFormat) == "text" ? LogFormat.Text : LogFormat.Json,
-            LogLevel = LogLevels[parse.GetValue(logLevel)!],
-            MetricsAddress = parse.GetValue(metricsAddress)!,
-            LeaderElect = parse.GetValue(leaderElect),
-            LeaseNamespace = parse.GetValue(leaseNamespace),
-            LeaseName = parse.GetValue(leaseName)!,
-        }, ct));
+            OperatorOptions resolved;
+            try
+            {
+                resolved = OperatorSettings.Resolve(
+                    setting => parse.GetValue(options[setting]),
+                    environment,
+                    parse.GetValue(config) ?? environment("MLOP_CONFIG"));
+            }
+            catch (OperatorSettingException e)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"fatal: {e.Message}");
+                return ExitCodes.ConfigurationError;
+            }
+
+            return await run(resolved, ct);
+        });
 
         var output = new Option<string>("--output", "-o")
         {
@@ -118,15 +72,16 @@ public static class OperatorCli
         };
     }
 
-    private static ListenAddress? ParseListenAddress(ArgumentResult result)
+    /// <summary>Parses and runs; a command line System.CommandLine cannot parse is one line on stderr and exit 2, like a bad value.</summary>
+    public static Task<int> InvokeAsync(RootCommand command, string[] args, InvocationConfiguration configuration)
     {
-        var text = result.Tokens.Count > 0 ? result.Tokens[^1].Value : null;
-        if (ListenAddress.TryParse(text, out var address, out var error))
+        var parse = command.Parse(args);
+        if (parse.Errors.Count > 0)
         {
-            return address;
+            configuration.Error.WriteLine("fatal: " + string.Join("; ", parse.Errors.Select(e => e.Message)));
+            return Task.FromResult(ExitCodes.ConfigurationError);
         }
 
-        result.AddError($"--metrics-address: {error}");
-        return null;
+        return parse.InvokeAsync(configuration);
     }
 }

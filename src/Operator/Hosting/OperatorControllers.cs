@@ -1,7 +1,6 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Runtime.Hosting;
@@ -13,13 +12,13 @@ namespace MlOperator.Operator.Hosting;
 /// the manager, because controllers must be added before the manager starts.
 /// </summary>
 internal sealed class OperatorControllers(
-    ControllerManager manager, IKubeClient client, IMeterFactory meters, ILoggerFactory loggerFactory, TimeProvider time)
+    ControllerManager manager, IKubeClient client, OperatorOptions options, IMeterFactory meters, ILoggerFactory loggerFactory, TimeProvider time)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         OperatorStatusMetrics.Register(meters.Create(OperatorHost.MeterName), manager, manager.Options.LeaseName);
-        ModelDeploymentController.Register(manager, client, ModelDeploymentDefaults.Default, loggerFactory, time);
+        ModelDeploymentController.Register(manager, client, options.ModelDefaults, loggerFactory, time, options.Workers);
         loggerFactory.CreateLogger<OperatorControllers>().LogInformation(
             "Registered controllers {Controllers}; leader election {LeaderElection}",
             string.Join(", ", manager.Controllers.Select(c => c.Name)),

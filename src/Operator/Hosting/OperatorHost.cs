@@ -28,7 +28,8 @@ public static class OperatorHost
             ApplicationName = typeof(OperatorHost).Assembly.GetName().Name,
             ContentRootPath = AppContext.BaseDirectory,
         });
-        builder.WebHost.UseUrls(options.MetricsAddress.ToUrl());
+        // With --health-address the kubelet's probes get a listener of their own (they never queue behind a scrape).
+        builder.WebHost.UseUrls(options.HealthAddress is { } health ? [options.MetricsAddress.ToUrl(), health.ToUrl()] : [options.MetricsAddress.ToUrl()]);
         builder.Logging.ClearProviders();
         // Serilog applies --log-level; letting everything through here keeps Microsoft's default (Information) from cutting debug lines.
         builder.Logging.SetMinimumLevel(LogLevel.Trace);

@@ -1,8 +1,9 @@
+using MlOperator.Operator.Api.V1Alpha1;
 using Serilog.Events;
 
 namespace MlOperator.Operator.Hosting;
 
-/// <summary>What `run` was asked to do; the defaults are the documented CLI defaults.</summary>
+/// <summary>What `run` was asked to do; the defaults are the documented defaults (README, --help, the chart's values).</summary>
 public sealed record OperatorOptions
 {
     public const string DefaultLeaseName = "ml-operator-leader";
@@ -12,8 +13,16 @@ public sealed record OperatorOptions
 
     public string? Context { get; init; }
 
-    /// <summary>The one namespace to watch; null watches all namespaces.</summary>
-    public string? WatchNamespace { get; init; }
+    /// <summary>Namespaces to watch; empty watches all namespaces.</summary>
+    public IReadOnlyList<string> WatchNamespaces { get; init; } = [];
+
+    /// <summary>Concurrent reconciles of the ModelDeployment controller.</summary>
+    public int Workers { get; init; } = 8;
+
+    /// <summary>Client-side limit on API requests per second, with a burst allowance.</summary>
+    public double KubeApiQps { get; init; } = 50;
+
+    public int KubeApiBurst { get; init; } = 100;
 
     public LogFormat LogFormat { get; init; } = LogFormat.Json;
 
@@ -22,10 +31,22 @@ public sealed record OperatorOptions
     /// <summary>Serves /metrics, /healthz and /readyz.</summary>
     public ListenAddress MetricsAddress { get; init; } = new("0.0.0.0", 8080);
 
+    /// <summary>A second listener for the probes, so they never queue behind a scrape; null: none.</summary>
+    public ListenAddress? HealthAddress { get; init; }
+
     public bool LeaderElect { get; init; } = true;
 
     /// <summary>Where the leader Lease lives; null means the kubeconfig context's (or the pod's) namespace.</summary>
     public string? LeaseNamespace { get; init; }
 
     public string LeaseName { get; init; } = DefaultLeaseName;
+
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>What a ModelDeployment gets when it leaves image and resources unset.</summary>
+    public ModelDeploymentDefaults ModelDefaults { get; init; } = ModelDeploymentDefaults.Default;
 }

@@ -22,7 +22,7 @@ public sealed class OperatorProcessTests(TestCluster cluster)
         using var stop = new CancellationTokenSource();
 
         var run = OperatorHost.RunAsync(
-            Options(cluster.KubeconfigPath) with { WatchNamespace = ns, LeaseNamespace = ns, LeaseName = lease },
+            Options(cluster.KubeconfigPath) with { WatchNamespaces = [ns], LeaseNamespace = ns, LeaseName = lease },
             Program.ConfigureOperator, log, stop.Token);
         var metricsUrl = await UntilAsync(() => Task.FromResult(MetricsAddress(log)), run, "the metrics endpoint");
         using var http = new HttpClient { BaseAddress = new Uri(metricsUrl) };
@@ -74,7 +74,7 @@ public sealed class OperatorProcessTests(TestCluster cluster)
 
         File.Delete(kubeconfig);
         Assert.Equal(ExitCodes.ConfigurationError, code);
-        Assert.Contains("kubectl apply -f config/crds", JsonDocument.Parse(Assert.Single(log.Lines)).RootElement.GetProperty("msg").GetString(),
+        Assert.Contains("helm install ml-operator charts/ml-operator", JsonDocument.Parse(Assert.Single(log.Lines)).RootElement.GetProperty("msg").GetString(),
             StringComparison.Ordinal);
     }
 

@@ -54,7 +54,7 @@ public sealed class ComposedOperatorTests : IAsyncLifetime
     [Theory]
     [InlineData(401, "Unauthorized", ExitCodes.AccessDenied, "rejected the operator's credentials (401 Unauthorized): nope")]
     [InlineData(403, "Forbidden", ExitCodes.AccessDenied, "denied access (403 Forbidden): nope")]
-    [InlineData(404, "NotFound", ExitCodes.ConfigurationError, "does not serve modeldeployments.serving.mloperator.io/v1alpha1: install the CRD")]
+    [InlineData(404, "NotFound", ExitCodes.ConfigurationError, "does not serve modeldeployments.serving.mloperator.io/v1alpha1: install the chart (helm install ml-operator charts/ml-operator)")]
     public async Task A_server_refusing_the_startup_list_ends_in_one_line(int status, string reason, int exitCode, string expected)
     {
         _status = status;

@@ -42,6 +42,23 @@ public sealed class OperatorHostTests
     }
 
     [Fact]
+    public async Task A_health_address_adds_a_second_listener_that_answers_the_probes()
+    {
+        await using var app = OperatorHost.Build(Options with { HealthAddress = new ListenAddress("127.0.0.1", 0) }, Silent(), (_, _) => { });
+        await app.StartAsync(Timeout());
+
+        Assert.Equal(2, app.Urls.Count);
+        foreach (var url in app.Urls)
+        {
+            using var client = new HttpClient { BaseAddress = new Uri(url) };
+            using var healthz = await client.GetAsync("/healthz", Timeout());
+            Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
+        }
+
+        await app.StopAsync(Timeout());
+    }
+
+    [Fact]
     public async Task Metrics_serves_operator_and_process_series_in_prometheus_format()
     {
         await using var app = OperatorHost.Build(Options, Silent(), (_, _) => { });
