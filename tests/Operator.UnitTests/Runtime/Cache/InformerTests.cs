@@ -96,7 +96,10 @@ public sealed class InformerTests : IAsyncLifetime
         await _client.CreateAsync(Widget.Named("c"));
         _client.Compact();
 
-        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromSeconds(1), () => informer.Get("ns", "c") is not null, "relisted");
+        // The relist sets its resourceVersion only after it has dispatched every difference; "c" alone can be
+        // visible while the delete of "b" is still being delivered.
+        var relisted = _client.ResourceVersion.ToString();
+        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromSeconds(1), () => informer.LastSyncResourceVersion == relisted, "relisted");
 
         Assert.Equal(["add:a", "add:b", "add:same", "update:a", "add:c", "delete:b"], _log.Entries);
         Assert.Equal(_client.ResourceVersion.ToString(), informer.LastSyncResourceVersion);
@@ -112,7 +115,8 @@ public sealed class InformerTests : IAsyncLifetime
         await _client.CreateAsync(Widget.Named("c"));
         _client.Compact();
 
-        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromSeconds(1), () => informer.Get("ns", "c") is not null, "relisted after Gone");
+        var relisted = _client.ResourceVersion.ToString();
+        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromSeconds(1), () => informer.LastSyncResourceVersion == relisted, "relisted after Gone");
 
         Assert.Equal(2, _client.CountCalls("list"));
         Assert.Equal(["add:c"], _log.Entries);
