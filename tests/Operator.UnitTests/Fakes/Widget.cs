@@ -1,22 +1,12 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 
 /// <summary>A namespaced test kind with a spec (bumps generation) and a status.</summary>
-[KubernetesEntity(Group = "test.mloperator.io", ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
-public sealed class Widget : IKubernetesObject<V1ObjectMeta>
+[KubernetesEntity(Group = Group, ApiVersion = "v1", Kind = "Widget", PluralName = "widgets")]
+public sealed class Widget() : TestKind("Widget")
 {
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "test.mloperator.io/v1";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "Widget";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
     [JsonPropertyName("spec")]
     public Dictionary<string, string>? Spec { get; set; }
 

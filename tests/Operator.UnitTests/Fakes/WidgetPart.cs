@@ -1,22 +1,12 @@
 using System.Text.Json.Serialization;
-using k8s;
 using k8s.Models;
 
 namespace MlOperator.Operator.UnitTests.Fakes;
 
 /// <summary>A test child kind, owned by a <see cref="Widget"/> through ownerReferences.</summary>
-[KubernetesEntity(Group = "test.mloperator.io", ApiVersion = "v1", Kind = "WidgetPart", PluralName = "widgetparts")]
-public sealed class WidgetPart : IKubernetesObject<V1ObjectMeta>
+[KubernetesEntity(Group = Group, ApiVersion = "v1", Kind = "WidgetPart", PluralName = "widgetparts")]
+public sealed class WidgetPart() : TestKind("WidgetPart")
 {
-    [JsonPropertyName("apiVersion")]
-    public string ApiVersion { get; set; } = "test.mloperator.io/v1";
-
-    [JsonPropertyName("kind")]
-    public string Kind { get; set; } = "WidgetPart";
-
-    [JsonPropertyName("metadata")]
-    public V1ObjectMeta Metadata { get; set; } = new();
-
     [JsonPropertyName("spec")]
     public Dictionary<string, string>? Spec { get; set; }
 
