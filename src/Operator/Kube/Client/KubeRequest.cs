@@ -14,6 +14,9 @@ internal sealed record KubeRequest(string Verb, string Resource, bool Streaming)
     {
         var uri = request.RequestUri!;
         var segments = uri.AbsolutePath.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        // A server URL may carry a path prefix (a proxy's /k8s/clusters/c-1): the API path starts at /api or /apis.
+        var start = Array.FindIndex(segments, s => s is "api" or "apis");
+        segments = start > 0 ? segments[start..] : segments;
         var (group, rest) = segments switch
         {
             ["api", _, .. var r] => ("", r),

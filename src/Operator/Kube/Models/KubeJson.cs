@@ -20,7 +20,8 @@ public static class KubeJson
 
     /// <summary>Deep copy through JSON: what the informer cache hands out, so callers may mutate freely.</summary>
     public static T DeepCopy<T>(T value) where T : notnull =>
-        (T)(JsonSerializer.Deserialize(KubernetesJson.Serialize(value), value.GetType(), Options) ?? throw new JsonException("null copy"));
+        (T)(JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Options), value.GetType(), Options)
+            ?? throw new JsonException("null copy"));
 
     /// <summary>Options equal to the library's (its own are internal), for APIs that need options, not strings.</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
