@@ -76,6 +76,13 @@ public static class KubeConnectionLoader
             }
 
             var configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, context);
+            if (configuration.SkipTlsVerify && configuration.SslCaCerts is { Count: > 0 })
+            {
+                // kubectl refuses this pair too; the library would silently skip verification.
+                throw new KubeConfigException(
+                    $"{file}: clusters[].cluster: insecure-skip-tls-verify cannot be combined with a certificate authority");
+            }
+
             return new KubeConnection(configuration, $"kubeconfig {file}, context \"{configuration.CurrentContext ?? context}\"");
         }
         catch (Exception e) when (e is LibraryConfigException or YamlException or FormatException or CryptographicException

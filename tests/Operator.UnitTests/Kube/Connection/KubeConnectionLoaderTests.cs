@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using MlOperator.Operator.Kube;
 
 namespace MlOperator.Operator.UnitTests.Kube.Connection;
@@ -164,6 +167,22 @@ public sealed class KubeConnectionLoaderTests : IDisposable
         var error = Assert.Throws<KubeConfigException>(() => KubeConnectionLoader.Load(Options()));
 
         Assert.StartsWith($"{path}: {expectedField}", error.Message);
+    }
+
+    [Fact]
+    public void Insecure_skip_with_a_certificate_authority_is_refused()
+    {
+        using var key = ECDsa.Create();
+        var request = new CertificateRequest("CN=test-ca", key, HashAlgorithmName.SHA256);
+        using var ca = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var caData = Convert.ToBase64String(Encoding.ASCII.GetBytes(ca.ExportCertificatePem()));
+        var path = File("home/.kube/config", Kubeconfig(
+            Cluster("c", "https://c:1", $"insecure-skip-tls-verify: true\n    certificate-authority-data: {caData}"),
+            User("u", "token: t"), Context("dev", "c", "u"), current: "dev"));
+
+        var error = Assert.Throws<KubeConfigException>(() => KubeConnectionLoader.Load(Options()));
+
+        Assert.Equal($"{path}: clusters[].cluster: insecure-skip-tls-verify cannot be combined with a certificate authority", error.Message);
     }
 
     [Fact]
