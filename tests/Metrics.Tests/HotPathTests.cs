@@ -11,7 +11,7 @@ public sealed class HotPathTests(ITestOutputHelper output)
     public void Recording_into_a_known_tag_set_allocates_nothing()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var histogram = meter.CreateHistogram<double>("latency", "s");
         var model = Tag("model", "mlp");
         var code = Tag("code", "200");

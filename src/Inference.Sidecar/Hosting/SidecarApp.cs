@@ -33,7 +33,7 @@ public static class SidecarApp
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<InferHandler>();
         services.AddHostedService<ModelLoader>();
-        services.AddPrometheusExporter(SidecarMetrics.MeterName);
+        services.AddPrometheusMetrics(SidecarMetrics.MeterName);
     }
 
     public static void Map(WebApplication app)

@@ -39,7 +39,7 @@ public static class OperatorHost
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
         builder.Services.AddSingleton(options);
-        builder.Services.AddPrometheusExporter(MeterName);
+        builder.Services.AddPrometheusMetrics(MeterName);
         configureOperator(builder.Services, options);
 
         var app = builder.Build();
