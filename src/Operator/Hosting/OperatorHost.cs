@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using MlOperator.Metrics;
 using MlOperator.Operator.Kube.Config;
 using Serilog;
@@ -29,10 +28,9 @@ public static class OperatorHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.WebHost.UseUrls(options.MetricsAddress.ToUrl());
-        builder.Logging.ClearProviders();
-        // Serilog applies --log-level; letting everything through here keeps Microsoft's default (Information) from cutting debug lines.
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddSerilog(logger, dispose: false);
+        // Serilog's hosting integration: its logger factory replaces Microsoft's providers and filters, so --log-level
+        // (applied by the Serilog pipeline) is the only filter and every line goes through one formatter.
+        builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.Configure<HostOptions>(host =>
         {
             host.ShutdownTimeout = TimeSpan.FromSeconds(20);
