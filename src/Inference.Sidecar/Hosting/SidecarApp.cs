@@ -2,6 +2,7 @@ using MlOperator.Inference.Sidecar.Endpoints;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Metrics;
 using MlOperator.Metrics;
+using Serilog;
 
 namespace MlOperator.Inference.Sidecar.Hosting;
 
@@ -10,8 +11,7 @@ public static class SidecarApp
 {
     public static void ConfigureServices(WebApplicationBuilder builder)
     {
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        builder.Services.AddSerilog((services, configuration) => SidecarLogging.Configure(configuration, services));
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
@@ -38,6 +38,12 @@ public static class SidecarApp
 
     public static void Map(WebApplication app)
     {
+        if (app.Services.GetRequiredService<SidecarOptions>().AccessLog)
+        {
+            // First, so the line carries the status code and time that the client saw.
+            app.UseSerilogRequestLogging();
+        }
+
         app.UseStatusCodePages(async context =>
         {
             // Framework-made errors (405, a 400 from a bad request line) get the same JSON body as ours.
