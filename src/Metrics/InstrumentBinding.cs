@@ -174,9 +174,10 @@ internal sealed class InstrumentBinding
             };
             return new SeriesHandle(child);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // The name is taken by a metric of another type (two instruments disagree); the first one keeps it.
+            // The name is taken by a metric of another type (two instruments disagree; the first keeps it), or
+            // prometheus-net refuses the name: the instrument records nothing rather than throwing at its caller.
             return SeriesHandle.Dead;
         }
     }

@@ -393,4 +393,16 @@ public sealed class PrometheusMeterBridgeTests
         Assert.Contains(samples, s => s.Name == "dotnet_gc_collections_total" && s.Labels["generation"] == "0");
         Assert.Contains(samples, s => s.Name == "a_b_c_total" && s.Labels["k"] == "v\"\n\\");
     }
+
+    [Fact]
+    public void An_instrument_whose_name_another_type_holds_records_nothing_and_does_not_throw()
+    {
+        using var meter = Create();
+        using var exporter = new TestExporter(meter.Name);
+        meter.CreateGauge<int>("clash_total", description: "Gauge first.").Record(3);
+
+        meter.CreateCounter<int>("clash").Add(1);
+
+        Assert.Equal("# HELP clash_total Gauge first.\n# TYPE clash_total gauge\nclash_total 3\n", exporter.Collect());
+    }
 }
