@@ -11,7 +11,8 @@ public static class SidecarApp
 {
     public static void ConfigureServices(WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, configuration) => SidecarLogging.Configure(configuration, services));
+        // The host's own logger, not the static Log.Logger: two hosts in one process (tests) must not share or close it.
+        builder.Services.AddSerilog((services, configuration) => SidecarLogging.Configure(configuration, services), preserveStaticLogger: true);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
@@ -41,7 +42,7 @@ public static class SidecarApp
         if (app.Services.GetRequiredService<SidecarOptions>().AccessLog)
         {
             // First, so the line carries the status code and time that the client saw.
-            app.UseSerilogRequestLogging();
+            app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         }
 
         app.UseStatusCodePages(async context =>
