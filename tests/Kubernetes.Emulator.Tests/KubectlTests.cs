@@ -112,8 +112,8 @@ public sealed class KubectlTests
         Assert.Contains("maxSurge: 25%", yaml.Stdout);
         Assert.Contains("uid:", yaml.Stdout);
         var table = await kubectl.KubectlOkAsync("get", "deployments");
-        Assert.Matches(@"(?m)^NAME\s+AGE", table.Stdout);
-        Assert.Matches(@"(?m)^web\s+", table.Stdout);
+        Assert.Matches(@"(?m)^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s*$", table.Stdout);
+        Assert.Matches(@"(?m)^web\s+0/2\s+0\s+0\s+", table.Stdout);
     }
 
     [Fact]

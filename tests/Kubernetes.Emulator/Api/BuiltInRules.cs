@@ -26,6 +26,18 @@ internal static class BuiltInRules
         ["Ingress"] = ["spec", "status"],
         ["HorizontalPodAutoscaler"] = ["spec", "status"],
         ["Lease"] = ["spec"],
+        ["ReplicaSet"] = ["spec", "status"],
+        ["ServiceAccount"] = ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
+        ["Endpoints"] = ["subsets"],
+        ["EndpointSlice"] = ["addressType", "endpoints", "ports"],
+        ["Job"] = ["spec", "status"],
+        ["CronJob"] = ["spec", "status"],
+        ["PriorityClass"] = ["value", "globalDefault", "description", "preemptionPolicy"],
+        ["PodDisruptionBudget"] = ["spec", "status"],
+        ["Role"] = ["rules"],
+        ["ClusterRole"] = ["rules", "aggregationRule"],
+        ["RoleBinding"] = ["subjects", "roleRef"],
+        ["ClusterRoleBinding"] = ["subjects", "roleRef"],
         ["CustomResourceDefinition"] = ["spec", "status"],
         ["Event"] =
         [
@@ -94,6 +106,9 @@ internal static class BuiltInRules
             case "Pod": Pod(old, obj, errors); break;
             case "Namespace":
                 Json.Object(obj, "status")["phase"] ??= "Active";
+                break;
+            case "Secret" when Json.String(obj, "type") is null or "":
+                obj["type"] = "Opaque";
                 break;
         }
         CanonicalizeQuantities(t, obj, errors);
