@@ -114,6 +114,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
             if (meta["finalizers"] is JsonArray { Count: 0 }) meta.Remove("finalizers");
             IReadOnlyList<ResourceType>? crdTypes = null;
             Admit(t, null, body, o, warnings);
+            if (t == BuiltInTypes.Pods) QuotaUsage.Admit(store, ns, body);
             if (t == BuiltInTypes.CustomResourceDefinitions) crdTypes = CrdSupport.Prepare(body, null, now);
             if (!managedFieldsDone && !o.Internal && o.FieldManager is { } manager)
                 body = ServerSideApply.RecordUpdate(null, body, manager, null, t.MergeKeys, now);
