@@ -69,12 +69,15 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         var node = o.ToNode();
         if (o.ApiVersion == t.ApiVersion) return node;
         if (t.StorageKey == BuiltInTypes.Events.StorageKey) return EventViews.Convert(node, t.ApiVersion);
+        if (t.StorageKey == BuiltInTypes.HorizontalPodAutoscalers.StorageKey) return HpaViews.Convert(node, t.ApiVersion);
         node["apiVersion"] = t.ApiVersion;
         return node;
     }
 
     private static JsonObject ToStorage(ResourceType t, JsonObject obj) =>
-        t == BuiltInTypes.EventsV1 ? EventViews.Convert(obj, "v1") : obj;
+        t == BuiltInTypes.EventsV1 ? EventViews.Convert(obj, "v1")
+        : t == BuiltInTypes.HorizontalPodAutoscalersV1 ? HpaViews.Convert(obj, HpaViews.V2)
+        : obj;
 
     // ---------------------------------------------------------------- create
 
@@ -314,6 +317,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         next["apiVersion"] = t.ApiVersion;
         next["kind"] = t.Kind;
         if (t == BuiltInTypes.EventsV1) next["apiVersion"] = "v1";
+        if (t == BuiltInTypes.HorizontalPodAutoscalersV1) next["apiVersion"] = HpaViews.V2;
 
         Admit(t, old, next, o, warnings);
         IReadOnlyList<ResourceType>? crdTypes = null;

@@ -268,6 +268,10 @@ internal static class ProtoTables
         as2.ContainerResourceMetricStatus|1:name:s:k;2:current:as2.MetricValueStatus:k;3:container:s:k
         as2.ExternalMetricStatus|1:metric:as2.MetricIdentifier:k;2:current:as2.MetricValueStatus:k
         as2.HorizontalPodAutoscalerCondition|1:type:s:k;2:status:s:k;3:lastTransitionTime:meta.Time;4:reason:s;5:message:s;6:observedGeneration:i64:k
+        as1.HorizontalPodAutoscaler|1:metadata:meta.ObjectMeta;2:spec:as1.HorizontalPodAutoscalerSpec;3:status:as1.HorizontalPodAutoscalerStatus
+        as1.HorizontalPodAutoscalerSpec|1:scaleTargetRef:as1.CrossVersionObjectReference:k;2:minReplicas:i32:k;3:maxReplicas:i32:k;4:targetCPUUtilizationPercentage:i32:k
+        as1.CrossVersionObjectReference|1:kind:s:k;2:name:s:k;3:apiVersion:s
+        as1.HorizontalPodAutoscalerStatus|1:observedGeneration:i64:k;2:lastScaleTime:meta.Time:k;3:currentReplicas:i32:k;4:desiredReplicas:i32:k;5:currentCPUUtilizationPercentage:i32:k
         as1.Scale|1:metadata:meta.ObjectMeta;2:spec:as1.ScaleSpec;3:status:as1.ScaleStatus
         as1.ScaleSpec|1:replicas:i32
         as1.ScaleStatus|1:replicas:i32:k;2:selector:s

@@ -19,6 +19,8 @@ internal static class BuiltInTypes
     public static readonly ResourceType Ingresses = new("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", true) { ShortNames = ["ing"], HasStatus = true, TracksGeneration = true };
     public static readonly ResourceType HorizontalPodAutoscalers = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true)
     { ShortNames = ["hpa"], Categories = ["all"], HasStatus = true, TracksGeneration = true };
+    public static readonly ResourceType HorizontalPodAutoscalersV1 = new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true)
+    { ShortNames = ["hpa"], Categories = ["all"], HasStatus = true, TracksGeneration = true, StorageKeyOverride = "autoscaling/horizontalpodautoscalers" };
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true);
     public static readonly ResourceType EventsV1 = new("events.k8s.io", "v1", "Event", "events", "event", true) { ShortNames = ["ev"], StorageKeyOverride = "/events" };
     public static readonly ResourceType ReplicaSets = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true)
@@ -43,7 +45,7 @@ internal static class BuiltInTypes
     public static readonly IReadOnlyList<ResourceType> All =
     [
         Namespaces, Pods, Services, ConfigMaps, Secrets, Events, ResourceQuotas,
-        ServiceAccounts, Endpoints, Deployments, ReplicaSets, Ingresses, HorizontalPodAutoscalers, Leases, EventsV1, EndpointSlices, Jobs, CronJobs,
+        ServiceAccounts, Endpoints, Deployments, ReplicaSets, Ingresses, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1, Leases, EventsV1, EndpointSlices, Jobs, CronJobs,
         PriorityClasses, PodDisruptionBudgets, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
     ];
 }
