@@ -468,7 +468,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         var scale = t.Scale ?? throw ApiError.NoSuchResource();
         var meta = (JsonObject)node["metadata"]!;
         var status = new JsonObject { ["replicas"] = Json.At(node, Json.SplitPath(scale.StatusReplicasPath))?.DeepClone() ?? 0 };
-        if (t == BuiltInTypes.Deployments)
+        if (t == BuiltInTypes.Deployments || t == BuiltInTypes.ReplicaSets)
         {
             if (node["spec"]?["selector"]?["matchLabels"] is JsonObject ml)
                 status["selector"] = LabelSelector.FromMatchLabels(ml.Select(p => new KeyValuePair<string, string>(p.Key, p.Value?.ToString() ?? "")));
