@@ -264,6 +264,8 @@ public sealed class KubectlTests
             ["create", "priorityclass", "high", "--value=1000", "--description=serving"],
             ["create", "poddisruptionbudget", "web", "--selector=app=web", "--min-available=1", "-n", "team-a"],
             ["create", "service", "clusterip", "web-svc", "--tcp=80:8080", "-n", "team-a"],
+            ["create", "service", "nodeport", "web-np", "--tcp=80:8080", "-n", "team-a"],
+            ["run", "box", "--image=busybox", "-n", "team-a", "--", "sleep", "60"],
             ["create", "ingress", "web", "--rule=example.com/*=web-svc:80", "-n", "team-a"],
             ["expose", "deployment", "web", "--port=8080", "--name=web-exposed", "-n", "team-a"],
             ["scale", "deployment", "web", "--replicas=3", "-n", "team-a"],
@@ -292,6 +294,11 @@ public sealed class KubectlTests
         Assert.Equal("Prefix", (await kube.GetAsync("/apis/networking.k8s.io/v1/namespaces/team-a/ingresses/web")).Body["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["pathType"]!.ToString());
         Assert.Equal(8080, (int)(await kube.GetAsync("/api/v1/namespaces/team-a/services/web-svc")).Body["spec"]!["ports"]![0]!["targetPort"]!);
         Assert.Equal(70, (int)(await kube.GetAsync("/apis/autoscaling/v2/namespaces/team-a/horizontalpodautoscalers/web")).Body["spec"]!["metrics"]![0]!["resource"]!["target"]!["averageUtilization"]!);
+        await kube.Emulator.Controllers.SettleAsync();
+        var services = await kubectl.KubectlOkAsync("get", "services", "-n", "team-a");
+        Assert.Matches(@"(?m)^web-np\s+NodePort\s+10\.96\.\d+\.\d+\s+<none>\s+80:3\d{4}/TCP\s+", services.Stdout);
+        var box = await kubectl.KubectlOkAsync("get", "pod", "box", "-n", "team-a");
+        Assert.Matches(@"(?m)^box\s+1/1\s+Running\s+0\s+", box.Stdout);
     }
 
     [Theory]

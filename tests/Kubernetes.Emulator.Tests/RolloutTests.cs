@@ -205,6 +205,44 @@ public sealed class RolloutTests
     }
 
     [Fact]
+    public async Task A_pod_no_controller_owns_runs_and_turns_ready_after_the_delay()
+    {
+        var (kube, time) = await StartAsync();
+        await using var _ = kube;
+        await kube.CreateAsync(Pods, new JsonObject
+        {
+            ["metadata"] = new JsonObject { ["name"] = "box" },
+            ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = "box", ["image"] = "busybox" }) },
+        });
+        await kube.Emulator.Controllers.SettleAsync();
+        var pod = (await kube.GetAsync(Pods + "/box")).Body;
+        Assert.Equal("Running", pod["status"]!["phase"]!.ToString());
+        Assert.False(IsReady(pod));
+        await StepAsync(kube, time);
+        Assert.True(IsReady((await kube.GetAsync(Pods + "/box")).Body));
+    }
+
+    [Fact]
+    public async Task A_paused_deployment_keeps_its_replica_set_until_resumed()
+    {
+        var (kube, _) = await StartAsync(readySeconds: 0);
+        await using var k = kube;
+        await kube.CreateAsync(Deployments, Deployment("web", 2));
+        await kube.Emulator.Controllers.SettleAsync();
+        await kube.PatchAsync(Deployments + "/web", new JsonObject { ["spec"] = new JsonObject { ["paused"] = true } }, "application/merge-patch+json");
+        await ChangeImageAsync(kube, "nginx:2");
+        await kube.Emulator.Controllers.SettleAsync();
+        var status = await StatusAsync(kube);
+        Assert.Equal(("Unknown", "DeploymentPaused"), (Condition(status, "Progressing", "status"), Condition(status, "Progressing")));
+        Assert.Single(await ItemsAsync(kube, ReplicaSets));
+
+        await kube.PatchAsync(Deployments + "/web", new JsonObject { ["spec"] = new JsonObject { ["paused"] = false } }, "application/merge-patch+json");
+        await kube.Emulator.Controllers.SettleAsync();
+        Assert.Equal("NewReplicaSetAvailable", Condition(await StatusAsync(kube), "Progressing"));
+        Assert.All(await ItemsAsync(kube, Pods), p => Assert.Equal("nginx:2", p["spec"]!["containers"]![0]!["image"]!.ToString()));
+    }
+
+    [Fact]
     public async Task Autoscaling_v1_and_v2_serve_one_horizontal_pod_autoscaler()
     {
         await using var kube = await TestKube.StartAsync();

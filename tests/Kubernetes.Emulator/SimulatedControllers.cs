@@ -9,7 +9,8 @@ namespace MlOperator.Kubernetes.Emulator;
 /// The controllers a real cluster runs next to the apiserver, simulated in process: garbage collector
 /// (background and foreground deletion), Deployment and ReplicaSet controllers (ReplicaSets {deployment}-{hash} per
 /// template with rolling updates, Pods {replicaset}-{n} with podIP 127.0.0.1, Ready after <see cref="PodReadyDelay"/>
-/// or as a test drives them, quota refusals as ReplicaFailure) and ResourceQuota status. All run on one loop fed by store changes, so a test can <see cref="SettleAsync"/>.
+/// or as a test drives them, quota refusals as ReplicaFailure), a kubelet stand-in for pods no controller owns, and
+/// ResourceQuota status. All run on one loop fed by store changes, so a test can <see cref="SettleAsync"/>.
 /// </summary>
 public sealed class SimulatedControllers : IAsyncDisposable
 {
@@ -20,6 +21,7 @@ public sealed class SimulatedControllers : IAsyncDisposable
     private readonly DeploymentController _deployments;
     private readonly ReplicaSetController _replicaSets;
     private readonly EventRecorder _events;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ITimer> _podTimers = new(StringComparer.Ordinal);
     private readonly QuotaController _quotas;
     private Task? _loop;
     private long _pending;
@@ -121,12 +123,16 @@ public sealed class SimulatedControllers : IAsyncDisposable
             case DeploymentKey key:
                 _deployments.Reconcile(key.Namespace, key.Name);
                 return;
+            case PodKey pod:
+                RunBarePod(pod.Namespace, pod.Name);
+                return;
             case ChangeEvent e:
                 _gc.Handle(e);
                 if (e.StorageKey == BuiltInTypes.Deployments.StorageKey) _deployments.Reconcile(e.Object.Namespace, e.Object.Name);
                 else if (e.StorageKey == BuiltInTypes.ReplicaSets.StorageKey) ReconcileReplicaSet(e.Object);
                 else if (e.StorageKey == BuiltInTypes.Pods.StorageKey)
                 {
+                    if (e.Object.OwnerUids.Count == 0 && e.Type != ChangeType.Deleted) RunBarePod(e.Object.Namespace, e.Object.Name);
                     foreach (var owner in e.Object.OwnerUids)
                         if (_core.Store.GetByUid(owner) is { StorageKey: var k, Object: var rs } && k == BuiltInTypes.ReplicaSets.StorageKey)
                             ReconcileReplicaSet(rs);
@@ -155,6 +161,16 @@ public sealed class SimulatedControllers : IAsyncDisposable
             _replicaSets.Sync(live, null, null, PodReadyDelay);
     }
 
+    private void RunBarePod(string ns, string name)
+    {
+        if (_core.TryGet(BuiltInTypes.Pods, ns, name) is not { Deleting: false, OwnerUids.Count: 0 } pod) return;
+        if (_replicaSets.RunBarePod(pod, PodReadyDelay) is not { } due) return;
+        var wait = due - _core.Time.GetUtcNow();
+        var timer = _core.Time.CreateTimer(_ => Enqueue(new PodKey(ns, name)), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        if (_podTimers.TryGetValue(ns + "/" + name, out var old)) old.Dispose();
+        _podTimers[ns + "/" + name] = timer;
+    }
+
     /// <summary>Quota freed or changed: Deployments whose pods were refused try again (kube's controllers retry with back-off).</summary>
     private void RetryRefused(string ns)
     {
@@ -168,8 +184,11 @@ public sealed class SimulatedControllers : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
         _deployments.Dispose();
+        foreach (var t in _podTimers.Values) t.Dispose();
         _stop.Dispose();
     }
 
     private sealed record DeploymentKey(string Namespace, string Name);
+
+    private sealed record PodKey(string Namespace, string Name);
 }

@@ -14,6 +14,7 @@ namespace MlOperator.Kubernetes.Emulator.Api;
 internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, TimeProvider time)
 {
     private readonly ClusterIpAllocator _ips = new();
+    private readonly NodePortAllocator _nodePorts = new();
 
     public ResourceRegistry Registry => registry;
     public ObjectStore Store => store;
@@ -201,7 +202,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         else
         {
             CheckUnknown(unknown, o, warnings);
-            if (!t.IsCustom) BuiltInRules.Apply(t, old, obj, _ips);
+            if (!t.IsCustom) BuiltInRules.Apply(t, old, obj, _ips, _nodePorts);
         }
     }
 
@@ -591,7 +592,12 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
             foreach (var o in store.List(key, null)) Remove(key, o);
             registry.RemoveCrd(current.Name);
         }
-        else if (t == BuiltInTypes.Services) _ips.Release(Json.String(node["spec"], "clusterIP"));
+        else if (t == BuiltInTypes.Services)
+        {
+            _ips.Release(Json.String(node["spec"], "clusterIP"));
+            foreach (var p in node["spec"]?["ports"] as JsonArray ?? [])
+                if (Json.Long(p, "nodePort") is { } np) _nodePorts.Release((int)np);
+        }
         return Remove(t.StorageKey, current, node);
     }
 

@@ -178,7 +178,7 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
         var available = stats.Values.Sum(s => s.Available);
         var specTotal = owned.Sum(SpecReplicas);
         var deadline = UpdateStatus(deployment, node, desired, maxUnavailable, total, newStats.Replicas, ready, available, specTotal, newStats.Failing,
-            newRs?.Name ?? $"{name}-{hash}", createdNew, newStats.FailureMessage, now);
+            newRs?.Name ?? $"{name}-{hash}", createdNew, newStats.FailureMessage, paused, now);
         if (deadline is { } dl && (nextDue is null || dl < nextDue)) nextDue = dl;
         if (nextDue is { } when) Schedule(key, ns, name, when - now);
     }
@@ -254,7 +254,7 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
 
     /// <summary>Writes status; returns when the progress deadline would pass if the rollout is still going.</summary>
     private DateTimeOffset? UpdateStatus(StoredObject deployment, JsonObject node, int desired, int maxUnavailable, int total, int updated, int ready, int available,
-        int specTotal, int failing, string replicaSet, bool createdNew, string? failure, DateTimeOffset now)
+        int specTotal, int failing, string replicaSet, bool createdNew, string? failure, bool paused, DateTimeOffset now)
     {
         var oldStatus = node["status"] as JsonObject;
         var oldConditions = oldStatus?["conditions"] as JsonArray;
@@ -284,11 +284,13 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
         var newRolloutStarted = Json.String(oldProgressing, "message") is { } m && !m.Contains($"\"{replicaSet}\"", StringComparison.Ordinal);
         JsonObject progressing;
         DateTimeOffset? deadline = null;
-        if (complete)
+        if (paused)
+            progressing = Condition("Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", touched: false);
+        else if (complete)
             progressing = Condition("Progressing", "True", "NewReplicaSetAvailable", $"ReplicaSet \"{replicaSet}\" has successfully progressed.", touched: false);
         else if (failing > 0)
             progressing = Condition("Progressing", "False", "ProgressDeadlineExceeded", $"ReplicaSet \"{replicaSet}\" has timed out progressing.", touched: false);
-        else if (progressed || newRolloutStarted || oldProgressing is null || Json.String(oldProgressing, "reason") == "NewReplicaSetAvailable")
+        else if (progressed || newRolloutStarted || oldProgressing is null || Json.String(oldProgressing, "reason") is "NewReplicaSetAvailable" or "DeploymentPaused")
         {
             progressing = Condition("Progressing", "True", "ReplicaSetUpdated", $"ReplicaSet \"{replicaSet}\" is progressing.", touched: true);
             deadline = now + TimeSpan.FromSeconds(progressDeadline);

@@ -109,6 +109,15 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
         return new Stats(pods.Count, ready, ready, failing, nextReady, failure ?? ExistingFailure(node));
     }
 
+    /// <summary>The kubelet's part for a pod no controller owns (`kubectl run`): Running, Ready after the delay. Returns when it turns Ready.</summary>
+    public DateTimeOffset? RunBarePod(StoredObject pod, TimeSpan delay)
+    {
+        var now = core.Time.GetUtcNow();
+        var (_, state, due) = States([pod], null, delay, now)[0];
+        SetPodStatus(pod, state, now);
+        return due;
+    }
+
     private static string? ExistingFailure(JsonObject node) =>
         (node["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => Json.String(c, "type") == "ReplicaFailure") is { } c ? Json.String(c, "message") : null;
 
