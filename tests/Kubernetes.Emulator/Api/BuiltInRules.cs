@@ -107,6 +107,16 @@ internal static class BuiltInRules
             case "Namespace":
                 Json.Object(obj, "status")["phase"] ??= "Active";
                 break;
+            case "CronJob":
+                var cronSpec = Json.Object(obj, "spec");
+                cronSpec["suspend"] ??= false;
+                cronSpec["concurrencyPolicy"] ??= "Allow";
+                cronSpec["successfulJobsHistoryLimit"] ??= 3;
+                cronSpec["failedJobsHistoryLimit"] ??= 1;
+                break;
+            case "PriorityClass":
+                obj["preemptionPolicy"] ??= "PreemptLowerPriority";
+                break;
             case "Secret" when Json.String(obj, "type") is null or "":
                 obj["type"] = "Opaque";
                 break;

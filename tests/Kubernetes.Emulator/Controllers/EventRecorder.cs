@@ -13,14 +13,14 @@ namespace MlOperator.Kubernetes.Emulator.Controllers;
 internal sealed class EventRecorder(ApiCore core)
 {
     private static readonly WriteOptions Internal = new(Internal: true);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string Uid, string Reason, string Message), string> _names = new();
     private long _sequence;
 
     public void Record(StoredObject involved, ResourceType type, string component, string eventType, string reason, string message)
     {
         var now = core.Time.GetUtcNow();
-        var existing = core.Store.List(BuiltInTypes.Events.StorageKey, involved.Namespace)
-            .Select(e => e.ToNode())
-            .FirstOrDefault(e => Json.String(e["involvedObject"], "uid") == involved.Uid && Json.String(e, "reason") == reason && Json.String(e, "message") == message);
+        var key = (involved.Uid, reason, message);
+        var existing = _names.TryGetValue(key, out var known) ? core.TryGet(BuiltInTypes.Events, involved.Namespace, known)?.ToNode() : null;
         try
         {
             if (existing is not null)
@@ -32,6 +32,7 @@ internal sealed class EventRecorder(ApiCore core)
             }
             var sequence = Interlocked.Increment(ref _sequence);
             var name = $"{involved.Name}.{(now.ToUnixTimeMilliseconds() * 1_000_000 + sequence).ToString("x", CultureInfo.InvariantCulture)}";
+            _names[key] = name;
             core.Create(BuiltInTypes.Events, involved.Namespace, new JsonObject
             {
                 ["apiVersion"] = "v1",

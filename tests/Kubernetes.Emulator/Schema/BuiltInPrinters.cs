@@ -21,11 +21,11 @@ internal static class BuiltInPrinters
     private static readonly Dictionary<string, Printer> Printers = new(StringComparer.Ordinal)
     {
         ["/pods"] = new([Name, new("Ready", "string"), new("Status", "string"), new("Restarts", "string"), Age, new("IP", "string", 1), new("Node", "string", 1), new("Nominated Node", "string", 1), new("Readiness Gates", "string", 1)], Pod),
-        ["apps/deployments"] = new([Name, new("Ready", "string"), new("Up-to-date", "integer"), new("Available", "integer"), Age, .. Template], Deployment),
+        ["apps/deployments"] = new([Name, new("Ready", "string"), new("Up-to-date", "string"), new("Available", "string"), Age, .. Template], Deployment),
         ["apps/replicasets"] = new([Name, new("Desired", "integer"), new("Current", "integer"), new("Ready", "integer"), Age, .. Template], ReplicaSet),
         ["/services"] = new([Name, new("Type", "string"), new("Cluster-IP", "string"), new("External-IP", "string"), new("Port(s)", "string"), Age, new("Selector", "string", 1)], Service),
         ["networking.k8s.io/ingresses"] = new([Name, new("Class", "string"), new("Hosts", "string"), new("Address", "string"), new("Ports", "string"), Age], Ingress),
-        ["autoscaling/horizontalpodautoscalers"] = new([Name, new("Reference", "string"), new("Targets", "string"), new("MinPods", "string"), new("MaxPods", "integer"), new("Replicas", "integer"), Age], Hpa),
+        ["autoscaling/horizontalpodautoscalers"] = new([Name, new("Reference", "string"), new("Targets", "string"), new("MinPods", "string"), new("MaxPods", "string"), new("Replicas", "string"), Age], Hpa),
         ["/events"] = new([new("Last Seen", "string"), new("Type", "string"), new("Reason", "string"), new("Object", "string"), new("Subobject", "string", 1), new("Source", "string", 1), new("Message", "string"), new("First Seen", "string", 1), new("Count", "string", 1), new("Name", "string", 1, "name")], Event),
         ["/resourcequotas"] = new([Name, Age, new("Request", "string"), new("Limit", "string")], Quota),
         ["/namespaces"] = new([Name, new("Status", "string"), Age], (o, now) => [N(o), Str(o, "status", "phase"), AgeOf(o, now)]),
@@ -42,7 +42,8 @@ internal static class BuiltInPrinters
         ["rbac.authorization.k8s.io/rolebindings"] = new([Name, new("Role", "string"), Age, new("Users", "string", 1), new("Groups", "string", 1), new("ServiceAccounts", "string", 1)], Binding),
         ["rbac.authorization.k8s.io/clusterrolebindings"] = new([Name, new("Role", "string"), Age, new("Users", "string", 1), new("Groups", "string", 1), new("ServiceAccounts", "string", 1)], Binding),
         ["policy/poddisruptionbudgets"] = new([Name, new("Min Available", "string"), new("Max Unavailable", "string"), new("Allowed Disruptions", "integer"), Age], Pdb),
-        ["scheduling.k8s.io/priorityclasses"] = new([Name, new("Value", "integer"), new("Global-Default", "boolean"), Age], (o, now) => [N(o), o["value"]?.DeepClone() ?? 0, o["globalDefault"]?.DeepClone() ?? false, AgeOf(o, now)]),
+        ["scheduling.k8s.io/priorityclasses"] = new([Name, new("Value", "integer"), new("Global-Default", "boolean"), Age, new("PreemptionPolicy", "string")],
+            (o, now) => [N(o), o["value"]?.DeepClone() ?? 0, o["globalDefault"]?.DeepClone() ?? false, AgeOf(o, now), Str(o, "preemptionPolicy")]),
     };
 
     /// <summary>The Table kube serves for this built-in resource, or null when it has no printer here (Name/Age then).</summary>
@@ -158,7 +159,7 @@ internal static class BuiltInPrinters
             var podReady = (status?["conditions"] as JsonArray ?? []).Any(c => Str(c, "type") == "Ready" && Str(c, "status") == "True");
             reason = podReady ? "Running" : "NotReady";
         }
-        if (o["metadata"]?["deletionTimestamp"] is not null) reason = "Terminating";
+        if (o["metadata"]?["deletionTimestamp"] is not null && Str(status, "phase") is not ("Succeeded" or "Failed")) reason = "Terminating";
         var restartText = restarts.ToString(CultureInfo.InvariantCulture);
         if (restarts != 0 && lastRestart is { } lr) restartText += $" ({TableConverter.HumanDuration(now - lr)} ago)";
         var gates = o["spec"]?["readinessGates"] as JsonArray ?? [];
@@ -172,7 +173,7 @@ internal static class BuiltInPrinters
         return
         [
             N(o), $"{ready}/{total}", reason, restartText, AgeOf(o, now),
-            OrNone(Str(status, "podIP")), OrNone(Str(o, "spec", "nodeName")), OrNone(Str(status, "nominatedNodeName")), gatesText,
+            OrNone(((status?["podIPs"] as JsonArray)?.FirstOrDefault() is { } first ? Str(first, "ip") : "")), OrNone(Str(o, "spec", "nodeName")), OrNone(Str(status, "nominatedNodeName")), gatesText,
         ];
     }
 
@@ -202,7 +203,7 @@ internal static class BuiltInPrinters
             case "LoadBalancer":
                 var lb = (o["status"]?["loadBalancer"]?["ingress"] as JsonArray ?? []).Select(i => Str(i, "ip") is { Length: > 0 } ip ? ip : Str(i, "hostname")).Where(s => s.Length > 0).ToList();
                 var all = lb.Concat(externalIps).ToList();
-                external = all.Count == 0 ? "<pending>" : all.Count > 16 ? string.Join(",", all.Take(16)) + "..." : string.Join(",", all);
+                external = all.Count == 0 ? "<pending>" : string.Join(",", all);
                 break;
             case "ExternalName":
                 external = Str(spec, "externalName");
@@ -218,7 +219,8 @@ internal static class BuiltInPrinters
         }).ToList();
         var selector = spec?["selector"] as JsonObject;
         var selectorText = selector is { Count: > 0 } ? string.Join(",", selector.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")) : "<none>";
-        return [N(o), type, OrNone(Str(spec, "clusterIP")), external, ports.Count == 0 ? "<none>" : string.Join(",", ports), AgeOf(o, now), selectorText];
+        var clusterIp = (spec?["clusterIPs"] as JsonArray)?.FirstOrDefault()?.ToString() ?? "";
+        return [N(o), type, OrNone(clusterIp), external, ports.Count == 0 ? "<none>" : string.Join(",", ports), AgeOf(o, now), selectorText];
     }
 
     private static JsonNode?[] Ingress(JsonObject o, DateTimeOffset now)
@@ -256,27 +258,44 @@ internal static class BuiltInPrinters
                     var key = type == "Resource" ? "resource" : "containerResource";
                     var target = m?[key]?["target"];
                     var name = Str(m, key, "name");
-                    if (target?["averageUtilization"] is { } util)
-                    {
-                        var c = cur?[key]?["current"]?["averageUtilization"] is { } cu ? $"{cu}%" : "<unknown>";
-                        targets.Add($"{name}: {c}/{util}%");
-                    }
-                    else
+                    if (target?["averageValue"] is not null)
                     {
                         var c = Str(cur, key, "current", "averageValue") is { Length: > 0 } cv ? cv : "<unknown>";
                         targets.Add($"{name}: {c}/{Str(target, "averageValue")}");
                     }
+                    else
+                    {
+                        var c = cur?[key]?["current"]?["averageUtilization"] is { } cu ? $"{cu}%" : "<unknown>";
+                        var t = target?["averageUtilization"] is { } util ? $"{util}%" : "<auto>";
+                        targets.Add($"{name}: {c}/{t}");
+                    }
+                    break;
+                }
+                case "Pods":
+                {
+                    var c = Str(cur, "pods", "current", "averageValue") is { Length: > 0 } cv ? cv : "<unknown>";
+                    targets.Add($"{c}/{Str(m, "pods", "target", "averageValue")}");
+                    break;
+                }
+                case "External" or "Object":
+                {
+                    var key = type == "External" ? "external" : "object";
+                    var target = m?[key]?["target"];
+                    if (target?["averageValue"] is not null)
+                    {
+                        var c = Str(cur, key, "current", "averageValue") is { Length: > 0 } cv ? cv : "<unknown>";
+                        targets.Add($"{c}/{Str(target, "averageValue")} (avg)");
+                    }
+                    else
+                    {
+                        var c = Str(cur, key, "current", "value") is { Length: > 0 } cv ? cv : "<unknown>";
+                        targets.Add($"{c}/{Str(target, "value")}");
+                    }
                     break;
                 }
                 default:
-                {
-                    var key = type.Length == 0 ? "" : char.ToLowerInvariant(type[0]) + type[1..];
-                    var target = m?[key]?["target"];
-                    var value = Str(target, "averageValue") is { Length: > 0 } av ? av : Str(target, "value");
-                    var c = Str(cur, key, "current", "averageValue") is { Length: > 0 } cv ? cv : Str(cur, key, "current", "value") is { Length: > 0 } v2 ? v2 : "<unknown>";
-                    targets.Add($"{c}/{value}");
+                    targets.Add("<unknown type>");
                     break;
-                }
             }
         }
         var targetText = targets.Count == 0 ? "<none>" : targets.Count > 2 ? string.Join(", ", targets.Take(2)) + $" + {targets.Count - 2} more..." : string.Join(", ", targets);
@@ -305,7 +324,7 @@ internal static class BuiltInPrinters
 
     private static JsonNode?[] Quota(JsonObject o, DateTimeOffset now)
     {
-        var hard = o["spec"]?["hard"] as JsonObject ?? [];
+        var hard = o["status"]?["hard"] as JsonObject ?? [];
         var request = new List<string>();
         var limit = new List<string>();
         foreach (var resource in hard.Select(p => p.Key).Order(StringComparer.Ordinal))
@@ -355,7 +374,7 @@ internal static class BuiltInPrinters
         var conditions = status?["conditions"] as JsonArray ?? [];
         bool Has(string type) => conditions.Any(c => Str(c, "type") == type && Str(c, "status") == "True");
         var state = Has("Complete") ? "Complete" : Has("Failed") ? "Failed" : o["metadata"]?["deletionTimestamp"] is not null ? "Terminating"
-            : Has("FailureTarget") ? "FailureTarget" : Has("SuccessCriteriaMet") ? "SuccessCriteriaMet" : Has("Suspended") ? "Suspended" : "Running";
+            : Has("Suspended") ? "Suspended" : Has("FailureTarget") ? "FailureTarget" : "Running";
         var duration = "";
         if (Time(Str(status, "startTime")) is { } start)
             duration = TableConverter.HumanDuration((Time(Str(status, "completionTime")) ?? now) - start);
@@ -366,7 +385,8 @@ internal static class BuiltInPrinters
     {
         var spec = o["spec"] as JsonObject;
         var last = Str(o, "status", "lastScheduleTime") is { Length: > 0 } l ? Since(l, now) : "<none>";
-        var suspend = spec?["suspend"] is JsonValue sv && sv.GetValueKind() == System.Text.Json.JsonValueKind.True;
+        // printBoolPtr: "True", "False" or "<unset>", a string although the column says boolean.
+        var suspend = spec?["suspend"] is JsonValue sv ? sv.GetValueKind() == System.Text.Json.JsonValueKind.True ? "True" : "False" : "<unset>";
         var jobSpec = spec?["jobTemplate"]?["spec"];
         return
         [
@@ -379,7 +399,7 @@ internal static class BuiltInPrinters
     {
         var subjects = o["subjects"] as JsonArray ?? [];
         string Of(string kind, bool serviceAccount = false) => string.Join(", ", subjects.Where(s => Str(s, "kind") == kind)
-            .Select(s => serviceAccount ? $"{Str(s, "namespace")}:{Str(s, "name")}" : Str(s, "name")));
+            .Select(s => serviceAccount && Str(s, "namespace").Length > 0 ? $"{Str(s, "namespace")}/{Str(s, "name")}" : Str(s, "name")));
         return [N(o), $"{Str(o, "roleRef", "kind")}/{Str(o, "roleRef", "name")}", AgeOf(o, now), Of("User"), Of("Group"), Of("ServiceAccount", serviceAccount: true)];
     }
 
