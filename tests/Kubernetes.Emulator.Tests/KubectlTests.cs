@@ -367,6 +367,25 @@ public sealed class KubectlTests
         Assert.Matches(@"(?m)^REVISION\s+CHANGE-CAUSE\s*$", history.Stdout);
         Assert.Matches(@"(?m)^1\s+<none>\s*$", history.Stdout);
         Assert.Matches(@"(?m)^2\s+<none>\s*$", history.Stdout);
+
+        // Undo patches the Deployment's revision annotation, which the controller keeps as kube's does.
+        await kubectl.KubectlOkAsync("rollout", "undo", "deployment/web", "--to-revision=1");
+        for (var step = 0; step < 10; step++) await StepAsync();
+        history = await kubectl.KubectlOkAsync("rollout", "history", "deployment/web");
+        Assert.DoesNotMatch(@"(?m)^1\s", history.Stdout);
+        Assert.Matches(@"(?m)^3\s+<none>\s*$", history.Stdout);
+        var web = (await kube.GetAsync(Deployments + "/web")).Body;
+        Assert.Equal("3", web["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.ToString());
+        Assert.Equal("nginx:1", web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.ToString());
+        Assert.Equal(3, (int)web["metadata"]!["generation"]!);
+        Assert.Equal(3, (int)web["status"]!["observedGeneration"]!);
+        Assert.Equal(4, (int)web["status"]!["availableReplicas"]!);
+
+        async Task StepAsync()
+        {
+            time.Advance(TimeSpan.FromSeconds(11));
+            await kube.Emulator.Controllers.SettleAsync();
+        }
     }
 
     [Theory]

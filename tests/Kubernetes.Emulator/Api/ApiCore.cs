@@ -292,6 +292,13 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
             next = (JsonObject)old.DeepClone();
             if (candidate["status"] is { } s) next["status"] = s.DeepClone(); else next.Remove("status");
             if (meta["managedFields"] is { } mf) Json.Object(next, "metadata")["managedFields"] = mf.DeepClone();
+            // kube's Deployment status strategy resets only spec and labels: the controller records
+            // deployment.kubernetes.io/revision through /status without bumping generation.
+            if (t == BuiltInTypes.Deployments)
+            {
+                if (meta["annotations"] is { } annotations) Json.Object(next, "metadata")["annotations"] = annotations.DeepClone();
+                else Json.Object(next, "metadata").Remove("annotations");
+            }
         }
         else
         {
@@ -324,7 +331,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         IReadOnlyList<ResourceType>? crdTypes = null;
         var now = time.GetUtcNow();
         if (t == BuiltInTypes.CustomResourceDefinitions) crdTypes = CrdSupport.Prepare(next, old, now);
-        if (t.TracksGeneration && GenerationChanged(t, old, next))
+        if (t.TracksGeneration && subresource != "status" && GenerationChanged(t, old, next))
             Json.Object(next, "metadata")["generation"] = (Json.Long(oldMeta, "generation") ?? 1) + 1;
         if (!managedFieldsDone && !o.Internal && o.FieldManager is { } manager)
             next = ServerSideApply.RecordUpdate(old, next, manager, subresource, t.MergeKeys, now);

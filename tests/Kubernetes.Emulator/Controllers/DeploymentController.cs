@@ -178,7 +178,7 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
         var available = stats.Values.Sum(s => s.Available);
         var specTotal = owned.Sum(SpecReplicas);
         var deadline = UpdateStatus(deployment, node, desired, maxUnavailable, total, newStats.Replicas, ready, available, specTotal, newStats.Failing,
-            newRs?.Name ?? $"{name}-{hash}", createdNew, newStats.FailureMessage, paused, now);
+            newRs?.Name ?? $"{name}-{hash}", createdNew, newStats.FailureMessage, paused, newRs is null ? null : Revision(newRs).ToString(CultureInfo.InvariantCulture), now);
         if (deadline is { } dl && (nextDue is null || dl < nextDue)) nextDue = dl;
         if (nextDue is { } when) Schedule(key, ns, name, when - now);
     }
@@ -254,7 +254,7 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
 
     /// <summary>Writes status; returns when the progress deadline would pass if the rollout is still going.</summary>
     private DateTimeOffset? UpdateStatus(StoredObject deployment, JsonObject node, int desired, int maxUnavailable, int total, int updated, int ready, int available,
-        int specTotal, int failing, string replicaSet, bool createdNew, string? failure, bool paused, DateTimeOffset now)
+        int specTotal, int failing, string replicaSet, bool createdNew, string? failure, bool paused, string? revision, DateTimeOffset now)
     {
         var oldStatus = node["status"] as JsonObject;
         var oldConditions = oldStatus?["conditions"] as JsonArray;
@@ -327,7 +327,10 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
         foreach (var k in new[] { "replicas", "updatedReplicas", "readyReplicas", "availableReplicas", "unavailableReplicas" })
             if ((int)status[k]! == 0) status.Remove(k);
         if (oldStatus?["collisionCount"] is { } cc) status["collisionCount"] = cc.DeepClone();
-        if (JsonNode.DeepEquals(Json.Canonical(oldStatus), Json.Canonical(status))) return deadline;
+        var annotations = node["metadata"]?["annotations"] as JsonObject;
+        var revisionChanged = revision is not null && Json.String(annotations, RevisionAnnotation) != revision;
+        if (!revisionChanged && JsonNode.DeepEquals(Json.Canonical(oldStatus), Json.Canonical(status))) return deadline;
+        if (revisionChanged) Json.Object(Json.Object(node, "metadata"), "annotations")[RevisionAnnotation] = revision;
         node["status"] = status;
         try { core.Update(BuiltInTypes.Deployments, deployment.Namespace, deployment.Name, node, Internal, "status"); }
         catch (ApiError) { }
