@@ -35,7 +35,7 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
 
     /// <summary>ReplicaSets whose controller is this Deployment.</summary>
     private List<StoredObject> Owned(StoredObject deployment) =>
-        [.. core.Store.List(BuiltInTypes.ReplicaSets.StorageKey, deployment.Namespace).Where(rs => ControllerUid(rs) == deployment.Uid)];
+        [.. core.Store.List(BuiltInTypes.ReplicaSets.StorageKey, deployment.Namespace).Where(rs => rs.OwnerUids.Contains(deployment.Uid) && ControllerUid(rs) == deployment.Uid)];
 
     /// <summary>The uid of the object's controller owner (ownerReference with controller: true).</summary>
     public static string? ControllerUid(StoredObject o) =>
