@@ -75,6 +75,28 @@ public sealed class RolloutTests
     }
 
     [Fact]
+    public async Task Pods_count_as_available_only_after_min_ready_seconds()
+    {
+        var (kube, time) = await StartAsync();
+        await using var _ = kube;
+        var d = Deployment("web", 2);
+        d["spec"]!["minReadySeconds"] = 30;
+        await kube.CreateAsync(Deployments, d);
+        await kube.Emulator.Controllers.SettleAsync();
+        await StepAsync(kube, time);
+        var status = await StatusAsync(kube);
+        Assert.Equal(2, (int)status["readyReplicas"]!);
+        Assert.Null(status["availableReplicas"]);
+        Assert.Equal("False", Condition(status, "Available", "status"));
+
+        await StepAsync(kube, time, 31);
+        status = await StatusAsync(kube);
+        Assert.Equal(2, (int)status["availableReplicas"]!);
+        Assert.Equal("True", Condition(status, "Available", "status"));
+        Assert.Equal(30, (int)(await ItemsAsync(kube, ReplicaSets)).Single()["spec"]!["minReadySeconds"]!);
+    }
+
+    [Fact]
     public async Task Recreate_removes_every_old_pod_before_the_first_new_one_exists()
     {
         var (kube, _) = await StartAsync(readySeconds: 0);

@@ -78,10 +78,18 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
         }
         else if (newRs is not null && Revision(newRs) < maxRevision)
             newRs = Annotate(newRs, new() { [RevisionAnnotation] = (maxRevision + 1).ToString(CultureInfo.InvariantCulture) }) ?? newRs;
+        var minReadySeconds = Json.Long(node["spec"], "minReadySeconds") ?? 0;
+        if (newRs is not null && (Json.Long(newRs.ToNode()["spec"], "minReadySeconds") ?? 0) != minReadySeconds)
+        {
+            var rsNode = newRs.ToNode();
+            rsNode["spec"]!["minReadySeconds"] = minReadySeconds;
+            try { newRs = core.Update(BuiltInTypes.ReplicaSets, newRs.Namespace, newRs.Name, rsNode, Internal, null).Object; }
+            catch (ApiError) { }
+        }
         var olds = owned.Where(rs => newRs is null || rs.Uid != newRs.Uid).OrderBy(Revision).ToList();
 
         // Availability as it is before this pass scales anything.
-        int Available(StoredObject rs, PodStates? d) => replicaSets.States(replicaSets.Pods(rs), d, delay, now).Count(s => s.State == ReplicaSetController.PodState.Ready);
+        int Available(StoredObject rs, PodStates? d) => replicaSets.Availability(rs, replicaSets.States(replicaSets.Pods(rs), d, delay, now), now).Available;
         var scaled = new Dictionary<string, int>(StringComparer.Ordinal);
         void Scale(StoredObject rs, int to)
         {

@@ -48,6 +48,31 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
         return result;
     }
 
+    /// <summary>
+    /// Pods that are available: Ready for at least the ReplicaSet's minReadySeconds (the Ready condition's
+    /// lastTransitionTime as stored; a pod turning Ready in this pass counts from now). Also when the next one will be.
+    /// </summary>
+    public (int Available, DateTimeOffset? Next) Availability(StoredObject rs, IEnumerable<(StoredObject Pod, PodState State, DateTimeOffset? Due)> states, DateTimeOffset now)
+    {
+        var minReady = TimeSpan.FromSeconds(Json.Long(rs.ToNode()["spec"], "minReadySeconds") ?? 0);
+        int available = 0;
+        DateTimeOffset? next = null;
+        foreach (var (pod, state, _) in states)
+        {
+            if (state != PodState.Ready) continue;
+            if (minReady == TimeSpan.Zero)
+            {
+                available++;
+                continue;
+            }
+            var ready = (pod.ToNode()["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => Json.String(c, "type") == "Ready" && Json.String(c, "status") == "True");
+            var since = Json.String(ready, "lastTransitionTime") is { } t ? DateTimeOffset.Parse(t, CultureInfo.InvariantCulture) : now;
+            if (since + minReady <= now) available++;
+            else if (next is null || since + minReady < next) next = since + minReady;
+        }
+        return (available, next);
+    }
+
     /// <summary>Creates or deletes pods to match spec.replicas, writes pod and ReplicaSet status.</summary>
     public Stats Sync(StoredObject rs, PodStates? driven, int? port, TimeSpan delay)
     {
@@ -105,8 +130,10 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
             if (due is { } d && (nextReady is null || d < nextReady)) nextReady = d;
             SetPodStatus(pod, state, now);
         }
-        WriteStatus(rs, node, pods, ready, failure, now);
-        return new Stats(pods.Count, ready, ready, failing, nextReady, failure ?? ExistingFailure(node));
+        var (available, nextAvailable) = Availability(rs, States(Pods(rs), driven, delay, now), now);
+        if (nextAvailable is { } na && (nextReady is null || na < nextReady)) nextReady = na;
+        WriteStatus(rs, node, pods, ready, available, failure, now);
+        return new Stats(pods.Count, ready, available, failing, nextReady, failure ?? ExistingFailure(node));
     }
 
     /// <summary>The kubelet's part for a pod no controller owns (`kubectl run`): Running, Ready after the delay. Returns when it turns Ready.</summary>
@@ -148,7 +175,7 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
         return new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Pod", ["metadata"] = meta, ["spec"] = spec };
     }
 
-    private void WriteStatus(StoredObject rs, JsonObject node, List<StoredObject> pods, int ready, string? failure, DateTimeOffset now)
+    private void WriteStatus(StoredObject rs, JsonObject node, List<StoredObject> pods, int ready, int available, string? failure, DateTimeOffset now)
     {
         var old = node["status"] as JsonObject;
         var status = new JsonObject
@@ -156,7 +183,7 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
             ["replicas"] = pods.Count,
             ["fullyLabeledReplicas"] = pods.Count,
             ["readyReplicas"] = ready,
-            ["availableReplicas"] = ready,
+            ["availableReplicas"] = available,
             ["observedGeneration"] = Json.Long(node["metadata"], "generation") ?? 1,
         };
         foreach (var key in new[] { "fullyLabeledReplicas", "readyReplicas", "availableReplicas" })
