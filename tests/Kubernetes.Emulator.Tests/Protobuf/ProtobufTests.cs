@@ -97,14 +97,11 @@ public sealed class ProtobufTests
     {
         await using var kube = await TestKube.StartAsync();
         await InstallWidgetsAsync(kube);
-        var body = KubeProtobuf.Encode(ConfigMap("x"))!;
-        // Rewrite the envelope's kind: a Widget has no protobuf form (custom resources are JSON-only in kube too).
-        var widget = Widget("w1");
-        var envelope = Rewrap(body, "example.com/v1", "Widget");
-        var (code, response, _) = await PostProtobufAsync(kube, Widgets, envelope);
+        // Custom resources have no protobuf form (kube serves them as JSON only).
+        var (_, _, raw) = KubeProtobuf.ReadEnvelope(KubeProtobuf.Encode(ConfigMap("w1"))!);
+        var (code, response, _) = await PostProtobufAsync(kube, Widgets, Envelope("example.com/v1", "Widget", raw));
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, code);
-        Assert.Contains("use kubectl apply", Status(response)["message"]!.ToString());
-        _ = widget;
+        Assert.Contains("not Widget in example.com/v1: use kubectl apply", Status(response)["message"]!.ToString());
     }
 
     [Fact]
@@ -124,24 +121,31 @@ public sealed class ProtobufTests
         Assert.StartsWith("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: proto: ", Status(truncated.Body)["message"]!.ToString());
     }
 
-    /// <summary>Swaps the envelope's TypeMeta (fields 1) keeping the raw object bytes.</summary>
-    private static byte[] Rewrap(byte[] envelope, string apiVersion, string kind)
+    /// <summary>kube's envelope around the given object bytes, claiming the given apiVersion and kind.</summary>
+    private static byte[] Envelope(string apiVersion, string kind, byte[] raw)
     {
-        var (_, _, raw) = KubeProtobuf.ReadEnvelope(envelope);
-        var cm = KubeProtobuf.DecodeObject(raw, "core.ConfigMap", "v1", "ConfigMap");
-        var bytes = KubeProtobuf.Encode(cm)!;
-        var text = System.Text.Encoding.Latin1.GetString(bytes);
-        // TypeMeta is {1: "v1", 2: "ConfigMap"} = 0a 0f 0a 02 "v1" 12 09 "ConfigMap" right after the magic.
-        var typeMeta = new List<byte> { 0x0a, (byte)apiVersion.Length };
-        typeMeta.AddRange(System.Text.Encoding.UTF8.GetBytes(apiVersion));
-        typeMeta.Add(0x12);
-        typeMeta.Add((byte)kind.Length);
-        typeMeta.AddRange(System.Text.Encoding.UTF8.GetBytes(kind));
-        var head = new List<byte> { 0x6b, 0x38, 0x73, 0x00, 0x0a, (byte)typeMeta.Count };
-        head.AddRange(typeMeta);
-        var oldTypeMetaLength = bytes[5];
-        head.AddRange(bytes[(6 + oldTypeMetaLength)..]);
-        _ = text;
-        return [.. head];
+        static byte[] Message(Action<Google.Protobuf.CodedOutputStream> write)
+        {
+            using var stream = new MemoryStream();
+            var output = new Google.Protobuf.CodedOutputStream(stream);
+            write(output);
+            output.Flush();
+            return stream.ToArray();
+        }
+        var typeMeta = Message(o =>
+        {
+            o.WriteTag(1, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            o.WriteString(apiVersion);
+            o.WriteTag(2, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            o.WriteString(kind);
+        });
+        var unknown = Message(o =>
+        {
+            o.WriteTag(1, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            o.WriteBytes(Google.Protobuf.ByteString.CopyFrom(typeMeta));
+            o.WriteTag(2, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            o.WriteBytes(Google.Protobuf.ByteString.CopyFrom(raw));
+        });
+        return [0x6b, 0x38, 0x73, 0x00, .. unknown];
     }
 }
