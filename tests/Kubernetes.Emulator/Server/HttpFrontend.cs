@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using MlOperator.Kubernetes.Emulator.Api;
+using MlOperator.Kubernetes.Emulator.Auth;
 using MlOperator.Kubernetes.Emulator.Protobuf;
 using MlOperator.Kubernetes.Emulator.Schema;
 using MlOperator.Kubernetes.Emulator.Store;
@@ -13,7 +14,7 @@ namespace MlOperator.Kubernetes.Emulator.Server;
 /// decodes the kube URL and query, calls ApiCore and writes JSON or Status bodies. Nothing a client sends
 /// may escape as a 500 or a dropped connection.
 /// </summary>
-internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, Func<string> serverAddress)
+internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, ServiceAccountTokens tokens, Func<string> serverAddress)
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
@@ -22,17 +23,29 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         var ct = ctx.RequestAborted;
         try
         {
-            if (options.Token is { Length: > 0 } token && ctx.Request.Headers.Authorization.ToString() != "Bearer " + token)
+            // A ServiceAccount token the emulator issued is that ServiceAccount (and RBAC applies); any other accepted
+            // request is the administrator's.
+            var user = tokens.Find(ctx.Request.Headers.Authorization.ToString());
+            if (user is null && options.Token is { Length: > 0 } token && ctx.Request.Headers.Authorization.ToString() != "Bearer " + token)
                 throw ApiError.Unauthorized();
+            user ??= UserInfo.Admin;
             var path = ctx.Request.Path.Value ?? "/";
             if (path.StartsWith("/emulator/", StringComparison.Ordinal))
             {
+                if (!user.IsSuperuser) throw ApiError.ForCode(403, $"forbidden: User \"{user.Name}\" cannot {ctx.Request.Method.ToLowerInvariant()} path \"{path}\"");
                 await EmulatorEndpointAsync(ctx, path, ct);
                 return;
             }
             var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (TokenRequestTarget(ctx.Request.Method, segments) is { } account)
+            {
+                Authorize(user, new RequestAttributes("create", "", "serviceaccounts", "token", account.Namespace, account.Name));
+                await WriteJsonAsync(ctx, 201, IssueToken(account.Namespace, account.Name));
+                return;
+            }
             var watch = ctx.Request.Query["watch"].ToString() is "true" or "1";
             var info = RequestInfo.Parse(ctx.Request.Method, segments, watch, core.Registry);
+            if (info is not null) Authorize(user, new RequestAttributes(info.Verb, info.Type.Group, info.Type.Plural, info.Subresource, info.Namespace, info.Name));
             var verb = info?.Verb ?? ctx.Request.Method.ToLowerInvariant();
             var resource = info?.Resource ?? path;
             faults.Record(verb, resource, $"{ctx.Request.Method} {path}{ctx.Request.QueryString}");
@@ -72,6 +85,44 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         {
             await WriteErrorAsync(ctx, new ApiError(500, "InternalError", $"Internal error occurred: {e.Message}"));
         }
+    }
+
+    /// <summary>RBAC for users other than system:masters; discovery and other non-resource paths are open to any authenticated user.</summary>
+    private void Authorize(UserInfo user, RequestAttributes request)
+    {
+        if (user.IsSuperuser) return;
+        var allowed = RbacEvaluator.Allows(
+            user,
+            request,
+            name => core.TryGet(BuiltInTypes.ClusterRoles, "", name)?.ToNode(),
+            core.Store.List(BuiltInTypes.ClusterRoleBindings.StorageKey, null).Select(o => o.ToNode()),
+            name => request.Namespace is null ? null : core.TryGet(BuiltInTypes.Roles, request.Namespace, name)?.ToNode(),
+            request.Namespace is null ? [] : core.Store.List(BuiltInTypes.RoleBindings.StorageKey, request.Namespace).Select(o => o.ToNode()));
+        if (allowed) return;
+        var details = new JsonObject { ["name"] = request.Name ?? "" };
+        if (request.Group.Length > 0) details["group"] = request.Group;
+        details["kind"] = request.Resource;
+        throw new ApiError(403, "Forbidden", RbacEvaluator.ForbiddenMessage(user, request), details);
+    }
+
+    /// <summary>POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token (TokenRequest), which `kubectl create token` sends.</summary>
+    private static (string Namespace, string Name)? TokenRequestTarget(string method, string[] s) =>
+        method == "POST" && s.Length == 7 && s[0] == "api" && s[1] == "v1" && s[2] == "namespaces" && s[4] == "serviceaccounts" && s[6] == "token"
+            ? (s[3], s[5])
+            : null;
+
+    private JsonObject IssueToken(string ns, string name)
+    {
+        core.Get(BuiltInTypes.ServiceAccounts, ns, name); // 404 for an unknown account, as kube answers
+        var expires = core.Time.GetUtcNow().AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["kind"] = "TokenRequest",
+            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["audiences"] = new JsonArray("https://kubernetes.default.svc"), ["expirationSeconds"] = 3600 },
+            ["status"] = new JsonObject { ["token"] = tokens.Issue(ns, name), ["expirationTimestamp"] = expires },
+        };
     }
 
     private static async Task WriteErrorAsync(HttpContext ctx, ApiError e)
