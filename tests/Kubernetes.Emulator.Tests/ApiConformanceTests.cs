@@ -347,15 +347,18 @@ public sealed class ApiConformanceTests
     }
 
     [Fact]
-    public async Task Table_requests_get_name_and_age_for_built_ins_and_printer_columns_for_custom_resources()
+    public async Task Table_requests_get_kubes_printer_columns_for_built_ins_and_printer_columns_for_custom_resources()
     {
         const string table = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
-        await using var kube = await TestKube.StartAsync();
+        var time = new ManualTime();
+        await using var kube = await TestKube.StartAsync(new EmulatorOptions { TimeProvider = time });
         await kube.CreateAsync(Deployments, Deployment("web"));
+        time.Advance(TimeSpan.FromSeconds(150));
         var builtIn = await kube.GetAsync(Deployments, table);
         Assert.Equal("Table", builtIn.Body["kind"]!.ToString());
-        Assert.Equal(["Name", "Age"], builtIn.Body["columnDefinitions"]!.AsArray().Select(c => c!["name"]!.ToString()));
-        Assert.Equal("web", builtIn.Body["rows"]![0]!["cells"]![0]!.ToString());
+        Assert.Equal(["Name", "Ready", "Up-to-date", "Available", "Age", "Containers", "Images", "Selector"], builtIn.Body["columnDefinitions"]!.AsArray().Select(c => c!["name"]!.ToString()));
+        Assert.Equal(["web", "0/1", "0", "0", "2m30s", "app", "nginx:1", "app=web"], builtIn.Body["rows"]![0]!["cells"]!.AsArray().Select(c => c!.ToString()));
+        Assert.Equal([0, 0, 0, 0, 0, 1, 1, 1], builtIn.Body["columnDefinitions"]!.AsArray().Select(c => (int)c!["priority"]!));
         Assert.Equal("PartialObjectMetadata", builtIn.Body["rows"]![0]!["object"]!["kind"]!.ToString());
 
         await InstallWidgetsAsync(kube);

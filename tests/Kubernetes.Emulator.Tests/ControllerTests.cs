@@ -13,7 +13,7 @@ public sealed class ControllerTests
         (await kube.GetAsync(Pods + (selector.Length > 0 ? "?labelSelector=" + Uri.EscapeDataString(selector) : ""))).Body["items"]!.AsArray();
 
     [Fact]
-    public async Task Deployment_controller_creates_owned_pods_and_reports_status_after_the_ready_delay()
+    public async Task Deployment_controller_creates_a_replica_set_whose_pods_report_status_after_the_ready_delay()
     {
         var time = new ManualTime();
         await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true, TimeProvider = time, PodReadyDelay = TimeSpan.FromSeconds(10) });
@@ -26,7 +26,11 @@ public sealed class ControllerTests
         Assert.Equal(3, pods.Count);
         var pod = pods[0]!;
         Assert.Matches("^web-[a-z0-9]{10}-0$", pod["metadata"]!["name"]!.ToString());
-        Assert.Equal(created["metadata"]!["uid"]!.ToString(), pod["metadata"]!["ownerReferences"]![0]!["uid"]!.ToString());
+        var rs = Assert.Single((await kube.GetAsync("/apis/apps/v1/namespaces/default/replicasets")).Body["items"]!.AsArray())!;
+        Assert.Equal(rs["metadata"]!["uid"]!.ToString(), pod["metadata"]!["ownerReferences"]![0]!["uid"]!.ToString());
+        Assert.Equal(created["metadata"]!["uid"]!.ToString(), rs["metadata"]!["ownerReferences"]![0]!["uid"]!.ToString());
+        Assert.Equal(rs["metadata"]!["labels"]!["pod-template-hash"]!.ToString(), pod["metadata"]!["labels"]!["pod-template-hash"]!.ToString());
+        Assert.Equal("1", rs["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.ToString());
         Assert.Equal("127.0.0.1", pod["status"]!["podIP"]!.ToString());
         Assert.Equal("False", pod["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.ToString() == "Ready")!["status"]!.ToString());
         var status = (await kube.GetAsync(Deployments + "/web")).Body["status"]!;
@@ -63,7 +67,7 @@ public sealed class ControllerTests
         Assert.All(pods, p => Assert.Equal(43210, (int)p!["spec"]!["containers"]![0]!["ports"]![0]!["containerPort"]!));
         Assert.Contains(pods, p => p!["status"]!["containerStatuses"]![0]!["state"]!["waiting"]?["reason"]?.ToString() == "CrashLoopBackOff");
 
-        // A template change replaces every pod (no surge simulation); scaling down removes the highest indexes.
+        // A template change rolls out a new ReplicaSet; with no ready delay it completes as soon as the controllers settle.
         await kube.PatchAsync(Deployments + "/web", new JsonObject { ["spec"] = new JsonObject { ["replicas"] = 2, ["template"] = new JsonObject { ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["app"] = "web", ["v"] = "2" } } } } }, "application/strategic-merge-patch+json");
         await kube.Emulator.Controllers.SettleAsync();
         pods = await PodsAsync(kube, "app=web");

@@ -112,8 +112,8 @@ public sealed class KubectlTests
         Assert.Contains("maxSurge: 25%", yaml.Stdout);
         Assert.Contains("uid:", yaml.Stdout);
         var table = await kubectl.KubectlOkAsync("get", "deployments");
-        Assert.Matches(@"(?m)^NAME\s+AGE", table.Stdout);
-        Assert.Matches(@"(?m)^web\s+", table.Stdout);
+        Assert.Matches(@"(?m)^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s*$", table.Stdout);
+        Assert.Matches(@"(?m)^web\s+0/2\s+0\s+0\s+", table.Stdout);
     }
 
     [Fact]
@@ -239,6 +239,185 @@ public sealed class KubectlTests
         var wrong = await kubectl.KubectlAsync("get", "namespaces", "--token=wrong");
         Assert.NotEqual(0, wrong.ExitCode);
         Assert.Contains("Unauthorized", wrong.Stderr);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kubectl.Versions), MemberType = typeof(Kubectl))]
+    public async Task Typed_create_and_update_subcommands_send_protobuf_the_emulator_decodes(string binary)
+    {
+        await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true });
+        using var kubectl = new Kubectl(kube.Emulator, binary);
+        string[][] commands =
+        [
+            ["create", "namespace", "team-a"],
+            ["create", "configmap", "app-config", "--from-literal=a=1", "--from-literal=b=2", "-n", "team-a"],
+            ["create", "secret", "generic", "model-creds", "--from-literal=token=abc", "-n", "team-a"],
+            ["create", "quota", "gpu", "--hard=requests.nvidia.com/gpu=4,pods=10", "-n", "team-a"],
+            ["create", "serviceaccount", "runner", "-n", "team-a"],
+            ["create", "deployment", "web", "--image=nginx:1", "--replicas=2", "--port=80", "-n", "team-a"],
+            ["create", "job", "once", "--image=busybox", "-n", "team-a", "--", "echo", "hi"],
+            ["create", "cronjob", "nightly", "--image=busybox", "--schedule=*/5 * * * *", "-n", "team-a"],
+            ["create", "role", "reader", "--verb=get,list", "--resource=pods", "-n", "team-a"],
+            ["create", "rolebinding", "reader", "--role=reader", "--serviceaccount=team-a:runner", "-n", "team-a"],
+            ["create", "clusterrole", "pod-reader", "--verb=get", "--resource=pods"],
+            ["create", "clusterrolebinding", "pod-reader", "--clusterrole=pod-reader", "--user=alice"],
+            ["create", "priorityclass", "high", "--value=1000", "--description=serving"],
+            ["create", "poddisruptionbudget", "web", "--selector=app=web", "--min-available=1", "-n", "team-a"],
+            ["create", "service", "clusterip", "web-svc", "--tcp=80:8080", "-n", "team-a"],
+            ["create", "service", "nodeport", "web-np", "--tcp=80:8080", "-n", "team-a"],
+            ["run", "box", "--image=busybox", "-n", "team-a", "--", "sleep", "60"],
+            ["create", "ingress", "web", "--rule=example.com/*=web-svc:80", "-n", "team-a"],
+            ["expose", "deployment", "web", "--port=8080", "--name=web-exposed", "-n", "team-a"],
+            ["scale", "deployment", "web", "--replicas=3", "-n", "team-a"],
+            ["set", "image", "deployment/web", "nginx=nginx:2", "-n", "team-a"],
+            ["rollout", "restart", "deployment/web", "-n", "team-a"],
+            ["label", "deployment", "web", "tier=front", "-n", "team-a"],
+            ["annotate", "deployment", "web", "note=x", "-n", "team-a"],
+            ["autoscale", "deployment", "web", "--min=1", "--max=5", "--cpu-percent=70", "-n", "team-a"],
+        ];
+        foreach (var command in commands) await kubectl.KubectlOkAsync(command);
+
+        var secret = (await kube.GetAsync("/api/v1/namespaces/team-a/secrets/model-creds")).Body;
+        Assert.Equal("YWJj", secret["data"]!["token"]!.ToString());
+        Assert.Equal("Opaque", secret["type"]!.ToString());
+        Assert.Equal("4", (await kube.GetAsync("/api/v1/namespaces/team-a/resourcequotas/gpu")).Body["spec"]!["hard"]!["requests.nvidia.com/gpu"]!.ToString());
+        var web = (await kube.GetAsync("/apis/apps/v1/namespaces/team-a/deployments/web")).Body;
+        Assert.Equal(3, (int)web["spec"]!["replicas"]!);
+        Assert.Equal("nginx:2", web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.ToString());
+        Assert.Equal(80, (int)web["spec"]!["template"]!["spec"]!["containers"]![0]!["ports"]![0]!["containerPort"]!);
+        Assert.Equal("front", web["metadata"]!["labels"]!["tier"]!.ToString());
+        Assert.Equal(["echo", "hi"], (await kube.GetAsync("/apis/batch/v1/namespaces/team-a/jobs/once")).Body["spec"]!["template"]!["spec"]!["containers"]![0]!["command"]!.AsArray().Select(c => c!.ToString()));
+        Assert.Equal("*/5 * * * *", (await kube.GetAsync("/apis/batch/v1/namespaces/team-a/cronjobs/nightly")).Body["spec"]!["schedule"]!.ToString());
+        Assert.Equal(1000, (int)(await kube.GetAsync("/apis/scheduling.k8s.io/v1/priorityclasses/high")).Body["value"]!);
+        Assert.Equal(1, (int)(await kube.GetAsync("/apis/policy/v1/namespaces/team-a/poddisruptionbudgets/web")).Body["spec"]!["minAvailable"]!);
+        Assert.Equal("runner", (await kube.GetAsync("/apis/rbac.authorization.k8s.io/v1/namespaces/team-a/rolebindings/reader")).Body["subjects"]![0]!["name"]!.ToString());
+        Assert.Equal("Prefix", (await kube.GetAsync("/apis/networking.k8s.io/v1/namespaces/team-a/ingresses/web")).Body["spec"]!["rules"]![0]!["http"]!["paths"]![0]!["pathType"]!.ToString());
+        Assert.Equal(8080, (int)(await kube.GetAsync("/api/v1/namespaces/team-a/services/web-svc")).Body["spec"]!["ports"]![0]!["targetPort"]!);
+        Assert.Equal(70, (int)(await kube.GetAsync("/apis/autoscaling/v2/namespaces/team-a/horizontalpodautoscalers/web")).Body["spec"]!["metrics"]![0]!["resource"]!["target"]!["averageUtilization"]!);
+        await kube.Emulator.Controllers.SettleAsync();
+        var services = await kubectl.KubectlOkAsync("get", "services", "-n", "team-a");
+        Assert.Matches(@"(?m)^web-np\s+NodePort\s+10\.96\.\d+\.\d+\s+<none>\s+80:3\d{4}/TCP\s+", services.Stdout);
+        var box = await kubectl.KubectlOkAsync("get", "pod", "box", "-n", "team-a");
+        Assert.Matches(@"(?m)^box\s+1/1\s+Running\s+0\s+", box.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kubectl.Versions), MemberType = typeof(Kubectl))]
+    public async Task Get_prints_kubes_columns_for_built_ins(string binary)
+    {
+        var time = new ManualTime();
+        await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true, TimeProvider = time });
+        using var kubectl = new Kubectl(kube.Emulator, binary);
+        await kubectl.KubectlOkAsync("create", "deployment", "web", "--image=nginx:1", "--replicas=2");
+        await kubectl.KubectlOkAsync("create", "quota", "q", "--hard=pods=10,limits.cpu=4");
+        await kube.Emulator.Controllers.SettleAsync();
+        time.Advance(TimeSpan.FromMinutes(5));
+
+        var deployments = await kubectl.KubectlOkAsync("get", "deployments");
+        Assert.Matches(@"(?m)^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\s*$", deployments.Stdout);
+        Assert.Matches(@"(?m)^web\s+2/2\s+2\s+2\s+5m\s*$", deployments.Stdout);
+        var replicaSets = await kubectl.KubectlOkAsync("get", "rs", "-o", "wide");
+        Assert.Matches(@"(?m)^NAME\s+DESIRED\s+CURRENT\s+READY\s+AGE\s+CONTAINERS\s+IMAGES\s+SELECTOR\s*$", replicaSets.Stdout);
+        Assert.Matches(@"(?m)^web-\w{10}\s+2\s+2\s+2\s+5m\s+nginx\s+nginx:1\s+app=web,pod-template-hash=\w{10}\s*$", replicaSets.Stdout);
+        var pods = await kubectl.KubectlOkAsync("get", "pods", "-o", "wide");
+        Assert.Matches(@"(?m)^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\s*$", pods.Stdout);
+        Assert.Matches(@"(?m)^web-\w{10}-0\s+1/1\s+Running\s+0\s+5m\s+127\.0\.0\.1\s+emulator-node\s+<none>\s+<none>\s*$", pods.Stdout);
+        var events = await kubectl.KubectlOkAsync("get", "events");
+        Assert.Matches(@"(?m)^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE\s*$", events.Stdout);
+        Assert.Matches(@"(?m)^5m\s+Normal\s+ScalingReplicaSet\s+deployment/web\s+Scaled up replica set web-\w{10} from 0 to 2\s*$", events.Stdout);
+        var quota = await kubectl.KubectlOkAsync("get", "quota");
+        Assert.Matches(@"(?m)^NAME\s+AGE\s+REQUEST\s+LIMIT\s*$", quota.Stdout);
+        Assert.Matches(@"(?m)^q\s+5m\s+pods: 2/10\s+limits.cpu: 0/4\s*$", quota.Stdout);
+        var namespaces = await kubectl.KubectlOkAsync("get", "namespaces");
+        Assert.Matches(@"(?m)^default\s+Active\s+", namespaces.Stdout);
+    }
+
+    [Theory]
+    [MemberData(nameof(Kubectl.Versions), MemberType = typeof(Kubectl))]
+    public async Task Rollout_status_follows_a_template_change_to_the_end_and_history_lists_both_revisions(string binary)
+    {
+        var time = new ManualTime();
+        await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true, TimeProvider = time, PodReadyDelay = TimeSpan.FromSeconds(10) });
+        using var kubectl = new Kubectl(kube.Emulator, binary);
+        await kubectl.KubectlOkAsync("create", "deployment", "web", "--image=nginx:1", "--replicas=4");
+        await kube.Emulator.Controllers.SettleAsync();
+        time.Advance(TimeSpan.FromSeconds(11));
+        await kube.Emulator.Controllers.SettleAsync();
+        await kubectl.KubectlOkAsync("set", "image", "deployment/web", "nginx=nginx:2");
+        await kube.Emulator.Controllers.SettleAsync();
+
+        using var process = kubectl.Start("kubectl", ["rollout", "status", "deployment/web"]);
+        var output = new List<string>();
+        var lines = ReadLinesAsync(process);
+        output.Add(await NextLineAsync(lines));
+        Assert.StartsWith("Waiting for deployment \"web\" rollout to finish", output[0]);
+        // Each step makes the new pods Ready; the controller then surges and scales the old ReplicaSet down.
+        for (var step = 0; step < 10 && !process.HasExited; step++)
+        {
+            time.Advance(TimeSpan.FromSeconds(11));
+            await kube.Emulator.Controllers.SettleAsync();
+            await Task.WhenAny(process.WaitForExitAsync(), Task.Delay(200));
+        }
+        while (await lines.MoveNextAsync()) output.Add(lines.Current);
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, string.Join("\n", output) + await process.StandardError.ReadToEndAsync());
+        Assert.Equal("deployment \"web\" successfully rolled out", output[^1]);
+
+        var history = await kubectl.KubectlOkAsync("rollout", "history", "deployment/web");
+        Assert.Matches(@"(?m)^REVISION\s+CHANGE-CAUSE\s*$", history.Stdout);
+        Assert.Matches(@"(?m)^1\s+<none>\s*$", history.Stdout);
+        Assert.Matches(@"(?m)^2\s+<none>\s*$", history.Stdout);
+
+        // Undo patches the Deployment's revision annotation, which the controller keeps as kube's does.
+        await kubectl.KubectlOkAsync("rollout", "undo", "deployment/web", "--to-revision=1");
+        for (var step = 0; step < 10; step++) await StepAsync();
+        history = await kubectl.KubectlOkAsync("rollout", "history", "deployment/web");
+        Assert.DoesNotMatch(@"(?m)^1\s", history.Stdout);
+        Assert.Matches(@"(?m)^3\s+<none>\s*$", history.Stdout);
+        var web = (await kube.GetAsync(Deployments + "/web")).Body;
+        Assert.Equal("3", web["metadata"]!["annotations"]!["deployment.kubernetes.io/revision"]!.ToString());
+        Assert.Equal("nginx:1", web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.ToString());
+        Assert.Equal(3, (int)web["metadata"]!["generation"]!);
+        Assert.Equal(3, (int)web["status"]!["observedGeneration"]!);
+        Assert.Equal(4, (int)web["status"]!["availableReplicas"]!);
+
+        async Task StepAsync()
+        {
+            time.Advance(TimeSpan.FromSeconds(11));
+            await kube.Emulator.Controllers.SettleAsync();
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Kubectl.Versions), MemberType = typeof(Kubectl))]
+    public async Task Describe_replicaset_shows_a_quota_refusal(string binary)
+    {
+        await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true });
+        using var kubectl = new Kubectl(kube.Emulator, binary);
+        await kubectl.KubectlOkAsync("create", "quota", "gpu", "--hard=requests.nvidia.com/gpu=2");
+        var file = kubectl.WriteFile("model.yaml", """
+            apiVersion: apps/v1
+            kind: Deployment
+            metadata: {name: model}
+            spec:
+              replicas: 3
+              selector: {matchLabels: {app: model}}
+              template:
+                metadata: {labels: {app: model}}
+                spec:
+                  containers:
+                  - name: server
+                    image: model:1
+                    resources: {limits: {nvidia.com/gpu: 1}}
+            """);
+        await kubectl.KubectlOkAsync("apply", "-f", file);
+        await kube.Emulator.Controllers.SettleAsync();
+
+        var describe = await kubectl.KubectlOkAsync("describe", "rs");
+        Assert.Matches(@"(?m)^\s+ReplicaFailure\s+True\s+FailedCreate\s*$", describe.Stdout);
+        Assert.Matches(@"Warning\s+FailedCreate\s+.*replicaset-controller\s+Error creating: pods ""model-\w{10}-2"" is forbidden: exceeded quota: gpu, requested: requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=2, limited: requests.nvidia.com/gpu=2", describe.Stdout);
+        var deployment = await kubectl.KubectlOkAsync("get", "deployment", "model");
+        Assert.Matches(@"(?m)^model\s+2/3\s+2\s+2\s+", deployment.Stdout);
     }
 
     private static async IAsyncEnumerator<string> ReadLinesAsyncCore(Process process)

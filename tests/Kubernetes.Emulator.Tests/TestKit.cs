@@ -239,11 +239,33 @@ public static class Manifests
 public sealed class Kubectl : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("emu-kubectl-").FullName;
+    private readonly string? _kubectl;
 
-    public Kubectl(KubeEmulator emulator)
+    /// <param name="kubectl">A kubectl binary other than the pinned one (see <see cref="Versions"/>).</param>
+    public Kubectl(KubeEmulator emulator, string? kubectl = null)
     {
+        _kubectl = kubectl;
         Kubeconfig = Path.Combine(_dir, "kubeconfig");
         emulator.WriteKubeconfig(Kubeconfig);
+    }
+
+    /// <summary>
+    /// The kubectl binaries to test with: the pinned one from .tools (v1.33), the machine's `kubectl` on PATH when there
+    /// is one, and a v1.32 next to it when the machine keeps versioned binaries (Google Cloud SDK's kubectl.1.32).
+    /// </summary>
+    public static TheoryData<string> Versions()
+    {
+        var data = new TheoryData<string> { Binary("kubectl") };
+        var onPath = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Select(d => Path.Combine(d, "kubectl")).FirstOrDefault(File.Exists);
+        if (onPath is not null)
+        {
+            data.Add(onPath);
+            var real = new FileInfo(onPath).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? onPath;
+            var v132 = Path.Combine(Path.GetDirectoryName(real)!, "kubectl.1.32");
+            if (File.Exists(v132)) data.Add(v132);
+        }
+        return data;
     }
 
     public string Kubeconfig { get; }
@@ -267,7 +289,7 @@ public sealed class Kubectl : IDisposable
 
     public Process Start(string tool, IEnumerable<string> args, bool redirectInput = false)
     {
-        var psi = new ProcessStartInfo(Binary(tool)) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput, UseShellExecute = false };
+        var psi = new ProcessStartInfo(tool == "kubectl" && _kubectl is not null ? _kubectl : Binary(tool)) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = redirectInput, UseShellExecute = false };
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment["KUBECONFIG"] = Kubeconfig;
         psi.Environment["KUBECACHEDIR"] = Path.Combine(_dir, "cache");

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using MlOperator.Kubernetes.Emulator.Api;
+using MlOperator.Kubernetes.Emulator.Auth;
 using MlOperator.Kubernetes.Emulator.Server;
 using MlOperator.Kubernetes.Emulator.Store;
 
@@ -77,7 +78,8 @@ public sealed class KubeEmulator : IAsyncDisposable
         });
         var app = builder.Build();
         string address = "";
-        var frontend = new HttpFrontend(core, faults, options, () => address);
+        var tokens = new ServiceAccountTokens();
+        var frontend = new HttpFrontend(core, faults, options, tokens, () => address);
         app.Run(frontend.HandleAsync);
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -86,7 +88,7 @@ public sealed class KubeEmulator : IAsyncDisposable
         var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
         var controllers = new SimulatedControllers(core, options);
         if (options.SimulateControllers) controllers.Start();
-        return new KubeEmulator(app, certificate, options, core, faults, controllers, baseAddress);
+        return new KubeEmulator(app, certificate, options, core, faults, controllers, baseAddress) { _tokens = tokens };
     }
 
     /// <summary>
@@ -124,11 +126,20 @@ public sealed class KubeEmulator : IAsyncDisposable
         return Task.CompletedTask;
     }
 
-    /// <summary>A kubeconfig YAML that real kubectl and the operator's client accept (CA data and token in Tls/Token modes).</summary>
-    /// <summary>The token the kubeconfig carries when no <see cref="EmulatorOptions.Token"/> is required: any token is accepted then.</summary>
+    private ServiceAccountTokens _tokens = new();
+
+    /// <summary>
+    /// A bearer token for a ServiceAccount (which need not exist yet): requests with it are authorised by the RBAC
+    /// objects in the emulator, as kube-apiserver does for a bound token. Other tokens act as cluster-admin.
+    /// </summary>
+    public string IssueServiceAccountToken(string ns, string serviceAccount) => _tokens.Issue(ns, serviceAccount);
+
+    /// <summary>The token the kubeconfig carries when none is asked for: like any token but a ServiceAccount's, it acts as cluster-admin.</summary>
     public const string AnyToken = "emulator";
 
-    public string KubeconfigYaml(string defaultNamespace = "default")
+    /// <summary>A kubeconfig YAML that real kubectl and the operator's client accept (CA data and token in Tls/Token modes).</summary>
+    /// <param name="token">Overrides the user's token, e.g. with <see cref="IssueServiceAccountToken"/>.</param>
+    public string KubeconfigYaml(string defaultNamespace = "default", string? token = null)
     {
         var sb = new StringBuilder();
         sb.AppendLine("apiVersion: v1");
@@ -141,8 +152,8 @@ public sealed class KubeEmulator : IAsyncDisposable
             sb.AppendLine($"    certificate-authority-data: {Convert.ToBase64String(Encoding.ASCII.GetBytes(_certificate.ExportCertificatePem()))}");
         sb.AppendLine("users:");
         sb.AppendLine("- name: emulator");
-        // KubernetesClient refuses a user without credentials; without --token any token is accepted, so write one.
-        sb.AppendLine($"  user:\n    token: {(Options.Token is { Length: > 0 } token ? token : AnyToken)}");
+        // KubernetesClient refuses a user without credentials, so a token is always written.
+        sb.AppendLine($"  user:\n    token: {((token ?? Options.Token) is { Length: > 0 } bearer ? bearer : AnyToken)}");
         sb.AppendLine("contexts:");
         sb.AppendLine("- name: emulator");
         sb.AppendLine("  context:");
@@ -153,11 +164,11 @@ public sealed class KubeEmulator : IAsyncDisposable
         return sb.ToString();
     }
 
-    public void WriteKubeconfig(string path, string defaultNamespace = "default")
+    public void WriteKubeconfig(string path, string defaultNamespace = "default", string? token = null)
     {
         var dir = Path.GetDirectoryName(Path.GetFullPath(path));
         if (dir is not null) Directory.CreateDirectory(dir);
-        File.WriteAllText(path, KubeconfigYaml(defaultNamespace));
+        File.WriteAllText(path, KubeconfigYaml(defaultNamespace, token));
     }
 
     /// <summary>An HttpClient for this emulator: base address, bearer token and (in Tls mode) trust in its certificate only.</summary>

@@ -7,7 +7,8 @@ var kubeconfig = new Option<string?>("--kubeconfig") { Description = "Write a ku
 var simulate = new Option<bool>("--simulate-controllers") { Description = "Run the garbage collector, Deployment and ResourceQuota controllers" };
 var token = new Option<string?>("--token") { Description = "Require this bearer token" };
 var tls = new Option<bool>("--tls") { Description = "Serve https with a generated self-signed certificate" };
-var root = new RootCommand("In-process Kubernetes API emulator for tests") { port, kubeconfig, simulate, token, tls };
+var readyDelay = new Option<double>("--pod-ready-delay") { Description = "Simulated pods turn Ready this many seconds after creation (watch a rollout with kubectl rollout status)" };
+var root = new RootCommand("In-process Kubernetes API emulator for tests") { port, kubeconfig, simulate, token, tls, readyDelay };
 root.SetAction(async (parse, cancellationToken) =>
 {
     var options = new EmulatorOptions
@@ -16,6 +17,7 @@ root.SetAction(async (parse, cancellationToken) =>
         SimulateControllers = parse.GetValue(simulate),
         Token = parse.GetValue(token),
         Tls = parse.GetValue(tls),
+        PodReadyDelay = TimeSpan.FromSeconds(parse.GetValue(readyDelay)),
     };
     await using var emulator = await KubeEmulator.StartAsync(options, cancellationToken);
     var path = parse.GetValue(kubeconfig);

@@ -7,9 +7,10 @@ namespace MlOperator.Kubernetes.Emulator;
 
 /// <summary>
 /// The controllers a real cluster runs next to the apiserver, simulated in process: garbage collector
-/// (background and foreground deletion), Deployment controller (Pods named {deployment}-{hash}-{n} with
-/// podIP 127.0.0.1, Ready after <see cref="PodReadyDelay"/> or as a test drives them) and ResourceQuota
-/// status. All run on one loop fed by store changes, so a test can <see cref="SettleAsync"/>.
+/// (background and foreground deletion), Deployment and ReplicaSet controllers (ReplicaSets {deployment}-{hash} per
+/// template with rolling updates, Pods {replicaset}-{n} with podIP 127.0.0.1, Ready after <see cref="PodReadyDelay"/>
+/// or as a test drives them, quota refusals as ReplicaFailure), a kubelet stand-in for pods no controller owns, and
+/// ResourceQuota status. All run on one loop fed by store changes, so a test can <see cref="SettleAsync"/>.
 /// </summary>
 public sealed class SimulatedControllers : IAsyncDisposable
 {
@@ -18,6 +19,9 @@ public sealed class SimulatedControllers : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly GarbageCollector _gc;
     private readonly DeploymentController _deployments;
+    private readonly ReplicaSetController _replicaSets;
+    private readonly EventRecorder _events;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ITimer> _podTimers = new(StringComparer.Ordinal);
     private readonly QuotaController _quotas;
     private Task? _loop;
     private long _pending;
@@ -28,7 +32,9 @@ public sealed class SimulatedControllers : IAsyncDisposable
         _core = core;
         PodReadyDelay = options.PodReadyDelay;
         _gc = new GarbageCollector(core);
-        _deployments = new DeploymentController(core, this);
+        _events = new EventRecorder(core);
+        _replicaSets = new ReplicaSetController(core, _events);
+        _deployments = new DeploymentController(core, this, _replicaSets, _events);
         _quotas = new QuotaController(core);
     }
 
@@ -37,7 +43,10 @@ public sealed class SimulatedControllers : IAsyncDisposable
     /// <summary>Pods not driven by <see cref="SetPodStates"/> become Ready this long after creation.</summary>
     public TimeSpan PodReadyDelay { get; set; }
 
-    /// <summary>Drive a Deployment's pods: the first <paramref name="ready"/> are Ready, then unready, then failing (CrashLoopBackOff).</summary>
+    /// <summary>
+    /// Drive the pods of a Deployment's current ReplicaSet (the one for its current template): the first
+    /// <paramref name="ready"/> are Ready, then unready, then failing (CrashLoopBackOff). Older ReplicaSets' pods keep time-driven readiness.
+    /// </summary>
     public void SetPodStates(string ns, string deployment, int ready, int unready = 0, int failing = 0)
     {
         _deployments.Drive(ns, deployment, new PodStates(ready, unready, failing));
@@ -68,7 +77,7 @@ public sealed class SimulatedControllers : IAsyncDisposable
     {
         _started = true;
         _core.Store.Subscribe(Enqueue);
-        foreach (var t in new[] { BuiltInTypes.Deployments, BuiltInTypes.ResourceQuotas })
+        foreach (var t in new[] { BuiltInTypes.Deployments, BuiltInTypes.ReplicaSets, BuiltInTypes.ResourceQuotas })
             foreach (var o in _core.Store.List(t.StorageKey, null)) Enqueue(new ChangeEvent(t.StorageKey, ChangeType.Added, o, null));
         _loop = Task.Run(() => RunAsync(_stop.Token));
     }
@@ -114,19 +123,59 @@ public sealed class SimulatedControllers : IAsyncDisposable
             case DeploymentKey key:
                 _deployments.Reconcile(key.Namespace, key.Name);
                 return;
+            case PodKey pod:
+                RunBarePod(pod.Namespace, pod.Name);
+                return;
             case ChangeEvent e:
                 _gc.Handle(e);
                 if (e.StorageKey == BuiltInTypes.Deployments.StorageKey) _deployments.Reconcile(e.Object.Namespace, e.Object.Name);
+                else if (e.StorageKey == BuiltInTypes.ReplicaSets.StorageKey) ReconcileReplicaSet(e.Object);
                 else if (e.StorageKey == BuiltInTypes.Pods.StorageKey)
                 {
+                    if (e.Object.OwnerUids.Count == 0 && e.Type != ChangeType.Deleted) RunBarePod(e.Object.Namespace, e.Object.Name);
                     foreach (var owner in e.Object.OwnerUids)
-                        if (_core.Store.GetByUid(owner) is { StorageKey: var k, Object: var d } && k == BuiltInTypes.Deployments.StorageKey)
-                            _deployments.Reconcile(d.Namespace, d.Name);
+                        if (_core.Store.GetByUid(owner) is { StorageKey: var k, Object: var rs } && k == BuiltInTypes.ReplicaSets.StorageKey)
+                            ReconcileReplicaSet(rs);
                     _quotas.Reconcile(e.Object.Namespace);
+                    if (e.Type == ChangeType.Deleted) RetryRefused(e.Object.Namespace);
                 }
-                else if (e.StorageKey == BuiltInTypes.ResourceQuotas.StorageKey && e.Type != ChangeType.Deleted) _quotas.Reconcile(e.Object.Namespace);
+                else if (e.StorageKey == BuiltInTypes.ResourceQuotas.StorageKey)
+                {
+                    if (e.Type != ChangeType.Deleted) _quotas.Reconcile(e.Object.Namespace);
+                    RetryRefused(e.Object.Namespace);
+                }
                 return;
         }
+    }
+
+    /// <summary>A ReplicaSet change goes to its Deployment; a ReplicaSet no Deployment controls is synced on its own.</summary>
+    private void ReconcileReplicaSet(StoredObject rs)
+    {
+        var controller = DeploymentController.ControllerUid(rs);
+        if (controller is not null && _core.Store.GetByUid(controller) is { StorageKey: var k, Object: var d } && k == BuiltInTypes.Deployments.StorageKey)
+        {
+            _deployments.Reconcile(d.Namespace, d.Name);
+            return;
+        }
+        if (controller is null && _core.TryGet(BuiltInTypes.ReplicaSets, rs.Namespace, rs.Name) is { Deleting: false } live)
+            _replicaSets.Sync(live, null, null, PodReadyDelay);
+    }
+
+    private void RunBarePod(string ns, string name)
+    {
+        if (_core.TryGet(BuiltInTypes.Pods, ns, name) is not { Deleting: false, OwnerUids.Count: 0 } pod) return;
+        if (_replicaSets.RunBarePod(pod, PodReadyDelay) is not { } due) return;
+        var wait = due - _core.Time.GetUtcNow();
+        var timer = _core.Time.CreateTimer(_ => Enqueue(new PodKey(ns, name)), null, wait < TimeSpan.Zero ? TimeSpan.Zero : wait + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+        if (_podTimers.TryGetValue(ns + "/" + name, out var old)) old.Dispose();
+        _podTimers[ns + "/" + name] = timer;
+    }
+
+    /// <summary>Quota freed or changed: Deployments whose pods were refused try again (kube's controllers retry with back-off).</summary>
+    private void RetryRefused(string ns)
+    {
+        foreach (var d in _core.Store.List(BuiltInTypes.Deployments.StorageKey, ns))
+            if (d.Json.Contains("\"ReplicaFailure\"", StringComparison.Ordinal)) _deployments.Reconcile(d.Namespace, d.Name);
     }
 
     public async ValueTask DisposeAsync()
@@ -135,8 +184,11 @@ public sealed class SimulatedControllers : IAsyncDisposable
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
         _deployments.Dispose();
+        foreach (var t in _podTimers.Values) t.Dispose();
         _stop.Dispose();
     }
 
     private sealed record DeploymentKey(string Namespace, string Name);
+
+    private sealed record PodKey(string Namespace, string Name);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using MlOperator.Inference.Sidecar.Metrics;
 using Xunit.Abstractions;
 using static MlOperator.Metrics.Tests.TestMeters;
 
@@ -11,7 +12,7 @@ public sealed class HotPathTests(ITestOutputHelper output)
     public void Recording_into_a_known_tag_set_allocates_nothing()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var histogram = meter.CreateHistogram<double>("latency", "s");
         var model = Tag("model", "mlp");
         var code = Tag("code", "200");
@@ -39,5 +40,46 @@ public sealed class HotPathTests(ITestOutputHelper output)
             + $"{cpu.TotalNanoseconds / iterations:F1} ns/op process CPU, {allocated} bytes allocated in total");
         Assert.True(allocated < 1024, $"hot path allocated {allocated} bytes over {iterations} records");
         Assert.Contains($"latency_count{{code=\"200\",model=\"mlp\"}} {iterations + 10_000}\n", exporter.Collect());
+    }
+
+    [Fact]
+    public void Sidecar_request_recording_allocates_nothing_once_its_series_exist()
+    {
+        using var factory = new MeterFactory();
+        using var exporter = new TestExporter(SidecarMetrics.MeterName);
+        var metrics = new SidecarMetrics(factory);
+        const int iterations = 200_000;
+        for (var i = 0; i < 1_000; i++)
+        {
+            metrics.RequestCompleted("mlp", "1", 200, 0.002);
+            metrics.BatchRun(4);
+        }
+
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < iterations; i++)
+        {
+            metrics.RequestCompleted("mlp", "1", 200, 0.002);
+            metrics.BatchRun(4);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+
+        Assert.True(allocated < 1024, $"sidecar recording allocated {allocated} bytes over {iterations} requests");
+        Assert.Contains($"inference_requests_total{{code=\"200\",model=\"mlp\",version=\"1\"}} {iterations + 1_000}\n", exporter.Collect());
+    }
+
+    /// <summary>Meters with a scope of their own, as a host's factory makes them; only this test's bridge sees them.</summary>
+    private sealed class MeterFactory : IMeterFactory
+    {
+        private readonly List<Meter> _meters = [];
+
+        public Meter Create(MeterOptions options)
+        {
+            var meter = new Meter(options.Name, options.Version, options.Tags, scope: this);
+            _meters.Add(meter);
+            return meter;
+        }
+
+        public void Dispose() => _meters.ForEach(meter => meter.Dispose());
     }
 }

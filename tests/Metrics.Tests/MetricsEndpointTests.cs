@@ -15,7 +15,7 @@ public sealed class MetricsEndpointTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Logging.ClearProviders();
-        builder.Services.AddPrometheusExporter(meter.Name);
+        builder.Services.AddPrometheusMetrics(meter.Name);
         await using var app = builder.Build();
         app.MapPrometheusMetrics();
         await app.StartAsync(timeout.Token);
@@ -25,7 +25,7 @@ public sealed class MetricsEndpointTests
         using var response = await client.GetAsync("/metrics", timeout.Token);
 
         Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType?.ToString());
-        Assert.Equal("# TYPE served_total counter\nserved_total 1\n", await response.Content.ReadAsStringAsync(timeout.Token));
+        Assert.Equal("# HELP served_total \n# TYPE served_total counter\nserved_total 1\n", await response.Content.ReadAsStringAsync(timeout.Token));
         await app.StopAsync(timeout.Token);
     }
 }

@@ -2,6 +2,7 @@ using MlOperator.Inference.Sidecar.Endpoints;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Metrics;
 using MlOperator.Metrics;
+using Serilog;
 
 namespace MlOperator.Inference.Sidecar.Hosting;
 
@@ -10,8 +11,8 @@ public static class SidecarApp
 {
     public static void ConfigureServices(WebApplicationBuilder builder)
     {
-        builder.Logging.ClearProviders();
-        builder.Logging.AddJsonConsole(o => o.IncludeScopes = false);
+        // The host's own logger, not the static Log.Logger: two hosts in one process (tests) must not share or close it.
+        builder.Services.AddSerilog((services, configuration) => SidecarLogging.Configure(configuration, services), preserveStaticLogger: true);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
@@ -33,11 +34,17 @@ public static class SidecarApp
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<InferHandler>();
         services.AddHostedService<ModelLoader>();
-        services.AddPrometheusExporter(SidecarMetrics.MeterName);
+        services.AddPrometheusMetrics(SidecarMetrics.MeterName);
     }
 
     public static void Map(WebApplication app)
     {
+        if (app.Services.GetRequiredService<SidecarOptions>().AccessLog)
+        {
+            // First, so the line carries the status code and time that the client saw.
+            app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
+        }
+
         app.UseStatusCodePages(async context =>
         {
             // Framework-made errors (405, a 400 from a bad request line) get the same JSON body as ours.

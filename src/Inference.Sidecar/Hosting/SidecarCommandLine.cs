@@ -25,7 +25,11 @@ public static class SidecarCommandLine
         ("--max-tensor-elements", SidecarOptions.MaxTensorElementsKey, "largest input tensor in elements (default: 16777216)"),
         ("--max-inflight", SidecarOptions.MaxInflightKey, "requests processed at once (default: 64)"),
         ("--max-queue", SidecarOptions.MaxQueueKey, "requests waiting beyond that before 503 (default: 256)"),
+        ("--access-log", SidecarOptions.AccessLogKey, "one log line per HTTP request; a switch, or =true/=false (default: off)"),
     ];
+
+    /// <summary>Flags that need no value: alone they mean true.</summary>
+    private static readonly HashSet<string> Switches = ["--access-log"];
 
     public static string Usage =>
         "Usage: MlOperator.Inference.Sidecar --model PATH [options]\n\nOptions (each also as an environment variable):\n" +
@@ -60,6 +64,11 @@ public static class SidecarCommandLine
             if (match.Key is null)
             {
                 throw new SidecarOptionsException($"unknown argument '{arg}'\n\n{Usage}");
+            }
+
+            if (value is null && Switches.Contains(flag))
+            {
+                value = "true";
             }
 
             if (value is null)

@@ -26,6 +26,7 @@ public sealed record SidecarOptions
     public const string MaxTensorElementsKey = "MLOP_MAX_TENSOR_ELEMENTS";
     public const string MaxInflightKey = "MLOP_MAX_INFLIGHT";
     public const string MaxQueueKey = "MLOP_MAX_QUEUE";
+    public const string AccessLogKey = "MLOP_ACCESS_LOG";
 
     public required string ModelPath { get; init; }
 
@@ -56,6 +57,9 @@ public sealed record SidecarOptions
 
     /// <summary>Requests allowed to wait for an in-flight slot; beyond that the sidecar answers 503 with Retry-After.</summary>
     public int MaxQueue { get; init; } = 256;
+
+    /// <summary>One log line per HTTP request (Serilog.AspNetCore request logging); off by default, as it costs throughput.</summary>
+    public bool AccessLog { get; init; }
 
     /// <summary>Reads the MLOP_* keys (environment variables or flags translated by <see cref="SidecarCommandLine"/>).</summary>
     public static SidecarOptions FromConfiguration(IConfiguration configuration)
@@ -94,6 +98,7 @@ public sealed record SidecarOptions
             MaxTensorElements = Long(Get(MaxTensorElementsKey), MaxTensorElementsKey, 16L << 20),
             MaxInflight = Int(Get(MaxInflightKey), MaxInflightKey, 64, 1, 1 << 20),
             MaxQueue = Int(Get(MaxQueueKey), MaxQueueKey, 256, 0, 1 << 20),
+            AccessLog = Bool(Get(AccessLogKey), AccessLogKey),
         };
     }
 
@@ -148,6 +153,13 @@ public sealed record SidecarOptions
 
         return parsed;
     }
+
+    private static bool Bool(string? value, string key) => value?.ToLowerInvariant() switch
+    {
+        null or "false" or "0" => false,
+        "true" or "1" => true,
+        _ => throw new SidecarOptionsException($"{key} must be true or false, got '{value}'"),
+    };
 
     private static long Long(string? value, string key, long fallback)
     {

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using MlOperator.Metrics;
 using MlOperator.Operator.Kube;
 using Serilog;
@@ -30,17 +29,16 @@ public static class OperatorHost
         });
         // With --health-address the kubelet's probes get a listener of their own (they never queue behind a scrape).
         builder.WebHost.UseUrls(options.HealthAddress is { } health ? [options.MetricsAddress.ToUrl(), health.ToUrl()] : [options.MetricsAddress.ToUrl()]);
-        builder.Logging.ClearProviders();
-        // Serilog applies --log-level; letting everything through here keeps Microsoft's default (Information) from cutting debug lines.
-        builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Logging.AddSerilog(logger, dispose: false);
+        // Serilog's hosting integration: its logger factory replaces Microsoft's providers and filters, so --log-level
+        // (applied by the Serilog pipeline) is the only filter and every line goes through one formatter.
+        builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.Configure<HostOptions>(host =>
         {
             host.ShutdownTimeout = TimeSpan.FromSeconds(20);
             host.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
         });
         builder.Services.AddSingleton(options);
-        builder.Services.AddPrometheusExporter(MeterName);
+        builder.Services.AddPrometheusMetrics(MeterName);
         configureOperator(builder.Services, options);
 
         var app = builder.Build();

@@ -4,7 +4,11 @@ using Serilog.Formatting;
 
 namespace MlOperator.Operator.Hosting;
 
-/// <summary>Writes whole formatted events to a writer under a lock, so concurrent lines never interleave.</summary>
+/// <summary>
+/// Writes whole formatted events to a writer under a lock, so concurrent lines never interleave. Kept because no
+/// served package writes Serilog events to a given <see cref="TextWriter"/> (Serilog.Sinks.Console writes only to the
+/// process console; Serilog.Sinks.TextWriter is not served), and tests and embedders pass their own writer.
+/// </summary>
 internal sealed class TextWriterSink(TextWriter output, ITextFormatter formatter) : ILogEventSink
 {
     private readonly Lock _lock = new();

@@ -14,6 +14,7 @@ namespace MlOperator.Kubernetes.Emulator.Api;
 internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, TimeProvider time)
 {
     private readonly ClusterIpAllocator _ips = new();
+    private readonly NodePortAllocator _nodePorts = new();
 
     public ResourceRegistry Registry => registry;
     public ObjectStore Store => store;
@@ -69,12 +70,15 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         var node = o.ToNode();
         if (o.ApiVersion == t.ApiVersion) return node;
         if (t.StorageKey == BuiltInTypes.Events.StorageKey) return EventViews.Convert(node, t.ApiVersion);
+        if (t.StorageKey == BuiltInTypes.HorizontalPodAutoscalers.StorageKey) return HpaViews.Convert(node, t.ApiVersion);
         node["apiVersion"] = t.ApiVersion;
         return node;
     }
 
     private static JsonObject ToStorage(ResourceType t, JsonObject obj) =>
-        t == BuiltInTypes.EventsV1 ? EventViews.Convert(obj, "v1") : obj;
+        t == BuiltInTypes.EventsV1 ? EventViews.Convert(obj, "v1")
+        : t == BuiltInTypes.HorizontalPodAutoscalersV1 ? HpaViews.Convert(obj, HpaViews.V2)
+        : obj;
 
     // ---------------------------------------------------------------- create
 
@@ -114,6 +118,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
             if (meta["finalizers"] is JsonArray { Count: 0 }) meta.Remove("finalizers");
             IReadOnlyList<ResourceType>? crdTypes = null;
             Admit(t, null, body, o, warnings);
+            if (t == BuiltInTypes.Pods) QuotaUsage.Admit(store, ns, body);
             if (t == BuiltInTypes.CustomResourceDefinitions) crdTypes = CrdSupport.Prepare(body, null, now);
             if (!managedFieldsDone && !o.Internal && o.FieldManager is { } manager)
                 body = ServerSideApply.RecordUpdate(null, body, manager, null, t.MergeKeys, now);
@@ -197,7 +202,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         else
         {
             CheckUnknown(unknown, o, warnings);
-            if (!t.IsCustom) BuiltInRules.Apply(t, old, obj, _ips);
+            if (!t.IsCustom) BuiltInRules.Apply(t, old, obj, _ips, _nodePorts);
         }
     }
 
@@ -287,6 +292,13 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
             next = (JsonObject)old.DeepClone();
             if (candidate["status"] is { } s) next["status"] = s.DeepClone(); else next.Remove("status");
             if (meta["managedFields"] is { } mf) Json.Object(next, "metadata")["managedFields"] = mf.DeepClone();
+            // kube's Deployment status strategy resets only spec and labels: the controller records
+            // deployment.kubernetes.io/revision through /status without bumping generation.
+            if (t == BuiltInTypes.Deployments)
+            {
+                if (meta["annotations"] is { } annotations) Json.Object(next, "metadata")["annotations"] = annotations.DeepClone();
+                else Json.Object(next, "metadata").Remove("annotations");
+            }
         }
         else
         {
@@ -313,12 +325,13 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         next["apiVersion"] = t.ApiVersion;
         next["kind"] = t.Kind;
         if (t == BuiltInTypes.EventsV1) next["apiVersion"] = "v1";
+        if (t == BuiltInTypes.HorizontalPodAutoscalersV1) next["apiVersion"] = HpaViews.V2;
 
         Admit(t, old, next, o, warnings);
         IReadOnlyList<ResourceType>? crdTypes = null;
         var now = time.GetUtcNow();
         if (t == BuiltInTypes.CustomResourceDefinitions) crdTypes = CrdSupport.Prepare(next, old, now);
-        if (t.TracksGeneration && GenerationChanged(t, old, next))
+        if (t.TracksGeneration && subresource != "status" && GenerationChanged(t, old, next))
             Json.Object(next, "metadata")["generation"] = (Json.Long(oldMeta, "generation") ?? 1) + 1;
         if (!managedFieldsDone && !o.Internal && o.FieldManager is { } manager)
             next = ServerSideApply.RecordUpdate(old, next, manager, subresource, t.MergeKeys, now);
@@ -463,7 +476,7 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
         var scale = t.Scale ?? throw ApiError.NoSuchResource();
         var meta = (JsonObject)node["metadata"]!;
         var status = new JsonObject { ["replicas"] = Json.At(node, Json.SplitPath(scale.StatusReplicasPath))?.DeepClone() ?? 0 };
-        if (t == BuiltInTypes.Deployments)
+        if (t == BuiltInTypes.Deployments || t == BuiltInTypes.ReplicaSets)
         {
             if (node["spec"]?["selector"]?["matchLabels"] is JsonObject ml)
                 status["selector"] = LabelSelector.FromMatchLabels(ml.Select(p => new KeyValuePair<string, string>(p.Key, p.Value?.ToString() ?? "")));
@@ -586,7 +599,12 @@ internal sealed class ApiCore(ResourceRegistry registry, ObjectStore store, Time
             foreach (var o in store.List(key, null)) Remove(key, o);
             registry.RemoveCrd(current.Name);
         }
-        else if (t == BuiltInTypes.Services) _ips.Release(Json.String(node["spec"], "clusterIP"));
+        else if (t == BuiltInTypes.Services)
+        {
+            _ips.Release(Json.String(node["spec"], "clusterIP"));
+            foreach (var p in node["spec"]?["ports"] as JsonArray ?? [])
+                if (Json.Long(p, "nodePort") is { } np) _nodePorts.Release((int)np);
+        }
         return Remove(t.StorageKey, current, node);
     }
 

@@ -26,6 +26,18 @@ internal static class BuiltInRules
         ["Ingress"] = ["spec", "status"],
         ["HorizontalPodAutoscaler"] = ["spec", "status"],
         ["Lease"] = ["spec"],
+        ["ReplicaSet"] = ["spec", "status"],
+        ["ServiceAccount"] = ["secrets", "imagePullSecrets", "automountServiceAccountToken"],
+        ["Endpoints"] = ["subsets"],
+        ["EndpointSlice"] = ["addressType", "endpoints", "ports"],
+        ["Job"] = ["spec", "status"],
+        ["CronJob"] = ["spec", "status"],
+        ["PriorityClass"] = ["value", "globalDefault", "description", "preemptionPolicy"],
+        ["PodDisruptionBudget"] = ["spec", "status"],
+        ["Role"] = ["rules"],
+        ["ClusterRole"] = ["rules", "aggregationRule"],
+        ["RoleBinding"] = ["subjects", "roleRef"],
+        ["ClusterRoleBinding"] = ["subjects", "roleRef"],
         ["CustomResourceDefinition"] = ["spec", "status"],
         ["Event"] =
         [
@@ -81,19 +93,32 @@ internal static class BuiltInRules
     };
 
     /// <summary>Defaults and validates; old is null on create. Throws ApiError 422.</summary>
-    public static void Apply(ResourceType t, JsonObject? old, JsonObject obj, ClusterIpAllocator ips)
+    public static void Apply(ResourceType t, JsonObject? old, JsonObject obj, ClusterIpAllocator ips, NodePortAllocator nodePorts)
     {
         var name = Json.String(obj["metadata"], "name") ?? "";
         var errors = new List<(string, string, string)>();
         switch (t.Kind)
         {
             case "Deployment": Deployment(old, obj, errors); break;
-            case "Service": Service(old, obj, errors, ips); break;
+            case "Service": Service(old, obj, errors, ips, nodePorts); break;
             case "HorizontalPodAutoscaler": Hpa(obj); break;
             case "Ingress": Ingress(obj, errors); break;
             case "Pod": Pod(old, obj, errors); break;
             case "Namespace":
                 Json.Object(obj, "status")["phase"] ??= "Active";
+                break;
+            case "CronJob":
+                var cronSpec = Json.Object(obj, "spec");
+                cronSpec["suspend"] ??= false;
+                cronSpec["concurrencyPolicy"] ??= "Allow";
+                cronSpec["successfulJobsHistoryLimit"] ??= 3;
+                cronSpec["failedJobsHistoryLimit"] ??= 1;
+                break;
+            case "PriorityClass":
+                obj["preemptionPolicy"] ??= "PreemptLowerPriority";
+                break;
+            case "Secret" when Json.String(obj, "type") is null or "":
+                obj["type"] = "Opaque";
                 break;
         }
         CanonicalizeQuantities(t, obj, errors);
@@ -144,12 +169,15 @@ internal static class BuiltInRules
         map is null || map.Count == 0 ? "map[string]string(nil)" :
         "map[string]string{" + string.Join(", ", map.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"\"{p.Key}\":\"{p.Value}\"")) + "}";
 
-    private static void Service(JsonObject? old, JsonObject obj, List<(string, string, string)> errors, ClusterIpAllocator ips)
+    private static void Service(JsonObject? old, JsonObject obj, List<(string, string, string)> errors, ClusterIpAllocator ips, NodePortAllocator nodePorts)
     {
         var spec = Json.Object(obj, "spec");
         spec["type"] ??= "ClusterIP";
         var type = Json.String(spec, "type");
         spec["sessionAffinity"] ??= "None";
+        var needsNodePorts = type is "NodePort" or "LoadBalancer";
+        var oldNodePorts = (old?["spec"]?["ports"] as JsonArray ?? []).Where(p => p?["nodePort"] is not null)
+            .ToDictionary(p => (Json.Long(p, "port"), Json.String(p, "protocol")), p => (int)(Json.Long(p, "nodePort") ?? 0));
         if (spec["ports"] is JsonArray ports)
             for (var i = 0; i < ports.Count; i++)
             {
@@ -157,7 +185,15 @@ internal static class BuiltInRules
                 p["protocol"] ??= "TCP";
                 if (p["port"] is null) errors.Add(("FieldValueRequired", $"spec.ports[{i}].port", "Required value"));
                 p["targetPort"] ??= p["port"]?.DeepClone();
+                if (!needsNodePorts) p.Remove("nodePort");
+                else if (Json.Long(p, "nodePort") is { } requested and not 0)
+                {
+                    if (!oldNodePorts.ContainsValue((int)requested) && !nodePorts.Reserve((int)requested))
+                        errors.Add(("FieldValueInvalid", $"spec.ports[{i}].nodePort", $"Invalid value: {requested}: provided port is already allocated"));
+                }
+                else p["nodePort"] = oldNodePorts.TryGetValue((Json.Long(p, "port"), Json.String(p, "protocol")), out var kept) ? kept : nodePorts.Allocate();
             }
+        if (needsNodePorts) spec["externalTrafficPolicy"] ??= "Cluster";
         if (type == "ExternalName") return;
         var oldIp = Json.String(old?["spec"], "clusterIP");
         var ip = Json.String(spec, "clusterIP");

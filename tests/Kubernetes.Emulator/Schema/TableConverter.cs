@@ -104,6 +104,25 @@ public static partial class TableConverter
         };
     }
 
+    /// <summary>A Table from ready-made column definitions and cells (the built-in printers' path).</summary>
+    internal static JsonObject Assemble(JsonArray definitions, IEnumerable<(JsonObject Object, JsonArray Cells)> rows, string listResourceVersion, string includeObject, bool noHeaders)
+    {
+        var array = new JsonArray();
+        foreach (var (obj, cells) in rows)
+        {
+            array.Add(new JsonObject { ["cells"] = cells, ["object"] = RowObject(obj, includeObject) });
+        }
+
+        return new JsonObject
+        {
+            ["kind"] = "Table",
+            ["apiVersion"] = "meta.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["resourceVersion"] = listResourceVersion },
+            ["columnDefinitions"] = noHeaders ? null : definitions,
+            ["rows"] = array,
+        };
+    }
+
     /// <summary>kube's duration.HumanDuration: "45s", "5m30s", "12m", "4h5m", "2d3h", "400d", "3y10d".</summary>
     public static string HumanDuration(TimeSpan d)
     {

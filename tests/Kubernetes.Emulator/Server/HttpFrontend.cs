@@ -2,6 +2,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using MlOperator.Kubernetes.Emulator.Api;
+using MlOperator.Kubernetes.Emulator.Auth;
+using MlOperator.Kubernetes.Emulator.Protobuf;
 using MlOperator.Kubernetes.Emulator.Schema;
 using MlOperator.Kubernetes.Emulator.Store;
 
@@ -12,7 +14,7 @@ namespace MlOperator.Kubernetes.Emulator.Server;
 /// decodes the kube URL and query, calls ApiCore and writes JSON or Status bodies. Nothing a client sends
 /// may escape as a 500 or a dropped connection.
 /// </summary>
-internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, Func<string> serverAddress)
+internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, ServiceAccountTokens tokens, Func<string> serverAddress)
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
@@ -21,17 +23,29 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         var ct = ctx.RequestAborted;
         try
         {
-            if (options.Token is { Length: > 0 } token && ctx.Request.Headers.Authorization.ToString() != "Bearer " + token)
+            // A ServiceAccount token the emulator issued is that ServiceAccount (and RBAC applies); any other accepted
+            // request is the administrator's.
+            var user = tokens.Find(ctx.Request.Headers.Authorization.ToString());
+            if (user is null && options.Token is { Length: > 0 } token && ctx.Request.Headers.Authorization.ToString() != "Bearer " + token)
                 throw ApiError.Unauthorized();
+            user ??= UserInfo.Admin;
             var path = ctx.Request.Path.Value ?? "/";
             if (path.StartsWith("/emulator/", StringComparison.Ordinal))
             {
+                if (!user.IsSuperuser) throw ApiError.ForCode(403, $"forbidden: User \"{user.Name}\" cannot {ctx.Request.Method.ToLowerInvariant()} path \"{path}\"");
                 await EmulatorEndpointAsync(ctx, path, ct);
                 return;
             }
             var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            if (TokenRequestTarget(ctx.Request.Method, segments) is { } account)
+            {
+                Authorize(user, new RequestAttributes("create", "", "serviceaccounts", "token", account.Namespace, account.Name));
+                await WriteJsonAsync(ctx, 201, IssueToken(account.Namespace, account.Name));
+                return;
+            }
             var watch = ctx.Request.Query["watch"].ToString() is "true" or "1";
             var info = RequestInfo.Parse(ctx.Request.Method, segments, watch, core.Registry);
+            if (info is not null) Authorize(user, new RequestAttributes(info.Verb, info.Type.Group, info.Type.Plural, info.Subresource, info.Namespace, info.Name));
             var verb = info?.Verb ?? ctx.Request.Method.ToLowerInvariant();
             var resource = info?.Resource ?? path;
             faults.Record(verb, resource, $"{ctx.Request.Method} {path}{ctx.Request.QueryString}");
@@ -71,6 +85,44 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         {
             await WriteErrorAsync(ctx, new ApiError(500, "InternalError", $"Internal error occurred: {e.Message}"));
         }
+    }
+
+    /// <summary>RBAC for users other than system:masters; discovery and other non-resource paths are open to any authenticated user.</summary>
+    private void Authorize(UserInfo user, RequestAttributes request)
+    {
+        if (user.IsSuperuser) return;
+        var allowed = RbacEvaluator.Allows(
+            user,
+            request,
+            name => core.TryGet(BuiltInTypes.ClusterRoles, "", name)?.ToNode(),
+            core.Store.List(BuiltInTypes.ClusterRoleBindings.StorageKey, null).Select(o => o.ToNode()),
+            name => request.Namespace is null ? null : core.TryGet(BuiltInTypes.Roles, request.Namespace, name)?.ToNode(),
+            request.Namespace is null ? [] : core.Store.List(BuiltInTypes.RoleBindings.StorageKey, request.Namespace).Select(o => o.ToNode()));
+        if (allowed) return;
+        var details = new JsonObject { ["name"] = request.Name ?? "" };
+        if (request.Group.Length > 0) details["group"] = request.Group;
+        details["kind"] = request.Resource;
+        throw new ApiError(403, "Forbidden", RbacEvaluator.ForbiddenMessage(user, request), details);
+    }
+
+    /// <summary>POST /api/v1/namespaces/{ns}/serviceaccounts/{name}/token (TokenRequest), which `kubectl create token` sends.</summary>
+    private static (string Namespace, string Name)? TokenRequestTarget(string method, string[] s) =>
+        method == "POST" && s.Length == 7 && s[0] == "api" && s[1] == "v1" && s[2] == "namespaces" && s[4] == "serviceaccounts" && s[6] == "token"
+            ? (s[3], s[5])
+            : null;
+
+    private JsonObject IssueToken(string ns, string name)
+    {
+        core.Get(BuiltInTypes.ServiceAccounts, ns, name); // 404 for an unknown account, as kube answers
+        var expires = core.Time.GetUtcNow().AddHours(1).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+        return new JsonObject
+        {
+            ["kind"] = "TokenRequest",
+            ["apiVersion"] = "authentication.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = new JsonObject { ["audiences"] = new JsonArray("https://kubernetes.default.svc"), ["expirationSeconds"] = 3600 },
+            ["status"] = new JsonObject { ["token"] = tokens.Issue(ns, name), ["expirationTimestamp"] = expires },
+        };
     }
 
     private static async Task WriteErrorAsync(HttpContext ctx, ApiError e)
@@ -152,7 +204,7 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
                 var obj = core.Get(t, ns, info.Name!);
                 if (info.Subresource == "scale") await WriteJsonAsync(ctx, 200, core.ScaleOf(t, obj));
                 else if (WantsTable(ctx)) await WriteJsonAsync(ctx, 200, Table(t, [obj], obj.ResourceVersion.ToString(), query["includeObject"]));
-                else await WriteJsonAsync(ctx, 200, core.ViewJson(t, obj));
+                else await WriteObjectAsync(ctx, 200, core.ViewJson(t, obj));
                 return;
             }
             case "list":
@@ -187,14 +239,14 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
                 return;
             case "create":
             {
-                var body = await ReadObjectAsync(ctx, ct);
+                var body = await ReadObjectAsync(ctx, t, ct);
                 var result = core.Create(t, ns, body, WriteOptionsFrom(ctx));
                 await WriteResultAsync(ctx, t, result);
                 return;
             }
             case "update":
             {
-                var body = await ReadObjectAsync(ctx, ct);
+                var body = await ReadObjectAsync(ctx, t, ct);
                 if (info.Subresource == "scale")
                 {
                     var (_, scale) = core.UpdateScale(t, ns, info.Name!, _ => body, WriteOptionsFrom(ctx));
@@ -263,13 +315,41 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
     private async Task WriteResultAsync(HttpContext ctx, ResourceType t, WriteResult result)
     {
         foreach (var w in result.Warnings) ctx.Response.Headers.Append("Warning", $"299 - \"{w.Replace("\"", "\\\"")}\"");
-        await WriteJsonAsync(ctx, result.Code, core.ViewJson(t, result.Object));
+        await WriteObjectAsync(ctx, result.Code, core.ViewJson(t, result.Object));
+    }
+
+    /// <summary>JSON unless the client accepts only protobuf; then kube's protobuf envelope, or 406 for a kind without a table.</summary>
+    private static async Task WriteObjectAsync(HttpContext ctx, int code, string json)
+    {
+        var accept = ctx.Request.Headers.Accept.ToString();
+        var protobufOnly = accept.Contains(KubeProtobuf.MediaType, StringComparison.Ordinal)
+            && !accept.Contains("json", StringComparison.Ordinal) && !accept.Contains("yaml", StringComparison.Ordinal) && !accept.Contains("*/*", StringComparison.Ordinal);
+        if (!protobufOnly)
+        {
+            await WriteJsonAsync(ctx, code, json);
+            return;
+        }
+        var bytes = KubeProtobuf.Encode(JsonNode.Parse(json)!.AsObject())
+            ?? throw new ApiError(406, "NotAcceptable", "only the following media types are accepted: application/json, application/yaml");
+        ctx.Response.StatusCode = code;
+        ctx.Response.ContentType = KubeProtobuf.MediaType;
+        ctx.Response.ContentLength = bytes.Length;
+        await ctx.Response.Body.WriteAsync(bytes, ctx.RequestAborted);
     }
 
     private static bool WantsTable(HttpContext ctx) => ctx.Request.Headers.Accept.ToString().Contains("as=Table", StringComparison.Ordinal);
 
-    private JsonObject Table(ResourceType t, IReadOnlyList<StoredObject> items, string rv, string? includeObject) =>
-        TableConverter.ToTable([.. items.Select(i => core.ViewNode(t, i))], t.Columns, rv, core.Time.GetUtcNow(), string.IsNullOrEmpty(includeObject) ? "Metadata" : includeObject);
+    private JsonObject Table(ResourceType t, IReadOnlyList<StoredObject> items, string rv, string? includeObject, bool noHeaders = false)
+    {
+        var include = string.IsNullOrEmpty(includeObject) ? "Metadata" : includeObject;
+        if (!t.IsCustom)
+        {
+            // kube's printers read the internal (core/v1-shaped) event, whichever API served it.
+            var objects = items.Select(i => t.StorageKey == BuiltInTypes.Events.StorageKey ? i.ToNode() : core.ViewNode(t, i)).ToList();
+            if (BuiltInPrinters.ToTable(t.StorageKey, objects, rv, core.Time.GetUtcNow(), include, noHeaders) is { } table) return table;
+        }
+        return TableConverter.ToTable([.. items.Select(i => core.ViewNode(t, i))], t.Columns, rv, core.Time.GetUtcNow(), include, noHeaders);
+    }
 
     private static WriteOptions WriteOptionsFrom(HttpContext ctx)
     {
@@ -296,12 +376,11 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         return await reader.ReadToEndAsync(ct);
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx, CancellationToken ct)
+    private static async Task<JsonObject> ReadObjectAsync(HttpContext ctx, ResourceType t, CancellationToken ct)
     {
         var mediaType = (ctx.Request.ContentType ?? "").Split(';')[0].Trim().ToLowerInvariant();
         var yaml = mediaType is "application/yaml" or "application/x-yaml" or "text/yaml";
-        if (mediaType == "application/vnd.kubernetes.protobuf")
-            throw ApiError.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this emulator does not decode protobuf, which kubectl's typed create subcommands send: use kubectl apply)");
+        if (mediaType == KubeProtobuf.MediaType) return await ReadProtobufAsync(ctx, t, ct);
         if (!(yaml || mediaType is "" or "application/json" or "*/*"))
             throw ApiError.UnsupportedMediaType("the body of the request was in an unknown format - accepted media types include: application/json, application/yaml");
         var text = await ReadTextAsync(ctx, ct);
@@ -315,6 +394,29 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             throw ApiError.BadRequest($"couldn't get version/kind; json parse error: {e.Message}");
         }
         return node as JsonObject ?? throw ApiError.BadRequest("couldn't get version/kind; json parse error: the body must be a JSON object");
+    }
+
+    /// <summary>
+    /// kube's protobuf envelope for the built-in kinds with field tables (what kubectl's typed commands send); other
+    /// kinds get 415 as before, a malformed body 400 worded as the apiserver's decoder words it.
+    /// </summary>
+    private static async Task<JsonObject> ReadProtobufAsync(HttpContext ctx, ResourceType t, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        await ctx.Request.Body.CopyToAsync(buffer, ct);
+        try
+        {
+            var (apiVersion, kind, raw) = KubeProtobuf.ReadEnvelope(buffer.ToArray());
+            if (apiVersion.Length == 0) apiVersion = t.ApiVersion;
+            if (kind.Length == 0) kind = t.Kind;
+            var message = ProtoSchema.RootMessage(apiVersion, kind)
+                ?? throw ApiError.UnsupportedMediaType($"the body of the request was in an unknown format - accepted media types include: application/json, application/yaml (this emulator decodes protobuf only for the built-in kinds kubectl's typed commands send, not {kind} in {apiVersion}: use kubectl apply)");
+            return KubeProtobuf.DecodeObject(raw, message, apiVersion, kind);
+        }
+        catch (ProtobufDecodeException e)
+        {
+            throw ApiError.BadRequest($"{t.Kind} in version \"{t.Version}\" cannot be handled as a {t.Kind}: {e.Message}");
+        }
     }
 
     private static async Task<DeleteRequest> DeleteRequestAsync(HttpContext ctx, CancellationToken ct)
@@ -438,7 +540,7 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
             type = e.TypeName;
         }
         var json = table
-            ? Json.Serialize(TableConverter.ToTable([core.ViewNode(t, e.Object)], t.Columns, e.ResourceVersion.ToString(), core.Time.GetUtcNow(), includeObject, noHeaders: headersSent))
+            ? Json.Serialize(Table(t, [e.Object], e.ResourceVersion.ToString(), includeObject, noHeaders: headersSent))
             : core.ViewJson(t, e.Object);
         // kube sends column definitions with the first Table event of a watch only.
         headersSent = true;

@@ -19,14 +19,33 @@ internal static class BuiltInTypes
     public static readonly ResourceType Ingresses = new("networking.k8s.io", "v1", "Ingress", "ingresses", "ingress", true) { ShortNames = ["ing"], HasStatus = true, TracksGeneration = true };
     public static readonly ResourceType HorizontalPodAutoscalers = new("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true)
     { ShortNames = ["hpa"], Categories = ["all"], HasStatus = true, TracksGeneration = true };
+    public static readonly ResourceType HorizontalPodAutoscalersV1 = new("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers", "horizontalpodautoscaler", true)
+    { ShortNames = ["hpa"], Categories = ["all"], HasStatus = true, TracksGeneration = true, StorageKeyOverride = "autoscaling/horizontalpodautoscalers" };
     public static readonly ResourceType Leases = new("coordination.k8s.io", "v1", "Lease", "leases", "lease", true);
     public static readonly ResourceType EventsV1 = new("events.k8s.io", "v1", "Event", "events", "event", true) { ShortNames = ["ev"], StorageKeyOverride = "/events" };
+    public static readonly ResourceType ReplicaSets = new("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true)
+    {
+        ShortNames = ["rs"], Categories = ["all"], HasStatus = true, TracksGeneration = true,
+        Scale = new ScaleSpec(".spec.replicas", ".status.replicas", ".status.selector"),
+    };
+    public static readonly ResourceType ServiceAccounts = new("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true) { ShortNames = ["sa"] };
+    public static readonly ResourceType Endpoints = new("", "v1", "Endpoints", "endpoints", "endpoints", true) { ShortNames = ["ep"] };
+    public static readonly ResourceType EndpointSlices = new("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true);
+    public static readonly ResourceType Jobs = new("batch", "v1", "Job", "jobs", "job", true) { Categories = ["all"], HasStatus = true, TracksGeneration = true };
+    public static readonly ResourceType CronJobs = new("batch", "v1", "CronJob", "cronjobs", "cronjob", true) { ShortNames = ["cj"], Categories = ["all"], HasStatus = true, TracksGeneration = true };
+    public static readonly ResourceType PriorityClasses = new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false) { ShortNames = ["pc"] };
+    public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true) { ShortNames = ["pdb"], HasStatus = true, TracksGeneration = true };
+    public static readonly ResourceType Roles = new("rbac.authorization.k8s.io", "v1", "Role", "roles", "role", true);
+    public static readonly ResourceType RoleBindings = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", true);
+    public static readonly ResourceType ClusterRoles = new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", false);
+    public static readonly ResourceType ClusterRoleBindings = new("rbac.authorization.k8s.io", "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false);
     public static readonly ResourceType CustomResourceDefinitions = new("apiextensions.k8s.io", "v1", "CustomResourceDefinition", "customresourcedefinitions", "customresourcedefinition", false)
     { ShortNames = ["crd", "crds"], Categories = ["api-extensions"], HasStatus = true, TracksGeneration = true };
 
     public static readonly IReadOnlyList<ResourceType> All =
     [
         Namespaces, Pods, Services, ConfigMaps, Secrets, Events, ResourceQuotas,
-        Deployments, Ingresses, HorizontalPodAutoscalers, Leases, EventsV1, CustomResourceDefinitions,
+        ServiceAccounts, Endpoints, Deployments, ReplicaSets, Ingresses, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1, Leases, EventsV1, EndpointSlices, Jobs, CronJobs,
+        PriorityClasses, PodDisruptionBudgets, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
     ];
 }

@@ -76,6 +76,48 @@ public sealed class OperatorLoggingTests
     }
 
     [Fact]
+    public void Json_keeps_a_property_named_like_a_field_under_a_leading_underscore()
+    {
+        var (logger, output) = Create(LogFormat.Json);
+        using (logger.BeginScope(new Dictionary<string, object> { ["msg"] = "from scope", ["level"] = 7 }))
+        {
+            logger.LogInformation("real message");
+        }
+
+        var line = JsonDocument.Parse(Assert.Single(Lines(output))).RootElement;
+        Assert.Equal("real message", line.GetProperty("msg").GetString());
+        Assert.Equal("info", line.GetProperty("level").GetString());
+        Assert.Equal("from scope", line.GetProperty("_msg").GetString());
+        Assert.Equal(7, line.GetProperty("_level").GetInt32());
+    }
+
+    [Fact]
+    public void Json_level_names_are_the_short_lower_case_ones()
+    {
+        var (logger, output) = Create(LogFormat.Json, LogEventLevel.Verbose);
+        foreach (var level in new[] { LogLevel.Trace, LogLevel.Debug, LogLevel.Information, LogLevel.Warning, LogLevel.Error, LogLevel.Critical })
+        {
+            logger.Log(level, "line");
+        }
+
+        Assert.Equal(["trace", "debug", "info", "warn", "error", "fatal"],
+            Lines(output).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("level").GetString()));
+    }
+
+    [Fact]
+    public void Text_puts_the_exception_on_the_lines_below_the_message()
+    {
+        var (logger, output) = Create(LogFormat.Text);
+
+        logger.LogError(new InvalidOperationException("boom"), "Failed");
+
+        var lines = Lines(output);
+        Assert.EndsWith(" ERR Reconciler: Failed", lines[0], StringComparison.Ordinal);
+        Assert.Equal("System.InvalidOperationException: boom", lines[1]);
+        Assert.Equal(2, lines.Length);
+    }
+
+    [Fact]
     public void Log_level_filters_and_framework_categories_stay_quiet()
     {
         var output = new StringWriter();
@@ -88,10 +130,10 @@ public sealed class OperatorLoggingTests
         Assert.Contains("shown", Assert.Single(Lines(output)), StringComparison.Ordinal);
     }
 
-    private static (Microsoft.Extensions.Logging.ILogger Logger, StringWriter Output) Create(LogFormat format)
+    private static (Microsoft.Extensions.Logging.ILogger Logger, StringWriter Output) Create(LogFormat format, LogEventLevel level = LogEventLevel.Debug)
     {
         var output = new StringWriter();
-        var factory = new SerilogLoggerFactory(OperatorLogging.Create(format, LogEventLevel.Debug, output), dispose: true);
+        var factory = new SerilogLoggerFactory(OperatorLogging.Create(format, level, output), dispose: true);
         return (factory.CreateLogger("Reconciler"), output);
     }
 

@@ -4,13 +4,13 @@ using static MlOperator.Metrics.Tests.TestMeters;
 
 namespace MlOperator.Metrics.Tests;
 
-public sealed class PrometheusExporterTests
+public sealed class PrometheusMeterBridgeTests
 {
     [Fact]
     public void Counter_gets_total_suffix_help_type_and_one_line_per_tag_set()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var counter = meter.CreateCounter<long>("requests", description: "Requests served.");
 
         counter.Add(2, Tag("code", "500"));
@@ -21,8 +21,8 @@ public sealed class PrometheusExporterTests
             """
             # HELP requests_total Requests served.
             # TYPE requests_total counter
-            requests_total{code="200"} 3
             requests_total{code="500"} 2
+            requests_total{code="200"} 3
 
             """, exporter.Collect());
     }
@@ -31,16 +31,18 @@ public sealed class PrometheusExporterTests
     public void Counter_already_ending_in_total_keeps_its_name_and_dots_and_dashes_become_underscores()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         meter.CreateCounter<double>("mloperator.api-requests_total").Add(1.5);
         meter.CreateCounter<int>("9lives").Add(1);
 
         Assert.Equal(
             """
-            # TYPE _9lives_total counter
-            _9lives_total 1
+            # HELP mloperator_api_requests_total 
             # TYPE mloperator_api_requests_total counter
             mloperator_api_requests_total 1.5
+            # HELP _9lives_total 
+            # TYPE _9lives_total counter
+            _9lives_total 1
 
             """, exporter.Collect());
     }
@@ -49,21 +51,21 @@ public sealed class PrometheusExporterTests
     public void Counters_ignore_negative_and_nan_deltas()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var counter = meter.CreateCounter<double>("monotonic");
 
         counter.Add(2);
         counter.Add(-1);
         counter.Add(double.NaN);
 
-        Assert.Equal("# TYPE monotonic_total counter\nmonotonic_total 2\n", exporter.Collect());
+        Assert.Equal("# HELP monotonic_total \n# TYPE monotonic_total counter\nmonotonic_total 2\n", exporter.Collect());
     }
 
     [Fact]
     public void UpDownCounter_and_Gauge_render_as_gauges()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var depth = meter.CreateUpDownCounter<int>("queue_depth", description: "Items waiting.");
         var temperature = meter.CreateGauge<double>("temperature");
         depth.Add(5);
@@ -76,6 +78,7 @@ public sealed class PrometheusExporterTests
             # HELP queue_depth Items waiting.
             # TYPE queue_depth gauge
             queue_depth 3
+            # HELP temperature 
             # TYPE temperature gauge
             temperature -3.25
 
@@ -86,7 +89,7 @@ public sealed class PrometheusExporterTests
     public void Observable_instruments_report_their_latest_observation()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var total = 10L;
         meter.CreateObservableCounter("bytes_sent", () => total);
         meter.CreateObservableUpDownCounter("connections", () => new Measurement<int>(4, Tag("proto", "h2")));
@@ -97,10 +100,13 @@ public sealed class PrometheusExporterTests
 
         Assert.Equal(
             """
+            # HELP bytes_sent_total 
             # TYPE bytes_sent_total counter
             bytes_sent_total 25
+            # HELP connections 
             # TYPE connections gauge
             connections{proto="h2"} 4
+            # HELP leader 
             # TYPE leader gauge
             leader 1
 
@@ -111,7 +117,7 @@ public sealed class PrometheusExporterTests
     public void Observable_series_disappear_when_the_callback_stops_reporting_them()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var names = new List<string> { "a", "b" };
         meter.CreateObservableGauge("phase", () => names.Select(n => new Measurement<int>(1, Tag("resource", n))));
 
@@ -120,6 +126,7 @@ public sealed class PrometheusExporterTests
 
         Assert.Equal(
             """
+            # HELP phase 
             # TYPE phase gauge
             phase{resource="a"} 1
 
@@ -130,7 +137,7 @@ public sealed class PrometheusExporterTests
     public void Histogram_uses_advised_buckets_cumulatively_with_inf_sum_and_count()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var latency = meter.CreateHistogram<double>("request.duration", "s", "Request latency.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1] });
 
@@ -143,12 +150,12 @@ public sealed class PrometheusExporterTests
             """
             # HELP request_duration Request latency.
             # TYPE request_duration histogram
+            request_duration_sum{model="mlp"} 3.65
+            request_duration_count{model="mlp"} 5
             request_duration_bucket{model="mlp",le="0.1"} 2
             request_duration_bucket{model="mlp",le="0.5"} 3
             request_duration_bucket{model="mlp",le="1"} 4
             request_duration_bucket{model="mlp",le="+Inf"} 5
-            request_duration_sum{model="mlp"} 3.65
-            request_duration_count{model="mlp"} 5
 
             """, exporter.Collect());
     }
@@ -157,7 +164,7 @@ public sealed class PrometheusExporterTests
     public void Histogram_without_advice_uses_default_buckets_chosen_by_unit()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         meter.CreateHistogram<double>("in_seconds", "s").Record(0.2);
         meter.CreateHistogram<long>("batch_size").Record(3);
 
@@ -175,7 +182,7 @@ public sealed class PrometheusExporterTests
     public void Label_values_and_help_are_escaped_and_label_names_sanitised()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var counter = meter.CreateCounter<int>("escapes", description: "Back\\slash and\nnewline \"quoted\".");
 
         counter.Add(1, Tag("path", "C:\\dir\n\"x\""), Tag("http.route", "/v2"), Tag("1st", true));
@@ -193,7 +200,7 @@ public sealed class PrometheusExporterTests
     public void Tag_order_does_not_split_a_series()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var counter = meter.CreateCounter<int>("hits");
 
         counter.Add(1, Tag("a", "1"), Tag("b", "2"));
@@ -202,6 +209,7 @@ public sealed class PrometheusExporterTests
 
         Assert.Equal(
             """
+            # HELP hits_total 
             # TYPE hits_total counter
             hits_total{a="1",b="2"} 2
             hits_total{a="1",b="3"} 1
@@ -210,10 +218,10 @@ public sealed class PrometheusExporterTests
     }
 
     [Fact]
-    public void Special_values_render_as_prometheus_spells_them()
+    public void Special_values_are_written_as_prometheus_parses_them()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var gauge = meter.CreateGauge<double>("odd");
         gauge.Record(double.PositiveInfinity, Tag("v", "pos"));
         gauge.Record(double.NegativeInfinity, Tag("v", "neg"));
@@ -222,11 +230,12 @@ public sealed class PrometheusExporterTests
 
         Assert.Equal(
             """
+            # HELP odd 
             # TYPE odd gauge
+            odd{v="pos"} Infinity
+            odd{v="neg"} -Infinity
             odd{v="nan"} NaN
-            odd{v="neg"} -Inf
-            odd{v="pos"} +Inf
-            odd{v="small"} 1E-07
+            odd{v="small"} 1e-07
 
             """, exporter.Collect());
     }
@@ -235,7 +244,7 @@ public sealed class PrometheusExporterTests
     public void Meter_and_instrument_tags_become_labels_on_every_series()
     {
         using var meter = Create([Tag("service", "sidecar")]);
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         meter.CreateCounter<int>("loads", null, null, [Tag("kind", "onnx")]).Add(1, Tag("model", "mlp"));
 
         Assert.Contains("loads_total{kind=\"onnx\",model=\"mlp\",service=\"sidecar\"} 1\n", exporter.Collect());
@@ -246,30 +255,32 @@ public sealed class PrometheusExporterTests
     {
         using var mine = Create();
         using var other = Create();
-        using var exporter = new PrometheusExporter(mine.Name);
+        using var exporter = new TestExporter(mine.Name);
         mine.CreateCounter<int>("mine").Add(1);
         other.CreateCounter<int>("theirs").Add(1);
 
-        Assert.Equal("# TYPE mine_total counter\nmine_total 1\n", exporter.Collect());
+        Assert.Equal("# HELP mine_total \n# TYPE mine_total counter\nmine_total 1\n", exporter.Collect());
     }
 
     [Fact]
-    public void Instruments_of_a_disposed_meter_are_dropped()
+    public void Instruments_of_a_disposed_meter_record_no_more_and_keep_their_last_value()
     {
         var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
-        meter.CreateCounter<int>("gone").Add(1);
+        using var exporter = new TestExporter(meter.Name);
+        var counter = meter.CreateCounter<int>("gone", description: "Gone.");
+        counter.Add(1);
 
         meter.Dispose();
+        counter.Add(1);
 
-        Assert.Equal("", exporter.Collect());
+        Assert.Equal("# HELP gone_total Gone.\n# TYPE gone_total counter\ngone_total 1\n", exporter.Collect());
     }
 
     [Fact]
     public void Instruments_without_measurements_are_not_rendered()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         meter.CreateCounter<int>("never");
 
         Assert.Equal("", exporter.Collect());
@@ -280,7 +291,7 @@ public sealed class PrometheusExporterTests
     {
         using var first = Create();
         using var second = Create();
-        using var exporter = new PrometheusExporter(first.Name, second.Name);
+        using var exporter = new TestExporter(first.Name, second.Name);
         first.CreateCounter<int>("shared", description: "One.").Add(1, Tag("m", "1"));
         second.CreateCounter<int>("shared", description: "Two.").Add(1, Tag("m", "2"));
 
@@ -295,7 +306,7 @@ public sealed class PrometheusExporterTests
     public void Tag_sets_beyond_the_cap_share_one_overflow_series()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter([meter.Name], maxSeriesPerInstrument: 3);
+        using var exporter = new TestExporter([meter.Name], maxSeriesPerInstrument: 3);
         var counter = meter.CreateCounter<int>("by_user");
 
         for (var i = 0; i < 10; i++)
@@ -313,31 +324,28 @@ public sealed class PrometheusExporterTests
     public void A_throwing_observable_callback_does_not_break_collection()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         meter.CreateObservableGauge("broken", (Func<int>)(() => throw new InvalidOperationException("boom")));
         meter.CreateObservableGauge("fine", () => 2);
 
-        Assert.Equal("# TYPE fine gauge\nfine 2\n", exporter.Collect());
+        Assert.Equal("# HELP fine \n# TYPE fine gauge\nfine 2\n", exporter.Collect());
     }
 
     [Fact]
-    public async Task WriteAsync_writes_the_collected_text_as_utf8()
+    public void Unicode_label_values_are_written_as_utf8()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
-        meter.CreateCounter<int>("unicode").Add(1, Tag("name", "模型"));
-        using var stream = new MemoryStream();
+        using var exporter = new TestExporter(meter.Name);
+        meter.CreateCounter<int>("unicode", description: "Unicode.").Add(1, Tag("name", "模型"));
 
-        await exporter.WriteAsync(stream, CancellationToken.None);
-
-        Assert.Equal("# TYPE unicode_total counter\nunicode_total{name=\"模型\"} 1\n", Encoding.UTF8.GetString(stream.ToArray()));
+        Assert.Equal("# HELP unicode_total Unicode.\n# TYPE unicode_total counter\nunicode_total{name=\"模型\"} 1\n", exporter.Collect());
     }
 
     [Fact]
     public void Concurrent_recording_from_many_threads_loses_nothing()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         var counter = meter.CreateCounter<long>("ops");
         var sum = meter.CreateCounter<double>("weight");
         var histogram = meter.CreateHistogram<double>("size", null, null, null,
@@ -370,7 +378,7 @@ public sealed class PrometheusExporterTests
     public void Everything_registered_together_parses_as_valid_exposition()
     {
         using var meter = Create();
-        using var exporter = new PrometheusExporter(meter.Name);
+        using var exporter = new TestExporter(meter.Name);
         ProcessMetrics.Register(meter);
         meter.CreateCounter<long>("a.b-c", "s", "Help with \\ and\nnewline.").Add(3, Tag("k", "v\"\n\\"));
         meter.CreateHistogram<int>("lat", "ms").Record(7, Tag("model", "m"));
@@ -384,5 +392,17 @@ public sealed class PrometheusExporterTests
         Assert.Contains(samples, s => s.Name == "dotnet_gc_heap_bytes" && s.Value > 0);
         Assert.Contains(samples, s => s.Name == "dotnet_gc_collections_total" && s.Labels["generation"] == "0");
         Assert.Contains(samples, s => s.Name == "a_b_c_total" && s.Labels["k"] == "v\"\n\\");
+    }
+
+    [Fact]
+    public void An_instrument_whose_name_another_type_holds_records_nothing_and_does_not_throw()
+    {
+        using var meter = Create();
+        using var exporter = new TestExporter(meter.Name);
+        meter.CreateGauge<int>("clash_total", description: "Gauge first.").Record(3);
+
+        meter.CreateCounter<int>("clash").Add(1);
+
+        Assert.Equal("# HELP clash_total Gauge first.\n# TYPE clash_total gauge\nclash_total 3\n", exporter.Collect());
     }
 }
