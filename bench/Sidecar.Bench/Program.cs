@@ -11,14 +11,11 @@ var seconds = double.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"
 var duration = TimeSpan.FromSeconds(seconds);
 var warmup = TimeSpan.FromSeconds(Math.Min(1, seconds / 3));
 var root = FindRepoRoot();
-var ortLibrary = Environment.GetEnvironmentVariable("MLOP_ONNXRUNTIME") is { Length: > 0 } configured
-    ? configured
-    : Path.Combine(root, ".tools", "onnxruntime", "libonnxruntime.so.1");
 var sidecarDll = typeof(InferRequest).Assembly.Location;
 int[] clientCounts = [1, 8, 64];
 var results = new List<Result>();
 
-Console.WriteLine($"Sidecar benchmark: ONNX Runtime {OnnxRuntime.Load(ortLibrary).Version}, {Environment.ProcessorCount} CPUs, {seconds}s per scenario, 1 intra-op thread everywhere");
+Console.WriteLine($"Sidecar benchmark: ONNX Runtime {OnnxRuntime.Shared.Version}, {Environment.ProcessorCount} CPUs, {seconds}s per scenario, 1 intra-op thread everywhere");
 Console.WriteLine();
 
 // The CNN rows use the bench-only cnn_bench.onnx (conv stem + 16M-weight dense head, ~1-2 ms per batch-1 run): the
@@ -31,7 +28,7 @@ var models = new[] { ("mlp", "mlp", Workload(1, 16)), ("cnn", "cnn_bench", Workl
 // (a) the limit: ONNX Runtime called in-process through our binding.
 foreach (var (model, file, input) in models)
 {
-    using var session = OnnxRuntime.Load(ortLibrary).CreateSession(Path.Combine(root, "tests", "models", file + ".onnx"), new SessionSettings { IntraOpThreads = 1 });
+    using var session = OnnxRuntime.Shared.CreateSession(Path.Combine(root, "tests", "models", file + ".onnx"), new SessionSettings { IntraOpThreads = 1 });
     int[] outputs = [.. Enumerable.Range(0, session.Outputs.Count)];
     foreach (var clients in new[] { 1, Environment.ProcessorCount })
     {
@@ -154,7 +151,7 @@ async Task<ServerProcess> StartSidecar(string model, string file, int batch)
     var port = ServerProcess.FreePort();
     return await ServerProcess.StartAsync("dotnet",
         [sidecarDll, "--model", Path.Combine(root, "tests", "models", file + ".onnx"), "--name", model, "--port", port.ToString(), "--intra-op-threads", "1",
-         "--inter-op-threads", "1", "--max-batch-size", batch.ToString(), "--max-batch-delay", "2ms", "--max-inflight", "256", "--onnxruntime", ortLibrary],
+         "--inter-op-threads", "1", "--max-batch-size", batch.ToString(), "--max-batch-delay", "2ms", "--max-inflight", "256"],
         port, async c => (await c.GetAsync("/v2/health/ready")).StatusCode == HttpStatusCode.OK,
         new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_gcServer"] = "0" });
 }

@@ -13,7 +13,6 @@ public static class SidecarCommandLine
         ("--version", SidecarOptions.ModelVersionKey, "model version (default: 1)"),
         ("--sha256", SidecarOptions.ModelSha256Key, "expected SHA-256 of the model file; a mismatch exits non-zero before listening"),
         ("--port", SidecarOptions.PortKey, "HTTP port (default: 8080)"),
-        ("--onnxruntime", SidecarOptions.OnnxRuntimeKey, "PATH of libonnxruntime.so (default: beside the app, else .tools/onnxruntime)"),
         ("--execution-providers", SidecarOptions.ExecutionProvidersKey, "comma-separated, e.g. cuda,cpu (default: cpu)"),
         ("--device-id", SidecarOptions.DeviceIdKey, "GPU device id for CUDA (default: 0)"),
         ("--intra-op-threads", SidecarOptions.IntraOpThreadsKey, "ORT intra-op threads (default: 0 = ORT decides)"),

@@ -14,7 +14,6 @@ public sealed record SidecarOptions
     public const string ModelVersionKey = "MLOP_MODEL_VERSION";
     public const string ModelSha256Key = "MLOP_MODEL_SHA256";
     public const string PortKey = "MLOP_PORT";
-    public const string OnnxRuntimeKey = "MLOP_ONNXRUNTIME";
     public const string ExecutionProvidersKey = "MLOP_EXECUTION_PROVIDERS";
     public const string DeviceIdKey = "MLOP_DEVICE_ID";
     public const string IntraOpThreadsKey = "MLOP_INTRA_OP_THREADS";
@@ -37,8 +36,6 @@ public sealed record SidecarOptions
     public string? ModelSha256 { get; init; }
 
     public int Port { get; init; } = 8080;
-
-    public string OnnxRuntimePath { get; init; } = DefaultOnnxRuntimePath();
 
     public SessionSettings Session { get; init; } = new();
 
@@ -79,7 +76,6 @@ public sealed record SidecarOptions
             ModelVersion = Get(ModelVersionKey) ?? "1",
             ModelSha256 = sha,
             Port = Int(Get(PortKey), PortKey, 8080, 1, 65535),
-            OnnxRuntimePath = Get(OnnxRuntimeKey) ?? DefaultOnnxRuntimePath(),
             Session = new SessionSettings
             {
                 IntraOpThreads = Int(Get(IntraOpThreadsKey), IntraOpThreadsKey, 0, 0, 1024),
@@ -95,27 +91,6 @@ public sealed record SidecarOptions
             MaxInflight = Int(Get(MaxInflightKey), MaxInflightKey, 64, 1, 1 << 20),
             MaxQueue = Int(Get(MaxQueueKey), MaxQueueKey, 256, 0, 1 << 20),
         };
-    }
-
-    /// <summary>libonnxruntime beside the app (the container image), else the one `make deps` unpacks in the repo.</summary>
-    public static string DefaultOnnxRuntimePath()
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1");
-        if (File.Exists(beside))
-        {
-            return beside;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".tools", "onnxruntime", "libonnxruntime.so.1");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return beside;
     }
 
     private static string ProviderName(string name) => name.ToLowerInvariant() switch

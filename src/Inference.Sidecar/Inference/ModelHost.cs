@@ -38,7 +38,7 @@ public sealed class ModelHost(SidecarOptions options, SidecarMetrics metrics, Ti
         {
             var clock = Stopwatch.StartNew();
             Sha256 = ModelFile.Verify(options.ModelPath, options.ModelSha256);
-            var runtime = OnnxRuntime.Load(options.OnnxRuntimePath);
+            var runtime = OnnxRuntime.Shared;
             var created = runtime.CreateSession(options.ModelPath, options.Session);
             try
             {
@@ -55,8 +55,8 @@ public sealed class ModelHost(SidecarOptions options, SidecarMetrics metrics, Ti
             batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics, () => metrics.AwaitingInference);
             session = created;
             metrics.ModelLoaded(Name, Version, Sha256, clock.Elapsed);
-            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) ready in {Seconds:F3}s on ONNX Runtime {OrtVersion}",
-                Name, Version, Sha256, clock.Elapsed.TotalSeconds, runtime.Version);
+            logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) ready in {Seconds:F3}s on {Runtime}",
+                Name, Version, Sha256, clock.Elapsed.TotalSeconds, runtime.Description);
             loaded.TrySetResult();
         }
         catch (Exception e)

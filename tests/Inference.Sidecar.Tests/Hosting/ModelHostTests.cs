@@ -27,7 +27,7 @@ public sealed class ModelHostTests
         try
         {
             await File.WriteAllTextAsync(path, "not onnx");
-            await using var host = new ModelHost(new SidecarOptions { ModelPath = path, OnnxRuntimePath = TestAssets.OnnxRuntimeLibrary },
+            await using var host = new ModelHost(new SidecarOptions { ModelPath = path },
                 new SidecarMetrics(new TestMeterFactory()), TimeProvider.System, NullLogger<ModelHost>.Instance);
             var error = Assert.Throws<ModelLoadException>(host.Load);
             Assert.Contains(path, error.Message);
@@ -41,6 +41,6 @@ public sealed class ModelHostTests
     }
 
     private static ModelHost Host(string model) =>
-        new(new SidecarOptions { ModelPath = TestAssets.Model(model), ModelName = model, OnnxRuntimePath = TestAssets.OnnxRuntimeLibrary },
+        new(new SidecarOptions { ModelPath = TestAssets.Model(model), ModelName = model },
             new SidecarMetrics(new TestMeterFactory()), TimeProvider.System, NullLogger<ModelHost>.Instance);
 }

@@ -51,7 +51,6 @@ public sealed class ProcessTests
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["MLOP_ONNXRUNTIME"] = TestAssets.OnnxRuntimeLibrary;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
