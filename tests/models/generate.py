@@ -272,10 +272,23 @@ def cnn_bench():
     write_reference("cnn_bench", {"image": x}, {"scores": scores})
 
 
+def int_mod():
+    """Mod on int64: fine on real inputs, but a synthetic warm-up on zeros divides by zero."""
+    a = helper.make_tensor_value_info("a", TensorProto.INT64, [-1])
+    b = helper.make_tensor_value_info("b", TensorProto.INT64, [-1])
+    r = helper.make_tensor_value_info("remainder", TensorProto.INT64, [-1])
+    graph = helper.make_graph([helper.make_node("Mod", ["a", "b"], ["remainder"], fmod=0)], "int_mod", [a, b], [r])
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-tests"), "int_mod")
+    x = np.array([7, -7, 9, 100], dtype=np.int64)
+    y = np.array([3, 3, -4, 7], dtype=np.int64)
+    write_reference("int_mod", {"a": x, "b": y}, {"remainder": np.mod(x, y)})
+
+
 if __name__ == "__main__":
     mlp()
     cnn()
     multi_io()
     types()
     cnn_bench()
+    int_mod()
     print("models written to", HERE)

@@ -24,6 +24,7 @@ public static class SidecarCommandLine
         ("--max-tensor-elements", SidecarOptions.MaxTensorElementsKey, "largest input tensor in elements (default: 16777216)"),
         ("--max-inflight", SidecarOptions.MaxInflightKey, "requests processed at once (default: 64)"),
         ("--max-queue", SidecarOptions.MaxQueueKey, "requests waiting beyond that before 503 (default: 256)"),
+        ("--warmup-request", SidecarOptions.WarmupRequestKey, "FILE with a V2 JSON infer body run before ready; startup fails if it fails"),
     ];
 
     public static string Usage =>

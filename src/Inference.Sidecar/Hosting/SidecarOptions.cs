@@ -25,6 +25,7 @@ public sealed record SidecarOptions
     public const string MaxTensorElementsKey = "MLOP_MAX_TENSOR_ELEMENTS";
     public const string MaxInflightKey = "MLOP_MAX_INFLIGHT";
     public const string MaxQueueKey = "MLOP_MAX_QUEUE";
+    public const string WarmupRequestKey = "MLOP_WARMUP_REQUEST";
 
     public required string ModelPath { get; init; }
 
@@ -53,6 +54,12 @@ public sealed record SidecarOptions
 
     /// <summary>Requests allowed to wait for an in-flight slot; beyond that the sidecar answers 503 with Retry-After.</summary>
     public int MaxQueue { get; init; } = 256;
+
+    /// <summary>
+    /// A V2 JSON infer body run once before the model goes ready; when it fails, startup fails. Without it a
+    /// synthetic run on zeros warms up, and its failure only logs a warning (zeros are not valid for every model).
+    /// </summary>
+    public string? WarmupRequestPath { get; init; }
 
     /// <summary>Reads the MLOP_* keys (environment variables or flags translated by <see cref="SidecarCommandLine"/>).</summary>
     public static SidecarOptions FromConfiguration(IConfiguration configuration)
@@ -90,6 +97,7 @@ public sealed record SidecarOptions
             MaxTensorElements = Long(Get(MaxTensorElementsKey), MaxTensorElementsKey, 16L << 20),
             MaxInflight = Int(Get(MaxInflightKey), MaxInflightKey, 64, 1, 1 << 20),
             MaxQueue = Int(Get(MaxQueueKey), MaxQueueKey, 256, 0, 1 << 20),
+            WarmupRequestPath = Get(WarmupRequestKey),
         };
     }
 
