@@ -71,9 +71,11 @@ bench: bench-emulator bench-client bench-operator ## Run the benchmarks (numbers
 bench-emulator: ## Emulator and client throughput benchmarks
 	@if [ -d bench/Emulator.Bench ]; then $(DOTNET) run --project bench/Emulator.Bench -c Release; fi
 
-bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.js peer (onnxruntime-node via npm)
+bench-sidecar: deps ## Sidecar vs a Node.js peer (onnxruntime-node), server pinned to CPU 0 and wrk to CPU 1 with taskset; prints ratios
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	@cd bench/Sidecar.Bench/node-peer && [ -d node_modules/onnxruntime-node ] || npm install --no-audit --no-fund --ignore-scripts --silent
-	$(DOTNET) run --project bench/Sidecar.Bench -c Release
+	$(DOTNET) build bench/Sidecar.Bench -c Release -warnaserror >/dev/null
+	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Sidecar.Bench/bin/Release/net10.0/MlOperator.Sidecar.Bench.dll
 
 bench-operator: ## 1,000 ModelDeployments on the emulator
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- operator; fi

@@ -97,7 +97,7 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
     }
 
     /// <summary>Reads the whole body into a pooled buffer, refusing (413) anything over the limit before or while reading.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellation)
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellation)
     {
         var limit = (int)Math.Min(maxBytes, Array.MaxLength - 1);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)

@@ -15,7 +15,7 @@ public static class SidecarCommandLine
         ("--port", SidecarOptions.PortKey, "HTTP port (default: 8080)"),
         ("--execution-providers", SidecarOptions.ExecutionProvidersKey, "comma-separated, e.g. cuda,cpu (default: cpu)"),
         ("--device-id", SidecarOptions.DeviceIdKey, "GPU device id for CUDA (default: 0)"),
-        ("--intra-op-threads", SidecarOptions.IntraOpThreadsKey, "ORT intra-op threads (default: 0 = ORT decides)"),
+        ("--intra-op-threads", SidecarOptions.IntraOpThreadsKey, "ORT intra-op threads (default: 0 = the CPUs this process may use)"),
         ("--inter-op-threads", SidecarOptions.InterOpThreadsKey, "ORT inter-op threads (default: 0 = ORT decides)"),
         ("--graph-optimization", SidecarOptions.GraphOptimizationKey, "all | extended | basic | disable (default: all)"),
         ("--max-batch-size", SidecarOptions.MaxBatchSizeKey, "rows per merged run; 1 = batching off (default: 1)"),

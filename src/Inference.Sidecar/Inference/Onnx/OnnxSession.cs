@@ -48,7 +48,9 @@ public sealed class OnnxSession : IDisposable
                 GraphOptimizationLevel.Extended => Ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
                 _ => Ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
             },
-            IntraOpNumThreads = settings.IntraOpThreads,
+            // ORT's own default counts the host's cores, not the pod's: in a 1-CPU pod on a 64-core node it would start a
+            // spinning pool of 64 threads fighting over one CPU. .NET's count honours the cgroup limit and the affinity.
+            IntraOpNumThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : Environment.ProcessorCount,
             InterOpNumThreads = settings.InterOpThreads,
         };
         AppendProviders(runtime, options, settings);
