@@ -1,4 +1,5 @@
 using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 
 // Flags become the same MLOP_* keys as the environment (flags win), so the pod spec and a shell agree.

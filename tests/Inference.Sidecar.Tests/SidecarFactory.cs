@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 
 namespace MlOperator.Inference.Sidecar.Tests;

@@ -111,7 +111,11 @@ public static class InferResponseWriter
         await body.FlushAsync(cancellationToken);
     }
 
-    public static Task WriteErrorAsync(HttpResponse response, int statusCode, string message, CancellationToken cancellationToken)
+    public static Task WriteErrorAsync(HttpResponse response, int statusCode, string message, CancellationToken cancellationToken) =>
+        WriteErrorAsync(response, statusCode, default, message, cancellationToken);
+
+    public static Task WriteErrorAsync(HttpResponse response, int statusCode, Microsoft.Extensions.Primitives.StringValues allow, string message,
+        CancellationToken cancellationToken)
     {
         if (response.HasStarted)
         {
@@ -120,6 +124,11 @@ public static class InferResponseWriter
 
         response.Clear();
         response.StatusCode = statusCode;
+        if (allow.Count > 0)
+        {
+            response.Headers.Allow = allow;
+        }
+
         if (statusCode == StatusCodes.Status503ServiceUnavailable)
         {
             response.Headers.RetryAfter = "1";

@@ -18,7 +18,7 @@ public static class JsonTensorCodec
         var expected = Tensor.ElementCountOf(shape);
         if (expected > maxElements)
         {
-            throw new InferenceException(StatusCodes.Status413PayloadTooLarge,
+            throw new InferenceException(InferenceError.TooLarge,
                 $"input '{name}' has {expected} elements, more than the limit of {maxElements} per tensor");
         }
 

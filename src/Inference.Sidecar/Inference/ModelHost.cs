@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference.Batching;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 using MlOperator.Inference.Sidecar.Metrics;
@@ -29,10 +29,10 @@ public sealed class ModelHost(SidecarOptions options, SidecarMetrics metrics, Ti
     /// <summary>Completes when the model is ready; faults with the reason when loading failed.</summary>
     public Task Loaded => loaded.Task;
 
-    public OnnxSession Session => session ?? throw new InferenceException(StatusCodes.Status503ServiceUnavailable, $"model '{Name}' is not ready");
+    public OnnxSession Session => session ?? throw new InferenceException(InferenceError.Unavailable, $"model '{Name}' is not ready");
 
     /// <summary>Runs requests, merging them when batching is on; set together with <see cref="Session"/>.</summary>
-    public IInferenceRunner Runner => batcher ?? throw new InferenceException(StatusCodes.Status503ServiceUnavailable, $"model '{Name}' is not ready");
+    public IInferenceRunner Runner => batcher ?? throw new InferenceException(InferenceError.Unavailable, $"model '{Name}' is not ready");
 
     public void Load()
     {

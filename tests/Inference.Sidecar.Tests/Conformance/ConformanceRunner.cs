@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 

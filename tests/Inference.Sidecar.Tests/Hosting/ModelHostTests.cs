@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Metrics;
 
@@ -13,7 +13,7 @@ public sealed class ModelHostTests
         await using var host = Host("mlp");
         Assert.False(host.IsReady);
         Assert.False(host.Loaded.IsCompleted);
-        Assert.Equal(503, Assert.Throws<InferenceException>(() => host.Runner).StatusCode);
+        Assert.Equal(InferenceError.Unavailable, Assert.Throws<InferenceException>(() => host.Runner).Error);
         host.Load();
         Assert.True(host.IsReady);
         Assert.True(host.Loaded.IsCompletedSuccessfully);

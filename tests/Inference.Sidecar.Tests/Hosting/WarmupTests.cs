@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Metrics;
 

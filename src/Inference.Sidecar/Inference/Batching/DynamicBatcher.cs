@@ -65,7 +65,7 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         if (!queue.Writer.TryWrite(job))
         {
             metrics.QueueChanged(-1);
-            throw new InferenceException(StatusCodes.Status503ServiceUnavailable, "the sidecar is shutting down");
+            throw new InferenceException(InferenceError.Unavailable, "the sidecar is shutting down");
         }
 
         return new ValueTask<Tensor[]>(job.Result.Task);

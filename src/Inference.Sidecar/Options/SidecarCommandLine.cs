@@ -1,4 +1,4 @@
-namespace MlOperator.Inference.Sidecar.Hosting;
+namespace MlOperator.Inference.Sidecar.Options;
 
 /// <summary>
 /// Turns the command line into the same MLOP_* keys the environment uses, so a flag and its variable are one

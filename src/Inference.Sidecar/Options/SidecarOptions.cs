@@ -1,7 +1,7 @@
 using System.Globalization;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 
-namespace MlOperator.Inference.Sidecar.Hosting;
+namespace MlOperator.Inference.Sidecar.Options;
 
 /// <summary>
 /// Everything the sidecar is configured with. Each setting has an environment variable (the pod builder's
