@@ -16,7 +16,8 @@ var serverCpu = Environment.GetEnvironmentVariable("BENCH_SERVER_CPU") is { Leng
 var clientCpu = Environment.GetEnvironmentVariable("BENCH_CLIENT_CPU") is { Length: > 0 } cc ? cc : "1";
 var duration = TimeSpan.FromSeconds(seconds);
 var root = FindRepoRoot();
-var sidecarDll = typeof(InferRequest).Assembly.Location;
+// BENCH_SIDECAR_DLL measures another build of the sidecar (e.g. the previous commit's) with the same harness.
+var sidecarDll = Environment.GetEnvironmentVariable("BENCH_SIDECAR_DLL") is { Length: > 0 } other ? other : typeof(InferRequest).Assembly.Location;
 var script = Path.Combine(root, "bench", "Sidecar.Bench", "post.lua");
 var peerDir = Path.Combine(root, "bench", "Sidecar.Bench", "node-peer");
 var work = Directory.CreateTempSubdirectory("sidecar-bench-");
