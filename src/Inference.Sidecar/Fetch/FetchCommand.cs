@@ -1,0 +1,73 @@
+namespace MlOperator.Inference.Sidecar.Fetch;
+
+/// <summary>
+/// <c>fetch URI DEST [--sha256 HEX]</c>: the init container's job in the sidecar image. Exits 0 with the file in
+/// place, 2 for bad arguments, 1 with one line naming the URI (without credentials) and the cause.
+/// </summary>
+public static class FetchCommand
+{
+    public const string Usage = "Usage: MlOperator.Inference.Sidecar fetch URI DEST [--sha256 HEX]\n" +
+        "  URI: http(s)://host/path or hf://org/repo/path[@revision] (HF_TOKEN, HF_ENDPOINT from the environment)\n";
+
+    public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, HttpClient? http = null,
+        TimeProvider? time = null, Func<string, string?>? environment = null, CancellationToken cancellationToken = default)
+    {
+        string? sha256 = null;
+        var positional = new List<string>();
+        for (var i = 0; i < args.Count; i++)
+        {
+            if (args[i] == "--sha256" && i + 1 < args.Count)
+            {
+                sha256 = args[++i];
+            }
+            else if (args[i].StartsWith("--sha256=", StringComparison.Ordinal))
+            {
+                sha256 = args[i]["--sha256=".Length..];
+            }
+            else if (args[i].StartsWith("--", StringComparison.Ordinal))
+            {
+                await error.WriteLineAsync($"error: fetch: unknown argument '{args[i]}'\n{Usage}");
+                return 2;
+            }
+            else
+            {
+                positional.Add(args[i]);
+            }
+        }
+
+        if (positional.Count != 2 || (sha256 is not null && (sha256.Length != 64 || !sha256.All(Uri.IsHexDigit))))
+        {
+            await error.WriteLineAsync($"error: fetch needs URI and DEST (and --sha256 as 64 hex digits)\n{Usage}");
+            return 2;
+        }
+
+        var ownClient = http is null;
+        http ??= new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
+        var display = positional[0];
+        try
+        {
+            var source = ModelSources.Create(positional[0], http, environment ?? Environment.GetEnvironmentVariable);
+            display = source.Display;
+            var fetcher = new ModelFetcher(time ?? TimeProvider.System, line => output.WriteLine(line));
+            await fetcher.FetchAsync(source, positional[1], sha256, cancellationToken);
+            return 0;
+        }
+        catch (FetchException e)
+        {
+            await error.WriteLineAsync($"error: fetch {display}: {e.Message}");
+            return 1;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await error.WriteLineAsync($"error: fetch {display}: cannot write '{positional[1]}': {e.Message}");
+            return 1;
+        }
+        finally
+        {
+            if (ownClient)
+            {
+                http.Dispose();
+            }
+        }
+    }
+}
