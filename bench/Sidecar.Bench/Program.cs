@@ -53,14 +53,14 @@ for (var round = 1; round <= repeats; round++)
     await using (var sidecar = await StartSidecar("mlp_bench", quiet))
     {
         var url = InferUrl(sidecar, "mlp_bench");
-        await Measure(results, "sidecar JSON (quiet)", url, 16, mlpJson, "application/json", null);
-        await Measure(results, "sidecar JSON (quiet)", url, 1, mlpJson, "application/json", null);
-        await Measure(results, "sidecar binary (quiet)", url, 16, mlpBinaryFile, "application/octet-stream", mlpHeader);
+        await Measure(sidecar, results, "sidecar JSON (quiet)", url, 16, mlpJson, "application/json", null);
+        await Measure(sidecar, results, "sidecar JSON (quiet)", url, 1, mlpJson, "application/json", null);
+        await Measure(sidecar, results, "sidecar binary (quiet)", url, 16, mlpBinaryFile, "application/octet-stream", mlpHeader);
     }
 
     await using (var sidecar = await StartSidecar("mlp_bench", image))
     {
-        await Measure(results, "sidecar JSON (shipped logging)", InferUrl(sidecar, "mlp_bench"), 16, mlpJson, "application/json", null);
+        await Measure(sidecar, results, "sidecar JSON (shipped logging)", InferUrl(sidecar, "mlp_bench"), 16, mlpJson, "application/json", null);
     }
 
     if (peerAvailable)
@@ -70,8 +70,8 @@ for (var round = 1; round <= repeats; round++)
             ["-c", serverCpu, "node", Path.Combine(peerDir, "server.js"), Path.Combine(root, "tests", "models", "mlp_bench.onnx"), port.ToString(CultureInfo.InvariantCulture), "mlp_bench"],
             port, async c => (await c.PostAsync("/v2/models/mlp_bench/infer", new StringContent(File.ReadAllText(mlpJson), Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
         var url = InferUrl(peer, "mlp_bench");
-        await Measure(results, "node peer JSON", url, 16, mlpJson, "application/json", null);
-        await Measure(results, "node peer JSON", url, 1, mlpJson, "application/json", null);
+        await Measure(peer, results, "node peer JSON", url, 16, mlpJson, "application/json", null);
+        await Measure(peer, results, "node peer JSON", url, 1, mlpJson, "application/json", null);
     }
     else
     {
@@ -80,18 +80,24 @@ for (var round = 1; round <= repeats; round++)
 
     await using (var sidecar = await StartSidecar("cnn_bench", quiet))
     {
-        await Measure(results, "CNN binary unbatched (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
+        await Measure(sidecar, results, "CNN binary unbatched (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
     }
 
     await using (var sidecar = await StartSidecar("cnn_bench", quiet, "--max-batch-size", "64"))
     {
-        await Measure(results, "CNN binary --max-batch-size 64 (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
+        await Measure(sidecar, results, "CNN binary --max-batch-size 64 (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
     }
 
     Console.WriteLine();
 }
 
 Console.WriteLine("Ratios over the rounds, min–max (targets in brackets; informational, never asserted):");
+Console.WriteLine("  On equal CPU (node CPU/request ÷ sidecar CPU/request; not inflated by waiting for the shared core):");
+Ratio("  sidecar JSON vs node JSON, 16 conns          [≥ 2]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar JSON (quiet)", 16));
+Ratio("  sidecar JSON vs node JSON, 1 conn            [≥ 1.3]", r => Cpu(r, "node peer JSON", 1) / Cpu(r, "sidecar JSON (quiet)", 1));
+Ratio("  sidecar binary vs node JSON, 16 conns        [≥ 3]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar binary (quiet)", 16));
+Ratio("  shipped-logging JSON vs node JSON, 16 conns  [info]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar JSON (shipped logging)", 16));
+Console.WriteLine("  Wall-clock throughput (each run meets whatever else the machine is doing then):");
 Ratio("sidecar JSON / node JSON throughput, 16 conns [≥ 2]", r => Tput(r, "sidecar JSON (quiet)", 16) / Tput(r, "node peer JSON", 16));
 Ratio("sidecar JSON / node JSON throughput, 1 conn   [≥ 1.3]", r => Tput(r, "sidecar JSON (quiet)", 1) / Tput(r, "node peer JSON", 1));
 Ratio("sidecar binary / node JSON throughput, 16 conns [≥ 3]", r => Tput(r, "sidecar binary (quiet)", 16) / Tput(r, "node peer JSON", 16));
@@ -101,11 +107,13 @@ Ratio("CNN batched / unbatched throughput, 64 conns  [≥ 3]", r => Tput(r, "CNN
 work.Delete(recursive: true);
 return 0;
 
-async Task Measure(Dictionary<string, Result> results, string scenario, string url, int connections, string body, string contentType, int? headerLength)
+async Task Measure(ServerProcess server, Dictionary<string, Result> results, string scenario, string url, int connections, string body, string contentType, int? headerLength)
 {
     // A fresh server JIT-compiles its hot paths in its first seconds; that is not what a long-running pod pays.
     await Wrk.RunAsync("warm-up", clientCpu, url, connections, TimeSpan.FromSeconds(2), body, contentType, headerLength, script);
+    var cpu = server.CpuSeconds();
     var result = await Wrk.RunAsync(scenario, clientCpu, url, connections, duration, body, contentType, headerLength, script);
+    result = result with { CpuUsPerRequest = (server.CpuSeconds() - cpu) * 1e6 / Math.Max(1, result.Requests) };
     results[$"{scenario}@{connections}"] = result;
     Console.WriteLine("  " + result);
 }
@@ -123,6 +131,9 @@ static string InferUrl(ServerProcess server, string model) => $"http://127.0.0.1
 
 double Tput(Dictionary<string, Result> r, string scenario, int connections) =>
     r.TryGetValue($"{scenario}@{connections}", out var x) ? x.Throughput : double.NaN;
+
+double Cpu(Dictionary<string, Result> r, string scenario, int connections) =>
+    r.TryGetValue($"{scenario}@{connections}", out var x) ? x.CpuUsPerRequest : double.NaN;
 
 double P99(Dictionary<string, Result> r, string scenario, int connections) =>
     r.TryGetValue($"{scenario}@{connections}", out var x) ? x.P99Us : double.NaN;

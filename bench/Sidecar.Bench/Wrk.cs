@@ -35,7 +35,8 @@ internal static partial class Wrk
 
         return new Result(scenario, connections, Percentile(text, "50"), Percentile(text, "99"),
             double.Parse(RequestsPerSecond().Match(text).Groups[1].Value, CultureInfo.InvariantCulture),
-            NonSuccess().Match(text) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0);
+            NonSuccess().Match(text) is { Success: true } m ? long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : 0,
+            long.Parse(Completed().Match(text).Groups[1].Value, CultureInfo.InvariantCulture));
     }
 
     private static double Percentile(string text, string percent)
@@ -52,6 +53,9 @@ internal static partial class Wrk
 
     [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
     private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"(\d+) requests in")]
+    private static partial Regex Completed();
 
     [GeneratedRegex(@"Non-2xx or 3xx responses:\s+(\d+)")]
     private static partial Regex NonSuccess();
