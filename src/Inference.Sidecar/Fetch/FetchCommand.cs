@@ -7,7 +7,8 @@ namespace MlOperator.Inference.Sidecar.Fetch;
 public static class FetchCommand
 {
     public const string Usage = "Usage: MlOperator.Inference.Sidecar fetch URI DEST [--sha256 HEX]\n" +
-        "  URI: http(s)://host/path or hf://org/repo/path[@revision] (HF_TOKEN, HF_ENDPOINT from the environment)\n";
+        "  URI: http(s)://host/path, hf://org/repo/path[@revision] (HF_TOKEN, HF_ENDPOINT) or s3://bucket/key\n" +
+        "  (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3 for MinIO/Ceph/R2/GCS interop; else the SDK's chain)\n";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, HttpClient? http = null,
         TimeProvider? time = null, Func<string, string?>? environment = null, CancellationToken cancellationToken = default)

@@ -2,7 +2,7 @@ namespace MlOperator.Inference.Sidecar.Fetch;
 
 /// <summary>
 /// Turns a model URI into its source. Credentials come from the SDKs' standard environment variables, never from
-/// the URI: <c>HF_TOKEN</c> (and <c>HF_ENDPOINT</c> for a mirror) for <c>hf://</c>.
+/// the URI: <c>HF_TOKEN</c> (and <c>HF_ENDPOINT</c> for a mirror) for <c>hf://</c>, the AWS SDK's for <c>s3://</c>.
 /// </summary>
 public static class ModelSources
 {
@@ -13,13 +13,18 @@ public static class ModelSources
             return HuggingFace(uri, http, environment);
         }
 
+        if (uri.StartsWith("s3://", StringComparison.Ordinal))
+        {
+            return new S3ModelSource(uri, environment);
+        }
+
         if (Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
         {
             return new HttpModelSource(http, parsed);
         }
 
         var scheme = uri.IndexOf("://", StringComparison.Ordinal) is var at and > 0 ? uri[..at] : "(none)";
-        throw new FetchException($"unsupported scheme '{scheme}': this build fetches http(s):// and hf://", retryable: false);
+        throw new FetchException($"unsupported scheme '{scheme}': this build fetches http(s)://, hf:// and s3://", retryable: false);
     }
 
     /// <summary><c>hf://org/repo/path/in/repo@revision</c> → <c>{HF_ENDPOINT}/org/repo/resolve/{revision}/path/in/repo</c>.</summary>
