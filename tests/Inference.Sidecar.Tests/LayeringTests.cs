@@ -1,7 +1,7 @@
 namespace MlOperator.Inference.Sidecar.Tests;
 
 /// <summary>
-/// The sidecar's folders depend downwards only (STYLE.md): Options ← Inference ← Endpoints ← Hosting. Read from the
+/// The sidecar's folders depend downwards only (STYLE.md): Options ← Inference ← Endpoints ← Hosting, and Fetch on Options alone. Read from the
 /// sources, so a stray using fails here rather than in review.
 /// </summary>
 public sealed class LayeringTests
@@ -17,6 +17,9 @@ public sealed class LayeringTests
         { "Inference", "StatusCodes." },
         { "Inference", "Microsoft.AspNetCore" },
         { "Endpoints", "MlOperator.Inference.Sidecar.Hosting" },
+        { "Fetch", "MlOperator.Inference.Sidecar.Hosting" },
+        { "Fetch", "MlOperator.Inference.Sidecar.Endpoints" },
+        { "Fetch", "MlOperator.Inference.Sidecar.Inference" },
     };
 
     [Theory]

@@ -1,20 +1,30 @@
+using MlOperator.Inference.Sidecar.Options;
+
 namespace MlOperator.Inference.Sidecar.Fetch;
 
 /// <summary>
-/// <c>fetch URI DEST [--sha256 HEX]</c>: the init container's job in the sidecar image. Exits 0 with the file in
-/// place, 2 for bad arguments, 1 with one line naming the URI (without credentials) and the cause.
+/// <c>fetch URI DEST [--sha256 HEX]</c>: the init container's job in the sidecar image. Without arguments it reads the
+/// pod's contract instead: MLOP_MODEL_URL, MLOP_MODEL_PATH and MLOP_MODEL_SHA256. Exits 0 with the file in place, 2 for
+/// bad arguments, 1 with one line naming the URI (without credentials) and the cause.
 /// </summary>
 public static class FetchCommand
 {
-    public const string Usage = "Usage: MlOperator.Inference.Sidecar fetch URI DEST [--sha256 HEX]\n" +
+    public const string Usage = "Usage: MlOperator.Inference.Sidecar fetch URI DEST [--sha256 HEX]   (or no arguments: MLOP_MODEL_URL, MLOP_MODEL_PATH, MLOP_MODEL_SHA256)\n" +
         "  URI: http(s)://host/path, hf://org/repo/path[@revision] (HF_TOKEN, HF_ENDPOINT) or s3://bucket/key\n" +
         "  (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3 for MinIO/Ceph/R2/GCS interop; else the SDK's chain)\n";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, HttpClient? http = null,
         TimeProvider? time = null, Func<string, string?>? environment = null, CancellationToken cancellationToken = default)
     {
+        environment ??= Environment.GetEnvironmentVariable;
         string? sha256 = null;
         var positional = new List<string>();
+        if (args.Count == 0 && environment(SidecarOptions.ModelUrlKey) is { Length: > 0 } url && environment(SidecarOptions.ModelPathKey) is { Length: > 0 } path)
+        {
+            positional.AddRange([url, path]);
+            sha256 = environment(SidecarOptions.ModelSha256Key) is { Length: > 0 } digest ? digest : null;
+        }
+
         for (var i = 0; i < args.Count; i++)
         {
             if (args[i] == "--sha256" && i + 1 < args.Count)
@@ -47,7 +57,7 @@ public static class FetchCommand
         var display = positional[0];
         try
         {
-            var source = ModelSources.Create(positional[0], http, environment ?? Environment.GetEnvironmentVariable);
+            var source = ModelSources.Create(positional[0], http, environment);
             display = source.Display;
             var fetcher = new ModelFetcher(time ?? TimeProvider.System, line => output.WriteLine(line));
             await fetcher.FetchAsync(source, positional[1], sha256, cancellationToken);

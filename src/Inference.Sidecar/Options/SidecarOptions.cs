@@ -27,6 +27,9 @@ public sealed record SidecarOptions
     public const string MaxQueueKey = "MLOP_MAX_QUEUE";
     public const string WarmupRequestKey = "MLOP_WARMUP_REQUEST";
 
+    /// <summary>Read by the <c>fetch</c> subcommand (the init container) with <see cref="ModelPathKey"/> and <see cref="ModelSha256Key"/>.</summary>
+    public const string ModelUrlKey = "MLOP_MODEL_URL";
+
     public required string ModelPath { get; init; }
 
     public string ModelName { get; init; } = "model";

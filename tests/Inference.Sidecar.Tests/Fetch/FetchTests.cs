@@ -131,6 +131,20 @@ public sealed class FetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Without_arguments_fetch_reads_the_pods_mlop_contract()
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["MLOP_MODEL_URL"] = new Uri(server.BaseAddress, "/files/model.onnx").ToString(),
+            ["MLOP_MODEL_PATH"] = Dest,
+            ["MLOP_MODEL_SHA256"] = Sha,
+        };
+        var (code, _, error) = await FetchAsync(null, environment);
+        Assert.True(code == 0, error);
+        Assert.Equal(model, await File.ReadAllBytesAsync(Dest));
+    }
+
+    [Fact]
     public async Task An_unsupported_scheme_or_bad_arguments_are_refused()
     {
         Assert.Equal(1, (await FetchAsync(null, null, "ftp://host/model.onnx", Dest)).Code);
