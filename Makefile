@@ -37,9 +37,9 @@ $(TOOLS)/.python-onnx:
 	@$(PYTHON) -c "import onnx, numpy" 2>/dev/null || (apt-get update -qq && apt-get install -y -qq python3-onnx python3-numpy >/dev/null)
 	@touch $@
 
-deps: $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned tools: kubectl, helm (.tools/), ONNX backend test data (Debian), s3rver for the fetch tests (npm); ONNX Runtime comes from NuGet
+deps: $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx ## Fetch pinned tools: kubectl, helm (.tools/), ONNX backend test data (Debian), s3rver and Azurite for the fetch tests (npm); ONNX Runtime comes from NuGet
 	@[ -d $(ONNX_TESTDATA) ] || (apt-get update -qq && apt-get install -y -qq libonnx-testdata >/dev/null)
-	@cd tests/Inference.Sidecar.Tests/fetch-servers && [ -d node_modules/s3rver ] || npm install --no-audit --no-fund --ignore-scripts --silent
+	@cd tests/Inference.Sidecar.Tests/fetch-servers && [ -d node_modules/s3rver ] && [ -d node_modules/azurite ] || npm install --no-audit --no-fund --ignore-scripts --silent
 
 build: ## Build the solution
 	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror

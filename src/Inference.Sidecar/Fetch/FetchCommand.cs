@@ -11,7 +11,8 @@ public static class FetchCommand
 {
     public const string Usage = "Usage: MlOperator.Inference.Sidecar fetch URI DEST [--sha256 HEX]   (or no arguments: MLOP_MODEL_URL, MLOP_MODEL_PATH, MLOP_MODEL_SHA256)\n" +
         "  URI: http(s)://host/path, hf://org/repo/path[@revision] (HF_TOKEN, HF_ENDPOINT) or s3://bucket/key\n" +
-        "  (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3 for MinIO/Ceph/R2/GCS interop; else the SDK's chain)\n";
+        "  (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3 for MinIO/Ceph/R2/GCS interop; else the SDK's chain)\n" +
+        "  or az://container/blob, https://ACCOUNT.blob.core.windows.net/... (AZURE_STORAGE_CONNECTION_STRING, or _ACCOUNT with _KEY or _SAS_TOKEN)\n";
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter output, TextWriter error, HttpClient? http = null,
         TimeProvider? time = null, Func<string, string?>? environment = null, CancellationToken cancellationToken = default)

@@ -2,7 +2,7 @@ namespace MlOperator.Inference.Sidecar.Fetch;
 
 /// <summary>
 /// Turns a model URI into its source. Credentials come from the SDKs' standard environment variables, never from
-/// the URI: <c>HF_TOKEN</c> (and <c>HF_ENDPOINT</c> for a mirror) for <c>hf://</c>, the AWS SDK's for <c>s3://</c>.
+/// the URI: <c>HF_TOKEN</c> (and <c>HF_ENDPOINT</c> for a mirror) for <c>hf://</c>, the AWS SDK's for <c>s3://</c>, AZURE_STORAGE_* for Azure Blob.
 /// </summary>
 public static class ModelSources
 {
@@ -18,13 +18,23 @@ public static class ModelSources
             return new S3ModelSource(uri, environment);
         }
 
+        if (uri.StartsWith("az://", StringComparison.Ordinal))
+        {
+            return new AzureBlobModelSource(uri, environment);
+        }
+
         if (Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.Scheme is "http" or "https")
         {
+            if (parsed.Scheme == "https" && AzureBlobModelSource.IsBlobEndpoint(parsed))
+            {
+                return new AzureBlobModelSource(uri, environment);
+            }
+
             return new HttpModelSource(http, parsed);
         }
 
         var scheme = uri.IndexOf("://", StringComparison.Ordinal) is var at and > 0 ? uri[..at] : "(none)";
-        throw new FetchException($"unsupported scheme '{scheme}': this build fetches http(s)://, hf:// and s3://", retryable: false);
+        throw new FetchException($"unsupported scheme '{scheme}': this build fetches http(s)://, hf://, s3:// and az://", retryable: false);
     }
 
     /// <summary><c>hf://org/repo/path/in/repo@revision</c> → <c>{HF_ENDPOINT}/org/repo/resolve/{revision}/path/in/repo</c>.</summary>
