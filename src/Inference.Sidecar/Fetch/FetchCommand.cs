@@ -10,7 +10,7 @@ namespace MlOperator.Inference.Sidecar.Fetch;
 public static class FetchCommand
 {
     public const string Usage = "Usage: MlOperator.Inference.Sidecar fetch URI DEST [--sha256 HEX]   (or no arguments: MLOP_MODEL_URL, MLOP_MODEL_PATH, MLOP_MODEL_SHA256)\n" +
-        "  URI: http(s)://host/path, hf://org/repo/path[@revision] (HF_TOKEN, HF_ENDPOINT) or s3://bucket/key\n" +
+        "  URI: http(s)://host/path, hf://org/repo/path[@revision] (HF_TOKEN, HF_ENDPOINT) s3://bucket/key, gs://bucket/object (S3-interop, HMAC keys)\n" +
         "  (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION, AWS_ENDPOINT_URL_S3 for MinIO/Ceph/R2/GCS interop; else the SDK's chain)\n" +
         "  or az://container/blob, https://ACCOUNT.blob.core.windows.net/... (AZURE_STORAGE_CONNECTION_STRING, or _ACCOUNT with _KEY or _SAS_TOKEN)\n";
 

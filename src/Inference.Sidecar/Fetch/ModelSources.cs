@@ -13,7 +13,7 @@ public static class ModelSources
             return HuggingFace(uri, http, environment);
         }
 
-        if (uri.StartsWith("s3://", StringComparison.Ordinal))
+        if (uri.StartsWith("s3://", StringComparison.Ordinal) || uri.StartsWith("gs://", StringComparison.Ordinal))
         {
             return new S3ModelSource(uri, environment);
         }
@@ -34,7 +34,7 @@ public static class ModelSources
         }
 
         var scheme = uri.IndexOf("://", StringComparison.Ordinal) is var at and > 0 ? uri[..at] : "(none)";
-        throw new FetchException($"unsupported scheme '{scheme}': this build fetches http(s)://, hf://, s3:// and az://", retryable: false);
+        throw new FetchException($"unsupported scheme '{scheme}': this build fetches http(s)://, hf://, s3://, gs:// and az://", retryable: false);
     }
 
     /// <summary><c>hf://org/repo/path/in/repo@revision</c> → <c>{HF_ENDPOINT}/org/repo/resolve/{revision}/path/in/repo</c>.</summary>

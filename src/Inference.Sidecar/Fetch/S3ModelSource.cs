@@ -10,7 +10,8 @@ namespace MlOperator.Inference.Sidecar.Fetch;
 /// (<c>AWS_ACCESS_KEY_ID</c>, <c>AWS_SECRET_ACCESS_KEY</c>, <c>AWS_SESSION_TOKEN</c>, <c>AWS_REGION</c>), else the SDK's
 /// default chain (web identity / IRSA, instance profile). <c>AWS_ENDPOINT_URL_S3</c> (or <c>AWS_ENDPOINT_URL</c>) points
 /// at MinIO, Ceph, R2 or a GCS interoperability endpoint, and then addressing is path-style, which all of them take.
-/// Resumes with a byte range.
+/// Resumes with a byte range. <c>gs://bucket/object</c> goes the same way to Cloud Storage's S3-interoperable XML API
+/// (<c>https://storage.googleapis.com</c>, HMAC keys in the AWS variables), unless an endpoint is set explicitly.
 /// </summary>
 public sealed class S3ModelSource : IModelSource
 {
@@ -18,21 +19,25 @@ public sealed class S3ModelSource : IModelSource
     private readonly string bucket;
     private readonly string key;
 
+    public const string GcsInteropEndpoint = "https://storage.googleapis.com";
+
     public S3ModelSource(string uri, Func<string, string?> environment)
     {
-        var rest = uri["s3://".Length..];
+        var scheme = uri[..uri.IndexOf("://", StringComparison.Ordinal)];
+        var rest = uri[(scheme.Length + 3)..];
         var slash = rest.IndexOf('/');
         if (slash <= 0 || slash == rest.Length - 1)
         {
-            throw new FetchException("an s3:// URI needs a bucket and a key, e.g. s3://models/fraud/7/model.onnx", retryable: false);
+            throw new FetchException($"a {scheme}:// URI needs a bucket and an object key, e.g. {scheme}://models/fraud/7/model.onnx", retryable: false);
         }
 
         bucket = rest[..slash];
         key = rest[(slash + 1)..];
-        Display = $"s3://{bucket}/{key}";
+        Display = $"{scheme}://{bucket}/{key}";
         var region = environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION") ?? "us-east-1";
         var config = new AmazonS3Config { MaxErrorRetry = 0 }; // ModelFetcher retries, with resume; the SDK's would restart from zero
-        if ((environment("AWS_ENDPOINT_URL_S3") ?? environment("AWS_ENDPOINT_URL")) is { Length: > 0 } endpoint)
+        var endpoint = environment("AWS_ENDPOINT_URL_S3") ?? environment("AWS_ENDPOINT_URL") ?? (scheme == "gs" ? GcsInteropEndpoint : null);
+        if (endpoint is { Length: > 0 })
         {
             // ServiceURL and RegionEndpoint exclude each other: the region only signs requests to a custom endpoint.
             config.ServiceURL = endpoint;

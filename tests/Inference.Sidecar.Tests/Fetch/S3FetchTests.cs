@@ -73,6 +73,22 @@ public sealed class S3FetchTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Gs_uris_go_through_the_s3_interoperable_api_with_hmac_keys()
+    {
+        // Cloud Storage's XML API speaks S3; s3rver stands in for storage.googleapis.com through the endpoint override.
+        var (code, _, error) = await FetchAsync(S3rverProcess.AccessKey, S3rverProcess.SecretKey, "gs://models/fraud/7/model.onnx", Dest, "--sha256", Sha);
+        Assert.True(code == 0, error);
+        Assert.Equal(model, await File.ReadAllBytesAsync(Dest));
+    }
+
+    [Fact]
+    public void A_gs_uri_defaults_to_the_cloud_storage_interoperability_endpoint()
+    {
+        Assert.Equal("https://storage.googleapis.com", S3ModelSource.GcsInteropEndpoint);
+        Assert.Equal("gs://bucket/a/b.onnx", new S3ModelSource("gs://bucket/a/b.onnx", _ => null).Display);
+    }
+
+    [Fact]
     public async Task A_missing_object_exits_1_with_one_line_naming_the_uri()
     {
         var (code, _, error) = await FetchAsync(S3rverProcess.AccessKey, S3rverProcess.SecretKey, "s3://models/fraud/8/model.onnx", Dest);

@@ -38,7 +38,7 @@ public sealed class ProcessTests
     {
         var (exitCode, output) = await RunAsync("fetch", "ftp://models.example/model.onnx", Path.Combine(Path.GetTempPath(), "never-written.onnx"));
         Assert.Equal(1, exitCode);
-        Assert.Equal("error: fetch ftp://models.example/model.onnx: unsupported scheme 'ftp': this build fetches http(s)://, hf://, s3:// and az://", output.Trim());
+        Assert.Equal("error: fetch ftp://models.example/model.onnx: unsupported scheme 'ftp': this build fetches http(s)://, hf://, s3://, gs:// and az://", output.Trim());
     }
 
     [Fact]
