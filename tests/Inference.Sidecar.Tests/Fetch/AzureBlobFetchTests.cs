@@ -14,6 +14,19 @@ public sealed class AzureBlobFetchTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         azurite = await AzuriteProcess.StartAsync();
+        try
+        {
+            await UploadAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // xunit does not dispose a class whose InitializeAsync failed: never leave Azurite running
+            throw;
+        }
+    }
+
+    private async Task UploadAsync()
+    {
         var container = new BlobContainerClient(azurite.ConnectionString(), "models");
         await container.CreateAsync();
         await container.UploadBlobAsync("fraud/7/model.onnx", new BinaryData(model));

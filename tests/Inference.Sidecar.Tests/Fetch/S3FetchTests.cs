@@ -16,6 +16,19 @@ public sealed class S3FetchTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         s3 = await S3rverProcess.StartAsync("models");
+        try
+        {
+            await UploadAsync();
+        }
+        catch
+        {
+            await DisposeAsync(); // xunit does not dispose a class whose InitializeAsync failed: never leave s3rver running
+            throw;
+        }
+    }
+
+    private async Task UploadAsync()
+    {
         using var client = new AmazonS3Client(new BasicAWSCredentials(S3rverProcess.AccessKey, S3rverProcess.SecretKey),
             new AmazonS3Config
             {
