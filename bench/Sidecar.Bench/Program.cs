@@ -1,180 +1,160 @@
+using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 using MlOperator.Sidecar.Bench;
 
-// The sidecar benchmark: numbers and ratios, never pass/fail. BENCH_SECONDS sets each scenario's length.
-var seconds = double.TryParse(Environment.GetEnvironmentVariable("BENCH_SECONDS"), out var s) ? s : 3;
+// The sidecar benchmark: numbers and ratios, never pass/fail. What a pod runs is what is measured: the sidecar with
+// its shipped defaults and the image's environment, pinned with taskset to one core; wrk (Debian) pinned to another;
+// the Node.js peer (onnxruntime-node) on the same core in the same run. BENCH_SECONDS (8), BENCH_REPEATS (3),
+// BENCH_SERVER_CPU (0) and BENCH_CLIENT_CPU (1) change the run.
+var seconds = Env("BENCH_SECONDS", 8);
+var repeats = Env("BENCH_REPEATS", 3);
+var serverCpu = Environment.GetEnvironmentVariable("BENCH_SERVER_CPU") is { Length: > 0 } sc ? sc : "0";
+var clientCpu = Environment.GetEnvironmentVariable("BENCH_CLIENT_CPU") is { Length: > 0 } cc ? cc : "1";
 var duration = TimeSpan.FromSeconds(seconds);
-var warmup = TimeSpan.FromSeconds(Math.Min(1, seconds / 3));
 var root = FindRepoRoot();
-var ortLibrary = Environment.GetEnvironmentVariable("MLOP_ONNXRUNTIME") is { Length: > 0 } configured
-    ? configured
-    : Path.Combine(root, ".tools", "onnxruntime", "libonnxruntime.so.1");
-var sidecarDll = typeof(InferRequest).Assembly.Location;
-int[] clientCounts = [1, 8, 64];
-var results = new List<Result>();
+// BENCH_SIDECAR_DLL measures another build of the sidecar (e.g. the previous commit's) with the same harness.
+var sidecarDll = Environment.GetEnvironmentVariable("BENCH_SIDECAR_DLL") is { Length: > 0 } other ? other : typeof(InferRequest).Assembly.Location;
+var script = Path.Combine(root, "bench", "Sidecar.Bench", "post.lua");
+var peerDir = Path.Combine(root, "bench", "Sidecar.Bench", "node-peer");
+var work = Directory.CreateTempSubdirectory("sidecar-bench-");
 
-Console.WriteLine($"Sidecar benchmark: ONNX Runtime {OnnxRuntime.Load(ortLibrary).Version}, {Environment.ProcessorCount} CPUs, {seconds}s per scenario, 1 intra-op thread everywhere");
+// The image's environment (src/Inference.Sidecar/Dockerfile ENV), nothing else: no log silencing, no GC tuning.
+var image = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_EnableDiagnostics"] = "0", ["DOTNET_NOLOGO"] = "1" };
+// Stand-in for the libs-metrics branch, which makes the sidecar quiet by default (no per-request log lines unless
+// --access-log): until it lands, the shipped default logs ASP.NET Core's request lines at Information.
+var quiet = new Dictionary<string, string>(image) { ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning" };
+
+Console.WriteLine($"Sidecar benchmark: ONNX Runtime {OnnxRuntime.Shared.Version} (NuGet), server on CPU {serverCpu}, wrk on CPU {clientCpu}, " +
+    $"{seconds}s per run after a 2s warm-up, {repeats} repeats; {Environment.ProcessorCount} CPUs visible, shared machine: read ranges, not points");
+Console.WriteLine("Sidecar: shipped defaults and the image's environment; 'quiet' = Logging__LogLevel__Microsoft.AspNetCore=Warning, the stand-in " +
+    "for quiet-by-default logging (libs-metrics branch). Node peer: bench/Sidecar.Bench/node-peer (onnxruntime-node, 1 intra-op thread).");
 Console.WriteLine();
 
-// The CNN rows use the bench-only cnn_bench.onnx (conv stem + 16M-weight dense head, ~1-2 ms per batch-1 run): the
-// test CNN costs ~5 µs per run, so HTTP overhead would hide everything batching is for.
-// BENCH_MODELS (e.g. "cnn") runs only the named rows.
-var only = Environment.GetEnvironmentVariable("BENCH_MODELS") is { Length: > 0 } names ? names.Split(',') : null;
-var models = new[] { ("mlp", "mlp", Workload(1, 16)), ("cnn", "cnn_bench", Workload(1, 3, 32, 32)) }
-    .Where(m => only is null || only.Contains(m.Item1)).ToArray();
+var mlp = Workload(1, 64);
+var cnn = Workload(1, 3, 32, 32);
+var mlpJson = Write("mlp.json", JsonBody("input", mlp));
+var (mlpHeader, mlpBinary) = BinaryBody("input", mlp);
+var mlpBinaryFile = Write("mlp.bin", mlpBinary);
+var (cnnHeader, cnnBinary) = BinaryBody("image", cnn);
+var cnnBinaryFile = Write("cnn.bin", cnnBinary);
+var peerAvailable = Directory.Exists(Path.Combine(peerDir, "node_modules", "onnxruntime-node"));
 
-// (a) the limit: ONNX Runtime called in-process through our binding.
-foreach (var (model, file, input) in models)
+var rounds = new List<Dictionary<string, Result>>();
+for (var round = 1; round <= repeats; round++)
 {
-    using var session = OnnxRuntime.Load(ortLibrary).CreateSession(Path.Combine(root, "tests", "models", file + ".onnx"), new SessionSettings { IntraOpThreads = 1 });
-    int[] outputs = [.. Enumerable.Range(0, session.Outputs.Count)];
-    foreach (var clients in new[] { 1, Environment.ProcessorCount })
+    Console.WriteLine($"Round {round}/{repeats}");
+    var results = new Dictionary<string, Result>();
+    rounds.Add(results);
+
+    await using (var sidecar = await StartSidecar("mlp_bench", quiet))
     {
-        Record(LoadGenerator.RunInProcess("a in-process ORT", model, clients, warmup, duration, () => session.Run([input], outputs)));
+        var url = InferUrl(sidecar, "mlp_bench");
+        await Measure(sidecar, results, "sidecar JSON (quiet)", url, 16, mlpJson, "application/json", null);
+        await Measure(sidecar, results, "sidecar JSON (quiet)", url, 1, mlpJson, "application/json", null);
+        await Measure(sidecar, results, "sidecar binary (quiet)", url, 16, mlpBinaryFile, "application/octet-stream", mlpHeader);
     }
+
+    await using (var sidecar = await StartSidecar("mlp_bench", image))
+    {
+        await Measure(sidecar, results, "sidecar JSON (shipped logging)", InferUrl(sidecar, "mlp_bench"), 16, mlpJson, "application/json", null);
+    }
+
+    if (peerAvailable)
+    {
+        var port = ServerProcess.FreePort();
+        await using var peer = await ServerProcess.StartAsync("taskset",
+            ["-c", serverCpu, "node", Path.Combine(peerDir, "server.js"), Path.Combine(root, "tests", "models", "mlp_bench.onnx"), port.ToString(CultureInfo.InvariantCulture), "mlp_bench"],
+            port, async c => (await c.PostAsync("/v2/models/mlp_bench/infer", new StringContent(File.ReadAllText(mlpJson), Encoding.UTF8, "application/json"))).IsSuccessStatusCode);
+        var url = InferUrl(peer, "mlp_bench");
+        await Measure(peer, results, "node peer JSON", url, 16, mlpJson, "application/json", null);
+        await Measure(peer, results, "node peer JSON", url, 1, mlpJson, "application/json", null);
+    }
+    else
+    {
+        Console.WriteLine("  (node peer skipped: run `make bench-sidecar`, which installs onnxruntime-node with npm)");
+    }
+
+    await using (var sidecar = await StartSidecar("cnn_bench", quiet))
+    {
+        await Measure(sidecar, results, "CNN binary unbatched (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
+    }
+
+    await using (var sidecar = await StartSidecar("cnn_bench", quiet, "--max-batch-size", "64"))
+    {
+        await Measure(sidecar, results, "CNN binary --max-batch-size 64 (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
+    }
+
+    Console.WriteLine();
 }
 
-using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = Timeout.InfiniteTimeSpan })
-{
-    Timeout = TimeSpan.FromSeconds(30),
-};
-
-foreach (var (model, file, input) in models)
-{
-    var inputName = model == "mlp" ? "input" : "image";
-    var json = JsonBody(inputName, input);
-    var (binaryHeader, binaryBody) = BinaryBody(inputName, input);
-
-    // (b) JSON and (c) binary over real HTTP, batching off.
-    await using (var sidecar = await StartSidecar(model, file, batch: 1))
-    {
-        var url = $"http://127.0.0.1:{sidecar.Port}/v2/models/{model}/infer";
-        await WarmUp(url, json, binaryHeader, binaryBody);
-        foreach (var clients in clientCounts)
-        {
-            Record(await LoadGenerator.RunAsync("b sidecar HTTP JSON", model, clients, warmup, duration, (_, ct) => PostJson(url, json, ct)));
-        }
-
-        foreach (var clients in clientCounts)
-        {
-            Record(await LoadGenerator.RunAsync("c sidecar HTTP binary", model, clients, warmup, duration, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct)));
-        }
-    }
-
-    // (d) dynamic batching on, same binary requests.
-    await using (var sidecar = await StartSidecar(model, file, batch: 64))
-    {
-        var url = $"http://127.0.0.1:{sidecar.Port}/v2/models/{model}/infer";
-        await WarmUp(url, json, binaryHeader, binaryBody);
-        foreach (var clients in clientCounts)
-        {
-            Record(await LoadGenerator.RunAsync("d sidecar binary batched", model, clients, warmup, duration, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct)));
-        }
-
-        foreach (var clients in clientCounts)
-        {
-            Record(await LoadGenerator.RunAsync("d sidecar JSON batched", model, clients, warmup, duration, (_, ct) => PostJson(url, json, ct)));
-        }
-    }
-
-    // (e) the peer: onnxruntime-node behind node's http module, same JSON requests.
-    var peerScript = Path.Combine(root, "bench", "Sidecar.Bench", "node-peer", "server.js");
-    if (!Directory.Exists(Path.Combine(root, "bench", "Sidecar.Bench", "node-peer", "node_modules", "onnxruntime-node")))
-    {
-        Console.WriteLine("  (node peer skipped: run `make bench-sidecar`, which installs onnxruntime-node@1.30.0 with npm)");
-        continue;
-    }
-
-    var peerPort = ServerProcess.FreePort();
-    await using (var peer = await ServerProcess.StartAsync("node", [peerScript, Path.Combine(root, "tests", "models", file + ".onnx"), peerPort.ToString(), model], peerPort,
-        async c => (await c.PostAsync($"/v2/models/{model}/infer", new StringContent(json, Encoding.UTF8, "application/json"))).IsSuccessStatusCode))
-    {
-        var url = $"http://127.0.0.1:{peer.Port}/v2/models/{model}/infer";
-        await LoadGenerator.RunAsync("warm-up", model, 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
-        await LoadGenerator.RunAsync("warm-up", model, 1, TimeSpan.FromSeconds(1), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
-        foreach (var clients in clientCounts)
-        {
-            Record(await LoadGenerator.RunAsync("e node peer HTTP JSON", model, clients, warmup, duration, (_, ct) => PostJson(url, json, ct)));
-        }
-    }
-}
-
-Console.WriteLine();
-Console.WriteLine("Ratios (targets in brackets; informational, never asserted):");
-Ratio("MLP sidecar JSON p50 / (1.3 × in-process p50 + 150 µs)  [≤ 1]",
-    Find("b sidecar HTTP JSON", "mlp", 1)?.P50Us, Find("a in-process ORT", "mlp", 1) is { } a ? 1.3 * a.P50Us + 150 : null);
-Ratio("MLP sidecar binary p50 / (1.3 × in-process p50 + 150 µs) [≤ 1]",
-    Find("c sidecar HTTP binary", "mlp", 1)?.P50Us, Find("a in-process ORT", "mlp", 1) is { } a2 ? 1.3 * a2.P50Us + 150 : null);
-foreach (var model in new[] { "mlp", "cnn" })
-{
-    foreach (var clients in clientCounts)
-    {
-        Ratio($"{model.ToUpperInvariant()} sidecar JSON / node peer throughput, {clients} clients  [≥ 2]",
-            Find("b sidecar HTTP JSON", model, clients)?.Throughput, Find("e node peer HTTP JSON", model, clients)?.Throughput);
-    }
-
-    foreach (var clients in clientCounts)
-    {
-        Ratio($"{model.ToUpperInvariant()} batched / unbatched binary throughput, {clients} clients  [≥ 3 at 64 on CNN]",
-            Find("d sidecar binary batched", model, clients)?.Throughput, Find("c sidecar HTTP binary", model, clients)?.Throughput);
-    }
-}
-
+Console.WriteLine("Ratios over the rounds, min–max (targets in brackets; informational, never asserted):");
+Console.WriteLine("  On equal CPU (node CPU/request ÷ sidecar CPU/request; not inflated by waiting for the shared core):");
+Ratio("  sidecar JSON vs node JSON, 16 conns          [≥ 2]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar JSON (quiet)", 16));
+Ratio("  sidecar JSON vs node JSON, 1 conn            [≥ 1.3]", r => Cpu(r, "node peer JSON", 1) / Cpu(r, "sidecar JSON (quiet)", 1));
+Ratio("  sidecar binary vs node JSON, 16 conns        [≥ 3]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar binary (quiet)", 16));
+Ratio("  shipped-logging JSON vs node JSON, 16 conns  [info]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar JSON (shipped logging)", 16));
+Console.WriteLine("  Wall-clock throughput (each run meets whatever else the machine is doing then):");
+Ratio("sidecar JSON / node JSON throughput, 16 conns [≥ 2]", r => Tput(r, "sidecar JSON (quiet)", 16) / Tput(r, "node peer JSON", 16));
+Ratio("sidecar JSON / node JSON throughput, 1 conn   [≥ 1.3]", r => Tput(r, "sidecar JSON (quiet)", 1) / Tput(r, "node peer JSON", 1));
+Ratio("sidecar binary / node JSON throughput, 16 conns [≥ 3]", r => Tput(r, "sidecar binary (quiet)", 16) / Tput(r, "node peer JSON", 16));
+Ratio("sidecar JSON p99 / node JSON p99, 16 conns    [≤ 1]", r => P99(r, "sidecar JSON (quiet)", 16) / P99(r, "node peer JSON", 16));
+Ratio("shipped-logging JSON / node JSON, 16 conns     [info]", r => Tput(r, "sidecar JSON (shipped logging)", 16) / Tput(r, "node peer JSON", 16));
+Ratio("CNN batched / unbatched throughput, 64 conns  [≥ 3]", r => Tput(r, "CNN binary --max-batch-size 64 (quiet)", 64) / Tput(r, "CNN binary unbatched (quiet)", 64));
+work.Delete(recursive: true);
 return 0;
 
-// A fresh server JIT-compiles its hot paths during the first seconds; let that happen before measuring.
-async Task WarmUp(string url, string json, int binaryHeader, byte[] binaryBody)
+async Task Measure(ServerProcess server, Dictionary<string, Result> results, string scenario, string url, int connections, string body, string contentType, int? headerLength)
 {
-    await LoadGenerator.RunAsync("warm-up", "", 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
-    await LoadGenerator.RunAsync("warm-up", "", 8, TimeSpan.FromSeconds(2), TimeSpan.Zero, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct));
-    // The first scenario measured is a single client: warm that path too, or it pays for what 8 clients left cold.
-    await LoadGenerator.RunAsync("warm-up", "", 1, TimeSpan.FromSeconds(1), TimeSpan.Zero, (_, ct) => PostJson(url, json, ct));
-    await LoadGenerator.RunAsync("warm-up", "", 1, TimeSpan.FromSeconds(1), TimeSpan.Zero, (_, ct) => PostBinary(url, binaryHeader, binaryBody, ct));
+    // A fresh server JIT-compiles its hot paths in its first seconds; that is not what a long-running pod pays.
+    await Wrk.RunAsync("warm-up", clientCpu, url, connections, TimeSpan.FromSeconds(2), body, contentType, headerLength, script);
+    var cpu = server.CpuSeconds();
+    var result = await Wrk.RunAsync(scenario, clientCpu, url, connections, duration, body, contentType, headerLength, script);
+    result = result with { CpuUsPerRequest = (server.CpuSeconds() - cpu) * 1e6 / Math.Max(1, result.Requests) };
+    results[$"{scenario}@{connections}"] = result;
+    Console.WriteLine("  " + result);
 }
 
-void Record(Result result)
-{
-    results.Add(result);
-    Console.WriteLine(result);
-}
-
-Result? Find(string scenario, string model, int clients) =>
-    results.FirstOrDefault(r => r.Scenario == scenario && r.Model == model && r.Clients == clients);
-
-void Ratio(string label, double? numerator, double? denominator) =>
-    Console.WriteLine(numerator is { } n && denominator is { } d && d > 0 ? $"  {label}: {n / d:F2}" : $"  {label}: n/a");
-
-async Task<ServerProcess> StartSidecar(string model, string file, int batch)
+async Task<ServerProcess> StartSidecar(string model, Dictionary<string, string> environment, params string[] extra)
 {
     var port = ServerProcess.FreePort();
-    return await ServerProcess.StartAsync("dotnet",
-        [sidecarDll, "--model", Path.Combine(root, "tests", "models", file + ".onnx"), "--name", model, "--port", port.ToString(), "--intra-op-threads", "1",
-         "--inter-op-threads", "1", "--max-batch-size", batch.ToString(), "--max-batch-delay", "2ms", "--max-inflight", "256", "--onnxruntime", ortLibrary],
-        port, async c => (await c.GetAsync("/v2/health/ready")).StatusCode == HttpStatusCode.OK,
-        new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Warning", ["DOTNET_gcServer"] = "0" });
+    return await ServerProcess.StartAsync("taskset",
+        ["-c", serverCpu, "dotnet", sidecarDll, "--model", Path.Combine(root, "tests", "models", model + ".onnx"), "--name", model,
+         "--port", port.ToString(CultureInfo.InvariantCulture), .. extra],
+        port, async c => (await c.GetAsync("/v2/health/ready")).StatusCode == HttpStatusCode.OK, environment);
 }
 
-async Task<bool> PostJson(string url, string body, CancellationToken ct)
+static string InferUrl(ServerProcess server, string model) => $"http://127.0.0.1:{server.Port}/v2/models/{model}/infer";
+
+double Tput(Dictionary<string, Result> r, string scenario, int connections) =>
+    r.TryGetValue($"{scenario}@{connections}", out var x) ? x.Throughput : double.NaN;
+
+double Cpu(Dictionary<string, Result> r, string scenario, int connections) =>
+    r.TryGetValue($"{scenario}@{connections}", out var x) ? x.CpuUsPerRequest : double.NaN;
+
+double P99(Dictionary<string, Result> r, string scenario, int connections) =>
+    r.TryGetValue($"{scenario}@{connections}", out var x) ? x.P99Us : double.NaN;
+
+void Ratio(string label, Func<Dictionary<string, Result>, double> ratio)
 {
-    using var response = await http.PostAsync(url, new StringContent(body, Encoding.UTF8, "application/json"), ct);
-    await response.Content.ReadAsByteArrayAsync(ct);
-    return response.IsSuccessStatusCode;
+    var values = rounds.Select(ratio).Where(v => !double.IsNaN(v)).ToArray();
+    Console.WriteLine(values.Length == 0
+        ? $"  {label}: n/a"
+        : $"  {label}: {values.Min():F2}–{values.Max():F2}  ({string.Join(", ", values.Select(v => v.ToString("F2", CultureInfo.InvariantCulture)))})");
 }
 
-async Task<bool> PostBinary(string url, int headerLength, byte[] body, CancellationToken ct)
+string Write(string name, byte[] bytes)
 {
-    var content = new ByteArrayContent(body);
-    content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-    content.Headers.Add("Inference-Header-Content-Length", headerLength.ToString());
-    using var response = await http.PostAsync(url, content, ct);
-    await response.Content.ReadAsByteArrayAsync(ct);
-    return response.IsSuccessStatusCode;
+    var path = Path.Combine(work.FullName, name);
+    File.WriteAllBytes(path, bytes);
+    return path;
 }
+
+static int Env(string name, int fallback) =>
+    int.TryParse(Environment.GetEnvironmentVariable(name), out var value) && value > 0 ? value : fallback;
 
 static Tensor Workload(params long[] shape)
 {
@@ -188,7 +168,7 @@ static Tensor Workload(params long[] shape)
     return Tensor.From(data, shape);
 }
 
-static string JsonBody(string name, Tensor input) => new JsonObject
+static byte[] JsonBody(string name, Tensor input) => Encoding.UTF8.GetBytes(new JsonObject
 {
     ["inputs"] = new JsonArray(new JsonObject
     {
@@ -197,7 +177,7 @@ static string JsonBody(string name, Tensor input) => new JsonObject
         ["shape"] = new JsonArray(input.Shape.Select(d => (JsonNode)JsonValue.Create(d)!).ToArray()),
         ["data"] = new JsonArray(input.ToArray<float>().Select(v => (JsonNode)JsonValue.Create(v)!).ToArray()),
     }),
-}.ToJsonString();
+}.ToJsonString());
 
 // Binary input, binary outputs: the cheapest wire format both ways.
 static (int HeaderLength, byte[] Body) BinaryBody(string name, Tensor input)

@@ -1,5 +1,13 @@
+using MlOperator.Inference.Sidecar.Fetch;
 using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
+
+// `fetch URI DEST`: the same image as the model pod's init container downloads and verifies the model.
+if (args.Length > 0 && args[0] == "fetch")
+{
+    return await FetchCommand.RunAsync(args[1..], Console.Out, Console.Error);
+}
 
 // Flags become the same MLOP_* keys as the environment (flags win), so the pod spec and a shell agree.
 Dictionary<string, string?>? flags;

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 
 namespace MlOperator.Inference.Sidecar.Tests;
@@ -18,7 +18,6 @@ public sealed class SidecarFactory(string model, IReadOnlyDictionary<string, str
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting(SidecarOptions.ModelPathKey, TestAssets.Model(model));
-        builder.UseSetting(SidecarOptions.OnnxRuntimeKey, TestAssets.OnnxRuntimeLibrary);
         builder.UseSetting(SidecarOptions.IntraOpThreadsKey, "1");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())

@@ -13,27 +13,24 @@ public static class TestAssets
 
     public static string Model(string name) => Path.Combine(ModelsDirectory, name + ".onnx");
 
-    /// <summary>MLOP_ONNXRUNTIME (exported by the Makefile), else the file `make deps` unpacks; fails loudly when neither exists.</summary>
-    public static string OnnxRuntimeLibrary
-    {
-        get
-        {
-            var configured = Environment.GetEnvironmentVariable("MLOP_ONNXRUNTIME");
-            var path = string.IsNullOrWhiteSpace(configured)
-                ? Path.Combine(RepoRoot, ".tools", "onnxruntime", "libonnxruntime.so.1")
-                : configured;
-            if (!File.Exists(path))
-            {
-                throw new InvalidOperationException(
-                    $"The sidecar tests need the real ONNX Runtime library, expected at '{path}'. Run `make deps` " +
-                    "(it unpacks libonnxruntime.so.1 from onnxruntime-node@1.30.0 into .tools/onnxruntime) or set MLOP_ONNXRUNTIME.");
-            }
+    /// <summary>The package's native ONNX Runtime (Microsoft.ML.OnnxRuntime, restored with the projects).</summary>
+    public static OnnxRuntime Runtime => OnnxRuntime.Shared;
 
-            return path;
+    /// <summary>Whether CUDA sessions can be created here (GPU package, a GPU and the CUDA runtime); false on this repo's CI.</summary>
+    public static bool CudaUsable { get; } = ProbeCuda();
+
+    private static bool ProbeCuda()
+    {
+        try
+        {
+            using var session = Runtime.CreateSession(Model("mlp"), new SessionSettings { ExecutionProviders = ["CUDAExecutionProvider", "CPUExecutionProvider"] });
+            return true;
+        }
+        catch (OnnxRuntimeException)
+        {
+            return false;
         }
     }
-
-    public static OnnxRuntime Runtime => OnnxRuntime.Load(OnnxRuntimeLibrary);
 
     public static OnnxSession Session(string model, SessionSettings? settings = null) =>
         Runtime.CreateSession(Model(model), settings ?? new SessionSettings { IntraOpThreads = 1 });

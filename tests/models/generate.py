@@ -272,10 +272,43 @@ def cnn_bench():
     write_reference("cnn_bench", {"image": x}, {"scores": scores})
 
 
+def int_mod():
+    """Mod on int64: fine on real inputs, but a synthetic warm-up on zeros divides by zero."""
+    a = helper.make_tensor_value_info("a", TensorProto.INT64, [-1])
+    b = helper.make_tensor_value_info("b", TensorProto.INT64, [-1])
+    r = helper.make_tensor_value_info("remainder", TensorProto.INT64, [-1])
+    graph = helper.make_graph([helper.make_node("Mod", ["a", "b"], ["remainder"], fmod=0)], "int_mod", [a, b], [r])
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-tests"), "int_mod")
+    x = np.array([7, -7, 9, 100], dtype=np.int64)
+    y = np.array([3, 3, -4, 7], dtype=np.int64)
+    write_reference("int_mod", {"a": x, "b": y}, {"remainder": np.mod(x, y)})
+
+
+def mlp_bench():
+    """The benchmark MLP: 64 -> 256 (ReLU) -> 10, the shape the issue's measurements used."""
+    w1, b1 = dyadic((64, 256), scale=64), dyadic((256,), scale=64)
+    w2, b2 = dyadic((256, 10), scale=64), dyadic((10,), scale=64)
+    x = helper.make_tensor_value_info("input", TensorProto.FLOAT, [-1, 64])
+    y = helper.make_tensor_value_info("logits", TensorProto.FLOAT, [-1, 10])
+    nodes = [
+        helper.make_node("Gemm", ["input", "w1", "b1"], ["h"]),
+        helper.make_node("Relu", ["h"], ["hr"]),
+        helper.make_node("Gemm", ["hr", "w2", "b2"], ["logits"]),
+    ]
+    inits = [numpy_helper.from_array(a, n) for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2"), (b2, "b2"))]
+    graph = helper.make_graph(nodes, "mlp_bench", [x], [y], inits)
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-bench"), "mlp_bench")
+    inp = dyadic((1, 64))
+    out = (np.maximum(inp @ w1 + b1, 0) @ w2 + b2).astype(np.float32)
+    write_reference("mlp_bench", {"input": inp}, {"logits": out})
+
+
 if __name__ == "__main__":
     mlp()
     cnn()
     multi_io()
     types()
     cnn_bench()
+    int_mod()
+    mlp_bench()
     print("models written to", HERE)

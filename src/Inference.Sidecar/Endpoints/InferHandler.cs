@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.Features;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 using MlOperator.Inference.Sidecar.Metrics;
@@ -27,11 +27,11 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
             ModelRoutes.Check(model, name, version);
             if (!model.IsReady)
             {
-                throw new InferenceException(StatusCodes.Status503ServiceUnavailable, $"model '{model.Name}' is not ready yet");
+                throw new InferenceException(InferenceError.Unavailable, $"model '{model.Name}' is not ready yet");
             }
 
             slot = await admission.EnterAsync(cancellation)
-                ?? throw new InferenceException(StatusCodes.Status503ServiceUnavailable,
+                ?? throw new InferenceException(InferenceError.Unavailable,
                     $"overloaded: {options.MaxInflight} requests in flight and {options.MaxQueue} waiting; retry later");
 
             int length;
@@ -48,7 +48,7 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
         }
         catch (InferenceException e)
         {
-            status = e.StatusCode;
+            status = ErrorStatus.Of(e.Error);
             await InferResponseWriter.WriteErrorAsync(context.Response, status, e.Message, cancellation);
         }
         catch (OnnxRuntimeException e) when (e.Code == OrtErrorCode.InvalidArgument)
@@ -97,7 +97,7 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
     }
 
     /// <summary>Reads the whole body into a pooled buffer, refusing (413) anything over the limit before or while reading.</summary>
-    private static async Task<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellation)
+    private static async ValueTask<(byte[] Buffer, int Length)> ReadBodyAsync(HttpContext context, long maxBytes, CancellationToken cancellation)
     {
         var limit = (int)Math.Min(maxBytes, Array.MaxLength - 1);
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
@@ -154,5 +154,5 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
     }
 
     private static InferenceException TooLarge(long size, long limit) =>
-        new(StatusCodes.Status413PayloadTooLarge, $"request body of {(size > limit + 1 ? size.ToString(CultureInfo.InvariantCulture) : "more than " + limit)} bytes is over the limit of {limit} bytes");
+        new(InferenceError.TooLarge, $"request body of {(size > limit + 1 ? size.ToString(CultureInfo.InvariantCulture) : "more than " + limit)} bytes is over the limit of {limit} bytes");
 }

@@ -14,12 +14,24 @@ public static class InferResponseWriter
 {
     public const string HeaderLengthHeader = "Inference-Header-Content-Length";
 
+    /// <summary>Buffers above this are not kept for the next response on the thread (a rare huge answer must not pin memory).</summary>
+    private const int KeptBufferBytes = 1 << 20;
+
+    // The JSON is built synchronously before the first await, so one buffer and writer per thread serve every response.
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? threadBuffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? threadWriter;
+
     public static async Task WriteAsync(HttpResponse response, string modelName, string modelVersion, InferRequest request,
         IReadOnlyList<TensorInfo> modelOutputs, Tensor[] outputs, CancellationToken cancellationToken)
     {
-        var json = new ArrayBufferWriter<byte>(1024);
-        var blobs = new List<byte[]>();
-        using (var writer = new Utf8JsonWriter(json))
+        var json = threadBuffer ?? new ArrayBufferWriter<byte>(1024);
+        json.ResetWrittenCount();
+        var writer = threadWriter ?? new Utf8JsonWriter(json);
+        writer.Reset(json);
+        List<byte[]>? blobs = null;
         {
             writer.WriteStartObject();
             writer.WriteString("model_name", modelName);
@@ -46,7 +58,7 @@ public static class InferResponseWriter
                 if (request.BinaryOutputs[j])
                 {
                     var blob = BinaryTensorCodec.Encode(tensor);
-                    blobs.Add(blob);
+                    (blobs ??= []).Add(blob);
                     writer.WriteStartObject("parameters");
                     writer.WriteNumber("binary_data_size", blob.Length);
                     writer.WriteEndObject();
@@ -62,10 +74,11 @@ public static class InferResponseWriter
 
             writer.WriteEndArray();
             writer.WriteEndObject();
+            writer.Flush();
         }
 
         response.StatusCode = StatusCodes.Status200OK;
-        if (blobs.Count == 0)
+        if (blobs is null)
         {
             response.ContentType = "application/json";
             response.ContentLength = json.WrittenCount;
@@ -74,22 +87,35 @@ public static class InferResponseWriter
         {
             response.ContentType = "application/octet-stream";
             response.Headers[HeaderLengthHeader] = json.WrittenCount.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            response.ContentLength = json.WrittenCount + blobs.Sum(b => (long)b.Length);
+            long length = json.WrittenCount;
+            foreach (var blob in blobs)
+            {
+                length += blob.Length;
+            }
+
+            response.ContentLength = length;
         }
 
         // Buffer the JSON and every blob in the response pipe and flush once: one write per part through
         // Response.Body would flush (a send each) per part.
         var body = response.BodyWriter;
         body.Write(json.WrittenSpan);
-        foreach (var blob in blobs)
+        foreach (var blob in blobs ?? [])
         {
             body.Write(blob);
         }
 
+        // Kept for the next response on this thread only now that the pipe holds a copy (nothing awaited before here).
+        (threadBuffer, threadWriter) = json.Capacity <= KeptBufferBytes ? (json, writer) : (null, null);
+
         await body.FlushAsync(cancellationToken);
     }
 
-    public static Task WriteErrorAsync(HttpResponse response, int statusCode, string message, CancellationToken cancellationToken)
+    public static Task WriteErrorAsync(HttpResponse response, int statusCode, string message, CancellationToken cancellationToken) =>
+        WriteErrorAsync(response, statusCode, default, message, cancellationToken);
+
+    public static Task WriteErrorAsync(HttpResponse response, int statusCode, Microsoft.Extensions.Primitives.StringValues allow, string message,
+        CancellationToken cancellationToken)
     {
         if (response.HasStarted)
         {
@@ -98,6 +124,11 @@ public static class InferResponseWriter
 
         response.Clear();
         response.StatusCode = statusCode;
+        if (allow.Count > 0)
+        {
+            response.Headers.Allow = allow;
+        }
+
         if (statusCode == StatusCodes.Status503ServiceUnavailable)
         {
             response.Headers.RetryAfter = "1";

@@ -9,12 +9,12 @@ public static class ModelRoutes
     {
         if (!string.Equals(name, model.Name, StringComparison.Ordinal))
         {
-            throw new InferenceException(StatusCodes.Status404NotFound, $"unknown model '{name}'; this server serves '{model.Name}'");
+            throw new InferenceException(InferenceError.UnknownModel, $"unknown model '{name}'; this server serves '{model.Name}'");
         }
 
         if (version is not null && !string.Equals(version, model.Version, StringComparison.Ordinal))
         {
-            throw new InferenceException(StatusCodes.Status404NotFound,
+            throw new InferenceException(InferenceError.UnknownModel,
                 $"unknown version '{version}' of model '{model.Name}'; this server serves version '{model.Version}'");
         }
     }

@@ -8,6 +8,10 @@ public static class V2Endpoints
     public const string ServerName = "mloperator-inference-sidecar";
     public const string ServerVersion = "0.1.0";
 
+    /// <remarks>
+    /// No catch-all fallback: it would also catch a known path with the wrong method. Without it, routing answers
+    /// 405 with <c>Allow</c> for those and 404 for unknown paths, and the JSON error pages give both a JSON body.
+    /// </remarks>
     public static void Map(IEndpointRouteBuilder app)
     {
         app.MapGet("/v2", () => Results.Json(
@@ -24,8 +28,6 @@ public static class V2Endpoints
         app.MapPost("/v2/models/{name}/infer", (HttpContext context, InferHandler handler, string name) => handler.HandleAsync(context, name, null));
         app.MapPost("/v2/models/{name}/versions/{version}/infer",
             (HttpContext context, InferHandler handler, string name, string version) => handler.HandleAsync(context, name, version));
-        app.MapFallback((HttpContext context) =>
-            Error(StatusCodes.Status404NotFound, $"no route for {context.Request.Method} {context.Request.Path}"));
     }
 
     private static IResult Metadata(ModelHost model, string name, string? version)
@@ -41,7 +43,7 @@ public static class V2Endpoints
         }
         catch (InferenceException e)
         {
-            return Error(e.StatusCode, e.Message);
+            return Error(ErrorStatus.Of(e.Error), e.Message);
         }
     }
 
@@ -56,7 +58,7 @@ public static class V2Endpoints
         }
         catch (InferenceException e)
         {
-            return Error(e.StatusCode, e.Message);
+            return Error(ErrorStatus.Of(e.Error), e.Message);
         }
     }
 

@@ -1,6 +1,7 @@
 using MlOperator.Inference.Sidecar.Endpoints;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Metrics;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Metrics;
 using Serilog;
 
@@ -49,8 +50,15 @@ public static class SidecarApp
         {
             // Framework-made errors (405, a 400 from a bad request line) get the same JSON body as ours.
             var response = context.HttpContext.Response;
-            await InferResponseWriter.WriteErrorAsync(response, response.StatusCode,
-                $"{response.StatusCode} for {context.HttpContext.Request.Method} {context.HttpContext.Request.Path}", context.HttpContext.RequestAborted);
+            var allow = response.Headers.Allow; // routing's 405 names the methods the path takes; keep it through the rewrite
+            var request = context.HttpContext.Request;
+            var message = response.StatusCode switch
+            {
+                StatusCodes.Status404NotFound => $"no route for {request.Method} {request.Path}",
+                StatusCodes.Status405MethodNotAllowed => $"method {request.Method} is not allowed on {request.Path} (allowed: {allow})",
+                _ => $"{response.StatusCode} for {request.Method} {request.Path}",
+            };
+            await InferResponseWriter.WriteErrorAsync(response, response.StatusCode, allow, message, context.HttpContext.RequestAborted);
         });
         app.MapPrometheusMetrics("/metrics");
         app.Services.GetRequiredService<SidecarMetrics>(); // instruments exist before the first scrape

@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Metrics;
 
 namespace MlOperator.Inference.Sidecar.Inference;

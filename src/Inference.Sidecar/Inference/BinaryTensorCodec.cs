@@ -14,7 +14,7 @@ public static class BinaryTensorCodec
         var count = Tensor.ElementCountOf(shape);
         if (count > maxElements)
         {
-            throw new InferenceException(StatusCodes.Status413PayloadTooLarge,
+            throw new InferenceException(InferenceError.TooLarge,
                 $"input '{name}' has {count} elements, more than the limit of {maxElements} per tensor");
         }
 

@@ -14,6 +14,11 @@ public static class InferRequestReader
 {
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
+    // The usual request wants every output in model order, all JSON or all binary: shared read-only arrays, not new ones.
+    private static readonly SharedArrays<int> AllOutputs = new(n => [.. Enumerable.Range(0, n)]);
+    private static readonly SharedArrays<bool> NoBinary = new(n => new bool[n]);
+    private static readonly SharedArrays<bool> AllBinary = new(n => Enumerable.Repeat(true, n).ToArray());
+
     public static InferRequest Read(ReadOnlyMemory<byte> body, long? headerLength, string modelName,
         IReadOnlyList<TensorInfo> modelInputs, IReadOnlyList<TensorInfo> modelOutputs, long maxElements)
     {
@@ -98,9 +103,9 @@ public static class InferRequestReader
             offset += consumed;
         }
 
-        var missing = modelInputs.Where((_, i) => tensors[i] is null).Select(i => i.Name).ToArray();
-        if (missing.Length > 0)
+        if (Array.IndexOf(tensors, null) >= 0)
         {
+            var missing = modelInputs.Where((_, i) => tensors[i] is null).Select(i => i.Name).ToArray();
             throw InferenceException.BadRequest(
                 $"missing input{(missing.Length > 1 ? "s" : "")} {string.Join(", ", missing.Select(m => $"'{m}'"))}; model '{modelName}' needs {Names(modelInputs)}");
         }
@@ -235,7 +240,7 @@ public static class InferRequestReader
     {
         if (!root.TryGetProperty("outputs", out var outputs))
         {
-            return (Enumerable.Range(0, modelOutputs.Count).ToArray(), Enumerable.Repeat(binaryByDefault, modelOutputs.Count).ToArray());
+            return (AllOutputs.Get(modelOutputs.Count), binaryByDefault ? AllBinary.Get(modelOutputs.Count) : NoBinary.Get(modelOutputs.Count));
         }
 
         if (outputs.ValueKind != JsonValueKind.Array)

@@ -1,9 +1,9 @@
 namespace MlOperator.Inference.Sidecar.Inference;
 
-/// <summary>A request the sidecar refuses; <see cref="StatusCode"/> is the HTTP status, the message goes to the client.</summary>
-public sealed class InferenceException(int statusCode, string message) : Exception(message)
+/// <summary>A request the sidecar refuses: <see cref="Error"/> says why (the endpoints pick the status), the message goes to the client.</summary>
+public sealed class InferenceException(InferenceError error, string message) : Exception(message)
 {
-    public int StatusCode { get; } = statusCode;
+    public InferenceError Error { get; } = error;
 
-    public static InferenceException BadRequest(string message) => new(StatusCodes.Status400BadRequest, message);
+    public static InferenceException BadRequest(string message) => new(InferenceError.InvalidRequest, message);
 }

@@ -18,7 +18,7 @@ public static class JsonTensorCodec
         var expected = Tensor.ElementCountOf(shape);
         if (expected > maxElements)
         {
-            throw new InferenceException(StatusCodes.Status413PayloadTooLarge,
+            throw new InferenceException(InferenceError.TooLarge,
                 $"input '{name}' has {expected} elements, more than the limit of {maxElements} per tensor");
         }
 
@@ -27,6 +27,54 @@ public static class JsonTensorCodec
             throw InferenceException.BadRequest($"input '{name}': 'data' must be an array, got {Kind(data)}");
         }
 
+        return type == TensorElementType.String
+            ? ReadStrings(data, name, shape, expected, maxElements)
+            : ReadNumbers(JsonMarshal.GetRawUtf8Value(data), name, type, shape, expected, maxElements);
+    }
+
+    /// <summary>
+    /// One forward pass of a <see cref="Utf8JsonReader"/> over the array's own bytes, parsing each leaf straight into
+    /// the tensor's buffer (floats as floats, no double or JsonElement in between); nesting is flattened row-major.
+    /// </summary>
+    private static Tensor ReadNumbers(ReadOnlySpan<byte> json, string name, TensorElementType type, long[] shape, long expected, long maxElements)
+    {
+        var buffer = GC.AllocateUninitializedArray<byte>(checked((int)(expected * Tensor.ElementSize(type))));
+        var reader = new Utf8JsonReader(json);
+        var stopAt = maxElements == long.MaxValue ? long.MaxValue : maxElements + 1;
+        long count = 0;
+        while (reader.Read())
+        {
+            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            {
+                continue;
+            }
+
+            if (count < expected)
+            {
+                WriteElement(ref reader, type, buffer, (int)count, name);
+            }
+            else if (reader.TokenType is JsonTokenType.StartObject)
+            {
+                reader.Skip();
+            }
+
+            if (++count >= stopAt)
+            {
+                break;
+            }
+        }
+
+        if (count != expected)
+        {
+            throw InferenceException.BadRequest(
+                $"input '{name}' has {(count > maxElements ? $"more than {maxElements}" : count)} elements but shape {ShapeText(shape)} needs {expected}");
+        }
+
+        return Tensor.FromBytes(type, shape, buffer);
+    }
+
+    private static Tensor ReadStrings(JsonElement data, string name, long[] shape, long expected, long maxElements)
+    {
         var count = CountLeaves(data, maxElements == long.MaxValue ? long.MaxValue : maxElements + 1);
         if (count != expected)
         {
@@ -34,38 +82,25 @@ public static class JsonTensorCodec
                 $"input '{name}' has {(count > maxElements ? $"more than {maxElements}" : count)} elements but shape {ShapeText(shape)} needs {expected}");
         }
 
-        if (type == TensorElementType.String)
-        {
-            var strings = new byte[count][];
-            var k = 0;
-            foreach (var leaf in Leaves(data))
-            {
-                if (leaf.ValueKind != JsonValueKind.String)
-                {
-                    throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} is not a string: {Raw(leaf)}");
-                }
-
-                var bytes = Encoding.UTF8.GetBytes(leaf.GetString()!);
-                if (bytes.AsSpan().Contains((byte)0))
-                {
-                    throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} contains a NUL character, which ONNX Runtime strings cannot hold");
-                }
-
-                strings[k++] = bytes;
-            }
-
-            return Tensor.FromStrings(shape, strings);
-        }
-
-        var buffer = new byte[count * Tensor.ElementSize(type)];
-        var i = 0;
+        var strings = new byte[count][];
+        var k = 0;
         foreach (var leaf in Leaves(data))
         {
-            WriteElement(leaf, type, buffer, i, name);
-            i++;
+            if (leaf.ValueKind != JsonValueKind.String)
+            {
+                throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} is not a string: {Raw(leaf)}");
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(leaf.GetString()!);
+            if (bytes.AsSpan().Contains((byte)0))
+            {
+                throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} contains a NUL character, which ONNX Runtime strings cannot hold");
+            }
+
+            strings[k++] = bytes;
         }
 
-        return Tensor.FromBytes(type, shape, buffer);
+        return Tensor.FromStrings(shape, strings);
     }
 
     private static long CountLeaves(JsonElement element, long stopAt)
@@ -101,50 +136,86 @@ public static class JsonTensorCodec
         }
     }
 
-    private static void WriteElement(JsonElement leaf, TensorElementType type, byte[] buffer, int i, string name)
+    private static void WriteElement(ref Utf8JsonReader leaf, TensorElementType type, byte[] buffer, int i, string name)
     {
+        var span = buffer.AsSpan();
         switch (type)
         {
             case TensorElementType.Float:
-                var f = (float)Floating(leaf, name, i, "FP32", float.MaxValue);
-                MemoryMarshal.Write(buffer.AsSpan(i * 4), in f);
+                float f;
+                if (leaf.TokenType == JsonTokenType.Number)
+                {
+                    if (!leaf.TryGetSingle(out f) || float.IsInfinity(f))
+                    {
+                        throw OutOfRange(ref leaf, name, i, "FP32");
+                    }
+                }
+                else
+                {
+                    f = (float)NonFinite(ref leaf, name, i, "FP32");
+                }
+
+                MemoryMarshal.Write(span[(i * 4)..], in f);
                 break;
             case TensorElementType.Double:
-                var d = Floating(leaf, name, i, "FP64", double.MaxValue);
-                MemoryMarshal.Write(buffer.AsSpan(i * 8), in d);
+                double d;
+                if (leaf.TokenType == JsonTokenType.Number)
+                {
+                    if (!leaf.TryGetDouble(out d) || double.IsInfinity(d))
+                    {
+                        throw OutOfRange(ref leaf, name, i, "FP64");
+                    }
+                }
+                else
+                {
+                    d = NonFinite(ref leaf, name, i, "FP64");
+                }
+
+                MemoryMarshal.Write(span[(i * 8)..], in d);
                 break;
             case TensorElementType.Float16:
-                var h = (Half)Floating(leaf, name, i, "FP16", (double)Half.MaxValue);
-                MemoryMarshal.Write(buffer.AsSpan(i * 2), in h);
+                Half h;
+                if (leaf.TokenType == JsonTokenType.Number)
+                {
+                    if (!leaf.TryGetDouble(out var wide) || Half.IsInfinity(h = (Half)wide))
+                    {
+                        throw OutOfRange(ref leaf, name, i, "FP16");
+                    }
+                }
+                else
+                {
+                    h = (Half)NonFinite(ref leaf, name, i, "FP16");
+                }
+
+                MemoryMarshal.Write(span[(i * 2)..], in h);
                 break;
             case TensorElementType.Bool:
-                buffer[i] = leaf.ValueKind switch
+                buffer[i] = leaf.TokenType switch
                 {
-                    JsonValueKind.True => 1,
-                    JsonValueKind.False => 0,
-                    _ => throw InferenceException.BadRequest($"input '{name}' (BOOL) element {i} is not true or false: {Raw(leaf)}"),
+                    JsonTokenType.True => 1,
+                    JsonTokenType.False => 0,
+                    _ => throw InferenceException.BadRequest($"input '{name}' (BOOL) element {i} is not true or false: {Raw(ref leaf)}"),
                 };
                 break;
             case TensorElementType.UInt64:
-                if (leaf.ValueKind != JsonValueKind.Number || !leaf.TryGetUInt64(out var u64))
+                if (leaf.TokenType != JsonTokenType.Number || !leaf.TryGetUInt64(out var u64))
                 {
-                    throw NotAnInteger(leaf, name, i, "UINT64");
+                    throw NotAnInteger(ref leaf, name, i, "UINT64");
                 }
 
-                MemoryMarshal.Write(buffer.AsSpan(i * 8), in u64);
+                MemoryMarshal.Write(span[(i * 8)..], in u64);
                 break;
             default:
-                WriteInteger(leaf, type, buffer, i, name);
+                WriteInteger(ref leaf, type, span, i, name);
                 break;
         }
     }
 
-    private static void WriteInteger(JsonElement leaf, TensorElementType type, byte[] buffer, int i, string name)
+    private static void WriteInteger(ref Utf8JsonReader leaf, TensorElementType type, Span<byte> span, int i, string name)
     {
-        var datatype = DataTypeNames.Name(type);
-        if (leaf.ValueKind != JsonValueKind.Number || !leaf.TryGetInt64(out var v))
+        if (leaf.TokenType != JsonTokenType.Number || !leaf.TryGetInt64(out var v))
         {
-            throw NotAnInteger(leaf, name, i, datatype);
+            throw NotAnInteger(ref leaf, name, i, DataTypeNames.Name(type));
         }
 
         var (min, max) = type switch
@@ -160,10 +231,9 @@ public static class JsonTensorCodec
         };
         if (v < min || v > max)
         {
-            throw NotAnInteger(leaf, name, i, datatype);
+            throw NotAnInteger(ref leaf, name, i, DataTypeNames.Name(type));
         }
 
-        var span = buffer.AsSpan();
         switch (type)
         {
             case TensorElementType.Int8: span[i] = (byte)(sbyte)v; break;
@@ -176,32 +246,34 @@ public static class JsonTensorCodec
         }
     }
 
-    private static InferenceException NotAnInteger(JsonElement leaf, string name, int i, string datatype) =>
-        InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is not an integer in range: {Raw(leaf)}");
+    private static InferenceException NotAnInteger(ref Utf8JsonReader leaf, string name, int i, string datatype) =>
+        InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is not an integer in range: {Raw(ref leaf)}");
 
-    private static double Floating(JsonElement leaf, string name, int i, string datatype, double max)
+    private static InferenceException OutOfRange(ref Utf8JsonReader leaf, string name, int i, string datatype) =>
+        InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is out of range: {Raw(ref leaf)}");
+
+    /// <summary>The strings "NaN", "Infinity" and "-Infinity" (JSON has no literals for them); anything else is a 400.</summary>
+    private static double NonFinite(ref Utf8JsonReader leaf, string name, int i, string datatype)
     {
-        if (leaf.ValueKind == JsonValueKind.Number && leaf.TryGetDouble(out var d))
+        if (leaf.TokenType == JsonTokenType.String)
         {
-            if (Math.Abs(d) > max)
+            if (leaf.ValueTextEquals("NaN"u8))
             {
-                throw InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is out of range: {Raw(leaf)}");
+                return double.NaN;
             }
 
-            return d;
-        }
-
-        if (leaf.ValueKind == JsonValueKind.String)
-        {
-            switch (leaf.GetString())
+            if (leaf.ValueTextEquals("Infinity"u8))
             {
-                case "NaN": return double.NaN;
-                case "Infinity": return double.PositiveInfinity;
-                case "-Infinity": return double.NegativeInfinity;
+                return double.PositiveInfinity;
+            }
+
+            if (leaf.ValueTextEquals("-Infinity"u8))
+            {
+                return double.NegativeInfinity;
             }
         }
 
-        throw InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is not a number: {Raw(leaf)}");
+        throw InferenceException.BadRequest($"input '{name}' ({datatype}) element {i} is not a number: {Raw(ref leaf)}");
     }
 
     /// <summary>Writes a tensor's elements as a flat JSON array.</summary>
@@ -256,6 +328,17 @@ public static class JsonTensorCodec
     public static string ShapeText(IReadOnlyList<long> shape) => "[" + string.Join(",", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 
     private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
+
+    private static string Raw(ref Utf8JsonReader leaf)
+    {
+        var raw = leaf.TokenType switch
+        {
+            JsonTokenType.StartObject => "{…}",
+            JsonTokenType.String => "\"" + leaf.GetString() + "\"",
+            _ => Encoding.UTF8.GetString(leaf.ValueSpan),
+        };
+        return raw.Length > 40 ? raw[..40] + "…" : raw;
+    }
 
     private static string Raw(JsonElement e)
     {

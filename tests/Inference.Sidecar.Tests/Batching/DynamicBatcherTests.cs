@@ -41,7 +41,7 @@ public sealed class DynamicBatcherTests : IDisposable
         var requests = Enumerable.Range(0, 8).Select(i => RandomImage(i, rows: 1)).ToArray();
 
         // Time never advances, so the batch can only close by filling up.
-        var results = await Task.WhenAll(requests.Select(r => batcher.RunAsync([r], [0], CancellationToken.None)));
+        var results = await Task.WhenAll(requests.Select(r => batcher.RunAsync([r], [0], CancellationToken.None).AsTask()));
 
         Assert.Equal([8.0], batchSizes);
         for (var i = 0; i < requests.Length; i++)
@@ -56,7 +56,7 @@ public sealed class DynamicBatcherTests : IDisposable
         using var session = TestAssets.Session("mlp");
         await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromMilliseconds(5), time, metrics);
         var inputs = Enumerable.Range(0, 3).Select(i => RandomRows(i, rows: i + 1)).ToArray();
-        var pending = inputs.Select(x => batcher.RunAsync([x], [0, 1], CancellationToken.None)).ToArray();
+        var pending = inputs.Select(x => batcher.RunAsync([x], [0, 1], CancellationToken.None).AsTask()).ToArray();
 
         await Task.Delay(50); // give the batcher every chance to (wrongly) run before its delay has passed
         Assert.All(pending, p => Assert.False(p.IsCompleted));
@@ -88,7 +88,7 @@ public sealed class DynamicBatcherTests : IDisposable
         long inFlight = 1;
         await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromHours(1), time, metrics, () => inFlight);
         var input = RandomRows(3, 2);
-        var result = await batcher.RunAsync([input], [0], CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        var result = await batcher.RunAsync([input], [0], CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
         TestAssets.AssertSameTensor(session.Run([input], [0])[0], result[0], "logits");
         Assert.Equal([1.0], batchSizes);
     }
@@ -100,8 +100,8 @@ public sealed class DynamicBatcherTests : IDisposable
         await using var batcher = new DynamicBatcher(session, maxBatchRows: 2, TimeSpan.FromMilliseconds(5), time, metrics);
         var a = RandomRows(1, 1);
         var b = RandomRows(2, 1);
-        var first = batcher.RunAsync([a], [0], CancellationToken.None);
-        var second = batcher.RunAsync([b], [1], CancellationToken.None);
+        var first = batcher.RunAsync([a], [0], CancellationToken.None).AsTask();
+        var second = batcher.RunAsync([b], [1], CancellationToken.None).AsTask();
         while (!(first.IsCompleted && second.IsCompleted))
         {
             time.Advance(TimeSpan.FromMilliseconds(5));
@@ -137,7 +137,7 @@ public sealed class DynamicBatcherTests : IDisposable
         await using var batcher = new DynamicBatcher(session, maxBatchRows: 32, TimeSpan.FromMilliseconds(1), TimeProvider.System, metrics,
             maxConcurrentRuns: concurrentRuns);
         var inputs = Enumerable.Range(0, 200).Select(i => RandomImage(i, rows: 1 + (i % 3))).ToArray();
-        var results = await Task.WhenAll(inputs.Select(x => Task.Run(() => batcher.RunAsync([x], [0], CancellationToken.None))));
+        var results = await Task.WhenAll(inputs.Select(x => Task.Run(() => batcher.RunAsync([x], [0], CancellationToken.None).AsTask())));
         for (var i = 0; i < inputs.Length; i++)
         {
             TestAssets.AssertSameTensor(session.Run([inputs[i]], [0])[0], results[i][0], $"request {i}");

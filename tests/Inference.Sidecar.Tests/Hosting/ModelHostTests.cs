@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Metrics;
 
@@ -13,7 +13,7 @@ public sealed class ModelHostTests
         await using var host = Host("mlp");
         Assert.False(host.IsReady);
         Assert.False(host.Loaded.IsCompleted);
-        Assert.Equal(503, Assert.Throws<InferenceException>(() => host.Runner).StatusCode);
+        Assert.Equal(InferenceError.Unavailable, Assert.Throws<InferenceException>(() => host.Runner).Error);
         host.Load();
         Assert.True(host.IsReady);
         Assert.True(host.Loaded.IsCompletedSuccessfully);
@@ -27,7 +27,7 @@ public sealed class ModelHostTests
         try
         {
             await File.WriteAllTextAsync(path, "not onnx");
-            await using var host = new ModelHost(new SidecarOptions { ModelPath = path, OnnxRuntimePath = TestAssets.OnnxRuntimeLibrary },
+            await using var host = new ModelHost(new SidecarOptions { ModelPath = path },
                 new SidecarMetrics(new TestMeterFactory()), TimeProvider.System, NullLogger<ModelHost>.Instance);
             var error = Assert.Throws<ModelLoadException>(host.Load);
             Assert.Contains(path, error.Message);
@@ -41,6 +41,6 @@ public sealed class ModelHostTests
     }
 
     private static ModelHost Host(string model) =>
-        new(new SidecarOptions { ModelPath = TestAssets.Model(model), ModelName = model, OnnxRuntimePath = TestAssets.OnnxRuntimeLibrary },
+        new(new SidecarOptions { ModelPath = TestAssets.Model(model), ModelName = model },
             new SidecarMetrics(new TestMeterFactory()), TimeProvider.System, NullLogger<ModelHost>.Instance);
 }

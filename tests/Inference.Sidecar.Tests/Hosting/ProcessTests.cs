@@ -34,6 +34,14 @@ public sealed class ProcessTests
     }
 
     [Fact]
+    public async Task The_fetch_subcommand_fails_with_one_line_naming_the_uri_and_the_cause()
+    {
+        var (exitCode, output) = await RunAsync("fetch", "ftp://models.example/model.onnx", Path.Combine(Path.GetTempPath(), "never-written.onnx"));
+        Assert.Equal(1, exitCode);
+        Assert.Equal("error: fetch ftp://models.example/model.onnx: unsupported scheme 'ftp': this build fetches http(s)://, hf://, s3://, gs:// and az://", output.Trim());
+    }
+
+    [Fact]
     public void A_matching_sha256_is_accepted_and_returned()
     {
         var digest = ModelFile.Sha256(TestAssets.Model("cnn"));
@@ -51,7 +59,6 @@ public sealed class ProcessTests
             start.ArgumentList.Add(arg);
         }
 
-        start.Environment["MLOP_ONNXRUNTIME"] = TestAssets.OnnxRuntimeLibrary;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

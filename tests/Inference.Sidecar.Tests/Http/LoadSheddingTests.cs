@@ -45,7 +45,7 @@ public sealed class LoadSheddingTests
     [Fact]
     public async Task Queued_requests_are_served_in_arrival_order_as_slots_free_up()
     {
-        var options = new MlOperator.Inference.Sidecar.Hosting.SidecarOptions { ModelPath = "unused", MaxInflight = 2, MaxQueue = 10 };
+        var options = new MlOperator.Inference.Sidecar.Options.SidecarOptions { ModelPath = "unused", MaxInflight = 2, MaxQueue = 10 };
         using var admission = new AdmissionControl(options, new SidecarMetrics(new TestMeterFactory()));
         var first = await admission.EnterAsync(CancellationToken.None);
         var second = await admission.EnterAsync(CancellationToken.None);
@@ -62,7 +62,7 @@ public sealed class LoadSheddingTests
     [Fact]
     public async Task A_request_stops_counting_for_the_batcher_once_its_inference_is_done_but_stays_in_flight()
     {
-        var options = new MlOperator.Inference.Sidecar.Hosting.SidecarOptions { ModelPath = "unused", MaxInflight = 2, MaxQueue = 10 };
+        var options = new MlOperator.Inference.Sidecar.Options.SidecarOptions { ModelPath = "unused", MaxInflight = 2, MaxQueue = 10 };
         var metrics = new SidecarMetrics(new TestMeterFactory());
         using var admission = new AdmissionControl(options, metrics);
         var slot = (await admission.EnterAsync(CancellationToken.None))!;

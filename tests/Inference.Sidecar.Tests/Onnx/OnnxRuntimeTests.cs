@@ -34,22 +34,39 @@ public sealed class OnnxRuntimeTests
     }
 
     [Fact]
-    public void Selecting_cuda_on_the_cpu_only_test_library_fails_with_a_clear_error_not_a_crash()
+    public void Selecting_cuda_where_it_is_unavailable_fails_with_a_clear_error_not_a_crash()
     {
-        // The npm build lists CUDAExecutionProvider (and CPU); whether it lacks CUDA in its list or only lacks the
-        // provider plugin beside it, session creation must fail with a message that names CUDA, not crash.
+        // The CPU package does not list CUDA; the GPU package lists it but cannot append it without a GPU and the
+        // CUDA runtime. Either way session creation must fail with a message naming CUDA and the package, not crash.
+        if (TestAssets.CudaUsable)
+        {
+            return; // a working GPU (GPU package, CUDA runtime): CUDA sessions succeed, see the test below
+        }
+
         var error = Assert.Throws<OnnxRuntimeException>(() => TestAssets.Session("mlp",
             new SessionSettings { ExecutionProviders = ["CUDAExecutionProvider", "CPUExecutionProvider"] }));
         Assert.Contains("CUDAExecutionProvider", error.Message);
-        Assert.Contains(TestAssets.Runtime.LibraryPath, error.Message);
+        Assert.Contains(OnnxRuntime.Package, error.Message);
     }
 
     [Fact]
-    public void A_missing_library_fails_with_its_path_and_how_to_get_it()
+    public void With_a_working_gpu_a_cuda_session_gives_the_reference_outputs()
     {
-        var error = Assert.Throws<FileNotFoundException>(() => OnnxRuntime.Load("/nonexistent/libonnxruntime.so.1"));
-        Assert.Contains("/nonexistent/libonnxruntime.so.1", error.Message);
-        Assert.Contains("make deps", error.Message);
+        if (!TestAssets.CudaUsable)
+        {
+            return; // CPU package or no GPU here: the test above covers the error instead
+        }
+
+        using var session = TestAssets.Session("mlp", new SessionSettings { ExecutionProviders = ["CUDAExecutionProvider", "CPUExecutionProvider"] });
+        var (inputs, expected) = TestAssets.Reference("mlp");
+        TestAssets.AssertSameTensor(expected["logits"], session.Run(inputs, "logits")["logits"], "logits", 1e-4);
+    }
+
+    [Fact]
+    public void The_runtime_is_the_nuget_package_build()
+    {
+        Assert.StartsWith("1.31.", TestAssets.Runtime.Version);
+        Assert.Contains("Microsoft.ML.OnnxRuntime", TestAssets.Runtime.Description);
     }
 
     [Fact]

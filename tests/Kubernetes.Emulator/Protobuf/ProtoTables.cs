@@ -14,6 +14,8 @@ internal static class ProtoTables
     public const string Messages = """
         core.Namespace|1:metadata:meta.ObjectMeta;2:spec:core.NamespaceSpec;3:status:core.NamespaceStatus
         meta.ObjectMeta|1:name:s;2:generateName:s;3:namespace:s;4:selfLink:s;5:uid:s;6:resourceVersion:s;7:generation:i64;8:creationTimestamp:meta.Time;9:deletionTimestamp:meta.Time:k;10:deletionGracePeriodSeconds:i64:k;11:labels:m<s,s>;12:annotations:m<s,s>;13:ownerReferences:meta.OwnerReference:r;14:finalizers:s:r;17:managedFields:meta.ManagedFieldsEntry:r
+        meta.DeleteOptions|1:gracePeriodSeconds:i64:k;2:preconditions:meta.Preconditions:k;3:orphanDependents:b:k;4:propagationPolicy:s:k;5:dryRun:s:r
+        meta.Preconditions|1:uid:s:k;2:resourceVersion:s:k
         meta.OwnerReference|5:apiVersion:s:k;1:kind:s:k;3:name:s:k;4:uid:s:k;6:controller:b:k;7:blockOwnerDeletion:b:k
         meta.ManagedFieldsEntry|1:manager:s;2:operation:s;3:apiVersion:s;4:time:meta.Time:k;6:fieldsType:s;7:fieldsV1:meta.FieldsV1:k;8:subresource:s
         core.NamespaceSpec|1:finalizers:s:r

@@ -425,15 +425,35 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
         string? policy = q["propagationPolicy"];
         string? uid = null, rv = null;
         var dryRun = q["dryRun"].ToString() == "All";
-        var text = await ReadTextAsync(ctx, ct);
-        if (!string.IsNullOrWhiteSpace(text))
+        JsonNode? body = null;
+        if ((ctx.Request.ContentType ?? "").Split(';')[0].Trim().Equals(KubeProtobuf.MediaType, StringComparison.OrdinalIgnoreCase))
         {
-            JsonNode? body;
+            // client-go (helm's uninstall, kubectl's typed deletes) may send DeleteOptions as protobuf.
+            using var buffer = new MemoryStream();
+            await ctx.Request.Body.CopyToAsync(buffer, ct);
+            if (buffer.Length > 0)
+            {
+                try
+                {
+                    var (apiVersion, _, raw) = KubeProtobuf.ReadEnvelope(buffer.ToArray());
+                    body = KubeProtobuf.DecodeObject(raw, "meta.DeleteOptions", apiVersion.Length == 0 ? "v1" : apiVersion, "DeleteOptions");
+                }
+                catch (ProtobufDecodeException e)
+                {
+                    throw ApiError.BadRequest($"couldn't decode DeleteOptions: {e.Message}");
+                }
+            }
+        }
+        else if (await ReadTextAsync(ctx, ct) is { } text && !string.IsNullOrWhiteSpace(text))
+        {
             try { body = Json.Parse(text, allowYaml: true); }
             catch (Exception e) when (e is System.Text.Json.JsonException or YamlDotNet.Core.YamlException)
             {
                 throw ApiError.BadRequest($"couldn't decode DeleteOptions: {e.Message}");
             }
+        }
+        if (body is not null)
+        {
             if (body is not JsonObject o) throw ApiError.BadRequest("couldn't decode DeleteOptions: the body must be a JSON object");
             policy = Json.String(o, "propagationPolicy") ?? policy;
             if (o["orphanDependents"] is JsonValue od && od.TryGetValue<bool>(out var orphan)) policy ??= orphan ? "Orphan" : "Background";

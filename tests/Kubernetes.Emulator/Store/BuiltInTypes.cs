@@ -35,6 +35,7 @@ internal static class BuiltInTypes
     public static readonly ResourceType CronJobs = new("batch", "v1", "CronJob", "cronjobs", "cronjob", true) { ShortNames = ["cj"], Categories = ["all"], HasStatus = true, TracksGeneration = true };
     public static readonly ResourceType PriorityClasses = new("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false) { ShortNames = ["pc"] };
     public static readonly ResourceType PodDisruptionBudgets = new("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget", true) { ShortNames = ["pdb"], HasStatus = true, TracksGeneration = true };
+    public static readonly ResourceType NetworkPolicies = new("networking.k8s.io", "v1", "NetworkPolicy", "networkpolicies", "networkpolicy", true) { ShortNames = ["netpol"], TracksGeneration = true };
     public static readonly ResourceType Roles = new("rbac.authorization.k8s.io", "v1", "Role", "roles", "role", true);
     public static readonly ResourceType RoleBindings = new("rbac.authorization.k8s.io", "v1", "RoleBinding", "rolebindings", "rolebinding", true);
     public static readonly ResourceType ClusterRoles = new("rbac.authorization.k8s.io", "v1", "ClusterRole", "clusterroles", "clusterrole", false);
@@ -46,6 +47,6 @@ internal static class BuiltInTypes
     [
         Namespaces, Pods, Services, ConfigMaps, Secrets, Events, ResourceQuotas,
         ServiceAccounts, Endpoints, Deployments, ReplicaSets, Ingresses, HorizontalPodAutoscalers, HorizontalPodAutoscalersV1, Leases, EventsV1, EndpointSlices, Jobs, CronJobs,
-        PriorityClasses, PodDisruptionBudgets, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
+        PriorityClasses, PodDisruptionBudgets, NetworkPolicies, Roles, RoleBindings, ClusterRoles, ClusterRoleBindings, CustomResourceDefinitions,
     ];
 }

@@ -50,14 +50,14 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
 
     public bool Enabled => modelBatchable;
 
-    public Task<Tensor[]> RunAsync(Tensor[] inputs, int[] outputIndexes, CancellationToken cancellationToken)
+    public ValueTask<Tensor[]> RunAsync(Tensor[] inputs, int[] outputIndexes, CancellationToken cancellationToken)
     {
         var rows = modelBatchable ? BatchRows(inputs) : -1;
         if (rows <= 0 || rows >= maxBatchRows || requestsInFlight?.Invoke() <= 1)
         {
             // Nothing to merge with (or no one else in flight): run on the caller's thread, no hand-off.
             metrics.BatchRun(1);
-            return Task.FromResult(session.Run(inputs, outputIndexes));
+            return new ValueTask<Tensor[]>(session.Run(inputs, outputIndexes));
         }
 
         var job = new Job(inputs, outputIndexes, rows, Signature(inputs, outputIndexes));
@@ -65,10 +65,10 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         if (!queue.Writer.TryWrite(job))
         {
             metrics.QueueChanged(-1);
-            throw new InferenceException(StatusCodes.Status503ServiceUnavailable, "the sidecar is shutting down");
+            throw new InferenceException(InferenceError.Unavailable, "the sidecar is shutting down");
         }
 
-        return job.Result.Task;
+        return new ValueTask<Tensor[]>(job.Result.Task);
     }
 
     /// <summary>The shared first dimension, or -1 when the inputs disagree on it (then ORT judges them alone).</summary>

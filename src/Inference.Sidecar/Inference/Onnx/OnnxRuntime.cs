@@ -1,65 +1,40 @@
-using System.Runtime.InteropServices;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace MlOperator.Inference.Sidecar.Inference.Onnx;
 
 /// <summary>
-/// A loaded <c>libonnxruntime</c> plus its process-wide <c>OrtEnv</c>. The library is loaded from a path so that
-/// a GPU build drops in without rebuilding; it is never unloaded (ORT's threads may outlive a dlclose).
+/// The process-wide ONNX Runtime environment from the Microsoft.ML.OnnxRuntime package (CPU) or its Gpu.Linux
+/// build (<c>-p:OnnxRuntimeFlavor=Gpu</c>); the native library ships in the package's runtimes/ folder.
 /// </summary>
-public sealed class OnnxRuntime : IDisposable
+public sealed class OnnxRuntime
 {
-    private static readonly Lock Gate = new();
-    private static readonly Dictionary<string, OnnxRuntime> Loaded = new(StringComparer.Ordinal);
+    private static readonly Lazy<OnnxRuntime> Instance = new(() => new OnnxRuntime(Ort.OrtEnv.Instance()));
 
-    private OnnxRuntime(string path, OrtApi api, OrtHandle env)
+    private readonly Ort.OrtEnv env;
+
+    private OnnxRuntime(Ort.OrtEnv env)
     {
-        LibraryPath = path;
-        Api = api;
-        Env = env;
+        this.env = env;
+        Version = env.GetVersionString();
     }
 
-    public string LibraryPath { get; }
+    /// <summary>The one environment (ORT allows a single env per process).</summary>
+    public static OnnxRuntime Shared => Instance.Value;
 
-    public string Version => Api.Version;
+    public string Version { get; }
 
-    internal OrtApi Api { get; }
+    /// <summary>Which package the sidecar was built against, for error messages.</summary>
+    public static string Package =>
+#if ORT_GPU
+        "Microsoft.ML.OnnxRuntime.Gpu.Linux";
+#else
+        "Microsoft.ML.OnnxRuntime";
+#endif
 
-    internal OrtHandle Env { get; }
+    public string Description => $"ONNX Runtime {Version} ({Package})";
 
-    /// <summary>Loads the library (once per path per process; ORT allows a single env per process).</summary>
-    public static OnnxRuntime Load(string libraryPath)
-    {
-        var fullPath = Path.GetFullPath(libraryPath);
-        lock (Gate)
-        {
-            if (Loaded.TryGetValue(fullPath, out var existing))
-            {
-                return existing;
-            }
-
-            if (!File.Exists(fullPath))
-            {
-                throw new FileNotFoundException(
-                    $"ONNX Runtime library not found at '{fullPath}'. Run `make deps`, or pass --onnxruntime PATH / set MLOP_ONNXRUNTIME.",
-                    fullPath);
-            }
-
-            var library = NativeLibrary.Load(fullPath);
-            var api = OrtApi.FromLibrary(library, fullPath);
-            var env = new OrtHandle(api, api.CreateEnv(logSeverity: 2 /* warning */, "mloperator-sidecar"), OrtApiIndex.ReleaseEnv);
-            var runtime = new OnnxRuntime(fullPath, api, env);
-            Loaded[fullPath] = runtime;
-            return runtime;
-        }
-    }
-
-    /// <summary>Execution providers compiled into the loaded library (e.g. CPUExecutionProvider, CUDAExecutionProvider).</summary>
-    public IReadOnlyList<string> AvailableProviders() => Api.AvailableProviders();
+    /// <summary>Execution providers compiled into the native library (e.g. CPUExecutionProvider, CUDAExecutionProvider).</summary>
+    public IReadOnlyList<string> AvailableProviders() => env.GetAvailableProviders();
 
     public OnnxSession CreateSession(string modelPath, SessionSettings settings) => OnnxSession.Create(this, modelPath, settings);
-
-    /// <summary>The env lives for the whole process; sessions hold it, so there is nothing to free early.</summary>
-    public void Dispose()
-    {
-    }
 }

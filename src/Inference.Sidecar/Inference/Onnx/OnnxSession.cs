@@ -1,54 +1,75 @@
 using System.Runtime.InteropServices;
+using System.Text;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace MlOperator.Inference.Sidecar.Inference.Onnx;
 
 /// <summary>
-/// One loaded model. <see cref="Run"/> is safe to call from many threads at once (ORT sessions are), and every
-/// native object a run creates is released before it returns, whatever happens.
+/// One loaded model on the package's <see cref="Ort.InferenceSession"/>. <see cref="Run"/> is safe to call from many
+/// threads at once (ORT sessions are). Inputs are not copied: each tensor's managed buffer is pinned for the run and
+/// wrapped as an <see cref="Ort.OrtValue"/> over that memory. Every OrtValue a run creates or receives is disposed
+/// before it returns, whatever happens, and counted in <see cref="LiveValues"/> until then.
 /// </summary>
-public sealed unsafe class OnnxSession : IDisposable
+public sealed class OnnxSession : IDisposable
 {
-    private readonly OrtApi api;
-    private readonly OrtHandle session;
-    private readonly IntPtr allocator;
-    private readonly byte** inputNames;
-    private readonly byte** outputNames;
-    private long liveValues;
+    private static readonly byte[] Empty = GC.AllocateArray<byte>(1, pinned: true);
 
-    private OnnxSession(OnnxRuntime runtime, OrtHandle session, IReadOnlyList<TensorInfo> inputs, IReadOnlyList<TensorInfo> outputs)
+    private readonly Ort.InferenceSession session;
+    private readonly Ort.RunOptions runOptions = new();
+    private readonly string[] inputNames;
+    private readonly string[] outputNames;
+    private long liveValues;
+    private int disposed;
+
+    private OnnxSession(Ort.InferenceSession session, TensorInfo[] inputs, TensorInfo[] outputs)
     {
-        api = runtime.Api;
         this.session = session;
-        allocator = api.DefaultAllocator();
         Inputs = inputs;
         Outputs = outputs;
-        inputNames = NativeNames(inputs);
-        outputNames = NativeNames(outputs);
+        inputNames = inputs.Select(i => i.Name).ToArray();
+        outputNames = outputs.Select(o => o.Name).ToArray();
     }
 
     public IReadOnlyList<TensorInfo> Inputs { get; }
 
     public IReadOnlyList<TensorInfo> Outputs { get; }
 
-    /// <summary>Native OrtValues this session created and has not yet released: zero between runs, or a leak.</summary>
+    /// <summary>OrtValues this session created or received and has not yet disposed: zero between runs, or a leak.</summary>
     internal long LiveValues => Interlocked.Read(ref liveValues);
 
     internal static OnnxSession Create(OnnxRuntime runtime, string modelPath, SessionSettings settings)
     {
-        var api = runtime.Api;
-        using var options = new OrtHandle(api, api.CreateSessionOptions(), OrtApiIndex.ReleaseSessionOptions);
-        api.SetGraphOptimizationLevel(options, settings.OptimizationLevel);
-        api.SetIntraOpNumThreads(options, settings.IntraOpThreads);
-        api.SetInterOpNumThreads(options, settings.InterOpThreads);
+        using var options = new Ort.SessionOptions
+        {
+            GraphOptimizationLevel = settings.OptimizationLevel switch
+            {
+                GraphOptimizationLevel.Disable => Ort.GraphOptimizationLevel.ORT_DISABLE_ALL,
+                GraphOptimizationLevel.Basic => Ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                GraphOptimizationLevel.Extended => Ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => Ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+            },
+            // ORT's own default counts the host's cores, not the pod's: in a 1-CPU pod on a 64-core node it would start a
+            // spinning pool of 64 threads fighting over one CPU. .NET's count honours the cgroup limit and the affinity.
+            IntraOpNumThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : Environment.ProcessorCount,
+            InterOpNumThreads = settings.InterOpThreads,
+        };
         AppendProviders(runtime, options, settings);
 
-        var session = new OrtHandle(api, api.CreateSession(runtime.Env, modelPath, options), OrtApiIndex.ReleaseSession);
+        Ort.InferenceSession session;
         try
         {
-            var allocator = api.DefaultAllocator();
-            var inputs = Describe(api, session, allocator, input: true);
-            var outputs = Describe(api, session, allocator, input: false);
-            return new OnnxSession(runtime, session, inputs, outputs);
+            session = new Ort.InferenceSession(modelPath, options);
+        }
+        catch (Ort.OnnxRuntimeException e)
+        {
+            throw OnnxRuntimeException.From(e);
+        }
+
+        try
+        {
+            var inputs = Describe(session.InputNames, session.InputMetadata, "input");
+            var outputs = Describe(session.OutputNames, session.OutputMetadata, "output");
+            return new OnnxSession(session, inputs, outputs);
         }
         catch
         {
@@ -57,21 +78,19 @@ public sealed unsafe class OnnxSession : IDisposable
         }
     }
 
-    private static void AppendProviders(OnnxRuntime runtime, OrtHandle options, SessionSettings settings)
+    private static void AppendProviders(OnnxRuntime runtime, Ort.SessionOptions options, SessionSettings settings)
     {
-        var where = $"ONNX Runtime {runtime.Version} at '{runtime.LibraryPath}'";
-        foreach (var provider in CheckProviders(settings.ExecutionProviders, runtime.AvailableProviders(), where))
+        foreach (var provider in CheckProviders(settings.ExecutionProviders, runtime.AvailableProviders(), runtime.Description))
         {
             try
             {
-                runtime.Api.AppendCudaProvider(options, settings.DeviceId);
+                options.AppendExecutionProvider_CUDA(settings.DeviceId);
             }
-            catch (OnnxRuntimeException e)
+            catch (Exception e) when (e is Ort.OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
-                throw new OnnxRuntimeException(e.Code,
-                    $"could not enable {provider} (device {settings.DeviceId}) in {where}: {e.Message}. The library lists the " +
-                    "provider, but its plugin libraries (libonnxruntime_providers_shared.so, libonnxruntime_providers_cuda.so) or " +
-                    "the CUDA/cuDNN runtime are missing; use the GPU package of ONNX Runtime with its provider libraries beside it");
+                throw new OnnxRuntimeException(OrtErrorCode.EpFail,
+                    $"could not enable {provider} (device {settings.DeviceId}) in {runtime.Description}: {e.Message}. The library lists the " +
+                    "provider, but the CUDA/cuDNN runtime, a GPU or the provider plugin (libonnxruntime_providers_cuda.so) is missing", e);
             }
         }
     }
@@ -89,7 +108,7 @@ public sealed unsafe class OnnxSession : IDisposable
             {
                 throw new OnnxRuntimeException(OrtErrorCode.InvalidArgument,
                     $"execution provider '{provider}' is not available in {where} (available: {string.Join(", ", available)}); " +
-                    "use a build of libonnxruntime that includes it");
+                    "CUDA needs the GPU image, built with -p:OnnxRuntimeFlavor=Gpu (docker build --build-arg ORT_FLAVOR=Gpu)");
             }
 
             switch (provider)
@@ -108,32 +127,24 @@ public sealed unsafe class OnnxSession : IDisposable
         return append;
     }
 
-    private static TensorInfo[] Describe(OrtApi api, OrtHandle session, IntPtr allocator, bool input)
+    private static TensorInfo[] Describe(IReadOnlyList<string> names, IReadOnlyDictionary<string, Ort.NodeMetadata> metadata, string kind)
     {
-        var count = input ? api.SessionInputCount(session) : api.SessionOutputCount(session);
-        var result = new TensorInfo[(int)count];
-        for (nuint i = 0; i < count; i++)
+        var result = new TensorInfo[names.Count];
+        for (var i = 0; i < names.Count; i++)
         {
-            var name = api.SessionIoName(session, i, input, allocator);
-            var type = api.SessionIoType(session, i, input)
-                ?? throw new OnnxRuntimeException(OrtErrorCode.NotImplemented,
-                    $"{(input ? "input" : "output")} '{name}' is not a tensor; only tensor inputs and outputs are served");
-            _ = Tensor.ElementSize(type.Type); // rejects complex/bfloat16/etc. at load time, not at first request
-            result[(int)i] = new TensorInfo(name, type.Type, type.Shape);
+            var node = metadata[names[i]];
+            if (!node.IsTensor)
+            {
+                throw new OnnxRuntimeException(OrtErrorCode.NotImplemented,
+                    $"{kind} '{names[i]}' is a {node.OnnxValueType}, not a tensor; only tensor inputs and outputs are served");
+            }
+
+            var type = (TensorElementType)(int)node.ElementDataType;
+            _ = Tensor.ElementSize(type); // rejects complex/bfloat16/etc. at load time, not at first request
+            result[i] = new TensorInfo(names[i], type, node.Dimensions.Select(d => (long)d).ToArray());
         }
 
         return result;
-    }
-
-    private static byte** NativeNames(IReadOnlyList<TensorInfo> infos)
-    {
-        var names = (byte**)NativeMemory.AllocZeroed((nuint)Math.Max(1, infos.Count), (nuint)sizeof(byte*));
-        for (var i = 0; i < infos.Count; i++)
-        {
-            names[i] = new Utf8Buffer(infos[i].Name).Pointer; // freed in Dispose
-        }
-
-        return names;
     }
 
     /// <summary>Runs the model on inputs given in <see cref="Inputs"/> order and returns the chosen outputs.</summary>
@@ -142,72 +153,58 @@ public sealed unsafe class OnnxSession : IDisposable
     public Tensor[] Run(IReadOnlyList<Tensor> inputs, IReadOnlyList<int> outputIndexes)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(inputs.Count, Inputs.Count, nameof(inputs));
-        var inputCount = inputs.Count;
-        var outputCount = outputIndexes.Count;
-        var values = stackalloc IntPtr[inputCount];
-        var results = stackalloc IntPtr[outputCount];
-        var wantedNames = stackalloc byte*[outputCount];
-        for (var j = 0; j < outputCount; j++)
-        {
-            var index = outputIndexes[j];
-            ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(outputIndexes));
-            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, Outputs.Count, nameof(outputIndexes));
-            wantedNames[j] = outputNames[index];
-            results[j] = IntPtr.Zero;
-        }
-
-        var addedRef = false;
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref disposed) != 0, this);
+        var wanted = WantedNames(outputIndexes);
+        var values = new Ort.OrtValue[inputs.Count];
+        Span<GCHandle> pins = inputs.Count <= 16 ? stackalloc GCHandle[inputs.Count] : new GCHandle[inputs.Count];
+        Ort.IDisposableReadOnlyCollection<Ort.OrtValue>? results = null;
         try
         {
-            session.DangerousAddRef(ref addedRef); // a concurrent Dispose must not free the session mid-run
-            for (var i = 0; i < inputCount; i++)
+            for (var i = 0; i < values.Length; i++)
             {
-                values[i] = IntPtr.Zero;
+                values[i] = CreateValue(inputs[i], ref pins[i]);
             }
 
-            for (var i = 0; i < inputCount; i++)
+            try
             {
-                values[i] = CreateValue(inputs[i]);
+                results = session.Run(runOptions, inputNames, values, wanted);
+            }
+            catch (Ort.OnnxRuntimeException e)
+            {
+                throw OnnxRuntimeException.From(e);
             }
 
-            api.Run(session, inputNames, values, (nuint)inputCount, wantedNames, (nuint)outputCount, results);
-            for (var j = 0; j < outputCount; j++)
+            Interlocked.Add(ref liveValues, results.Count);
+            var tensors = new Tensor[results.Count];
+            var j = 0;
+            foreach (var value in results)
             {
-                if (results[j] != IntPtr.Zero)
-                {
-                    Interlocked.Increment(ref liveValues);
-                }
-            }
-
-            var tensors = new Tensor[outputCount];
-            for (var j = 0; j < outputCount; j++)
-            {
-                tensors[j] = ReadValue(results[j]);
+                tensors[j++] = ReadValue(value);
             }
 
             return tensors;
         }
         finally
         {
-            for (var i = 0; i < inputCount; i++)
+            foreach (var value in values)
             {
-                if (values[i] != IntPtr.Zero)
+                Release(value);
+            }
+
+            foreach (ref var pin in pins)
+            {
+                if (pin.IsAllocated)
                 {
-                    ReleaseValue(values[i]);
+                    pin.Free();
                 }
             }
 
-            for (var j = 0; j < outputCount; j++)
+            if (results is not null)
             {
-                if (results[j] != IntPtr.Zero)
+                foreach (var value in results)
                 {
-                    ReleaseValue(results[j]);
+                    Release(value);
                 }
-            }
-
-            if (addedRef)
-            {
-                session.DangerousRelease();
             }
         }
     }
@@ -218,147 +215,113 @@ public sealed unsafe class OnnxSession : IDisposable
         var ordered = Inputs.Select(i => inputs.TryGetValue(i.Name, out var t) ? t : throw new ArgumentException($"missing input '{i.Name}'")).ToArray();
         var wanted = outputs.Length == 0
             ? Enumerable.Range(0, Outputs.Count).ToArray()
-            : outputs.Select(o => Outputs.ToList().FindIndex(x => x.Name == o) is var k and >= 0 ? k : throw new ArgumentException($"unknown output '{o}'")).ToArray();
+            : outputs.Select(o => Array.IndexOf(outputNames, o) is var k and >= 0 ? k : throw new ArgumentException($"unknown output '{o}'")).ToArray();
         var tensors = Run(ordered, wanted);
         return wanted.Select((k, j) => (Outputs[k].Name, tensors[j])).ToDictionary(p => p.Name, p => p.Item2);
     }
 
-    private void ReleaseValue(IntPtr value)
+    /// <summary>The cached array of all output names when all are wanted in model order (the usual request).</summary>
+    private string[] WantedNames(IReadOnlyList<int> outputIndexes)
     {
-        api.Release(OrtApiIndex.ReleaseValue, value);
-        Interlocked.Decrement(ref liveValues);
+        var all = outputIndexes.Count == outputNames.Length;
+        for (var j = 0; j < outputIndexes.Count; j++)
+        {
+            var index = outputIndexes[j];
+            ArgumentOutOfRangeException.ThrowIfNegative(index, nameof(outputIndexes));
+            ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(index, outputNames.Length, nameof(outputIndexes));
+            all &= index == j;
+        }
+
+        if (all)
+        {
+            return outputNames;
+        }
+
+        var names = new string[outputIndexes.Count];
+        for (var j = 0; j < names.Length; j++)
+        {
+            names[j] = outputNames[outputIndexes[j]];
+        }
+
+        return names;
     }
 
-    private IntPtr CreateValue(Tensor tensor)
+    private void Release(Ort.OrtValue? value)
     {
-        var value = api.CreateTensor(allocator, tensor.Shape, tensor.ElementType);
-        Interlocked.Increment(ref liveValues);
-        try
+        if (value is not null)
         {
-            if (tensor.ElementType == TensorElementType.String)
+            value.Dispose();
+            Interlocked.Decrement(ref liveValues);
+        }
+    }
+
+    private unsafe Ort.OrtValue CreateValue(Tensor tensor, ref GCHandle pin)
+    {
+        Ort.OrtValue value;
+        if (tensor.ElementType == TensorElementType.String)
+        {
+            value = Ort.OrtValue.CreateTensorWithEmptyStrings(Ort.OrtAllocator.DefaultInstance, tensor.Shape);
+            Interlocked.Increment(ref liveValues);
+            try
             {
-                FillStrings(value, tensor.Strings!);
+                var strings = tensor.Strings!;
+                for (var k = 0; k < strings.Length; k++)
+                {
+                    value.StringTensorSetElementAt(strings[k], k);
+                }
             }
-            else if (tensor.Bytes.Length > 0)
+            catch
             {
-                var data = api.TensorData(value);
-                tensor.Bytes.AsSpan().CopyTo(new Span<byte>(data, tensor.Bytes.Length));
+                Release(value);
+                throw;
             }
 
             return value;
         }
-        catch
-        {
-            ReleaseValue(value);
-            throw;
-        }
+
+        var bytes = tensor.Bytes.Length > 0 ? tensor.Bytes : Empty;
+        pin = GCHandle.Alloc(bytes, GCHandleType.Pinned);
+        value = Ort.OrtValue.CreateTensorValueWithData(Ort.OrtMemoryInfo.DefaultInstance,
+            (Ort.Tensors.TensorElementType)(int)tensor.ElementType, tensor.Shape, pin.AddrOfPinnedObject(), tensor.Bytes.Length);
+        Interlocked.Increment(ref liveValues);
+        return value;
     }
 
-    private void FillStrings(IntPtr value, byte[][] strings)
+    private static Tensor ReadValue(Ort.OrtValue value)
     {
-        if (strings.Length == 0)
+        if (!value.IsTensor)
         {
-            return;
+            throw new OnnxRuntimeException(OrtErrorCode.NotImplemented, $"the model returned a {value.OnnxType}, not a tensor");
         }
 
-        nuint total = 0;
-        foreach (var s in strings)
-        {
-            if (s.AsSpan().Contains((byte)0))
-            {
-                throw new ArgumentException("string tensor elements may not contain NUL bytes (ONNX Runtime takes C strings)");
-            }
-
-            total += (nuint)s.Length + 1;
-        }
-
-        var block = (byte*)NativeMemory.Alloc(total);
-        var pointers = (byte**)NativeMemory.Alloc((nuint)strings.Length, (nuint)sizeof(byte*));
-        try
-        {
-            var cursor = block;
-            for (var i = 0; i < strings.Length; i++)
-            {
-                pointers[i] = cursor;
-                strings[i].AsSpan().CopyTo(new Span<byte>(cursor, strings[i].Length));
-                cursor += strings[i].Length;
-                *cursor++ = 0;
-            }
-
-            api.FillStringTensor(value, pointers, (nuint)strings.Length);
-        }
-        finally
-        {
-            NativeMemory.Free(pointers);
-            NativeMemory.Free(block);
-        }
-    }
-
-    private Tensor ReadValue(IntPtr value)
-    {
-        var (type, shape, count) = api.TensorTypeAndShape(value);
+        var info = value.GetTensorTypeAndShape();
+        var type = (TensorElementType)(int)info.ElementDataType;
+        var shape = info.Shape;
         if (type == TensorElementType.String)
         {
-            return Tensor.FromStrings(shape, ReadStrings(value, count));
-        }
-
-        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)(count * Tensor.ElementSize(type))));
-        if (bytes.Length > 0)
-        {
-            new ReadOnlySpan<byte>(api.TensorData(value), bytes.Length).CopyTo(bytes);
-        }
-
-        return Tensor.FromBytes(type, shape, bytes);
-    }
-
-    private byte[][] ReadStrings(IntPtr value, long count)
-    {
-        var strings = new byte[count][];
-        if (count == 0)
-        {
-            return strings;
-        }
-
-        var length = api.StringTensorDataLength(value);
-        var buffer = (byte*)NativeMemory.Alloc(Math.Max(length, 1));
-        var offsets = (nuint*)NativeMemory.Alloc((nuint)count, (nuint)sizeof(nuint));
-        try
-        {
-            api.StringTensorContent(value, buffer, length, offsets, (nuint)count);
-            for (long i = 0; i < count; i++)
+            var strings = new byte[info.ElementCount][];
+            for (var k = 0; k < strings.Length; k++)
             {
-                var end = i + 1 < count ? offsets[i + 1] : length;
-                strings[i] = new ReadOnlySpan<byte>(buffer + offsets[i], (int)(end - offsets[i])).ToArray();
+                strings[k] = Encoding.UTF8.GetBytes(value.GetStringElement(k));
             }
 
-            return strings;
+            return Tensor.FromStrings(shape, strings);
         }
-        finally
-        {
-            NativeMemory.Free(offsets);
-            NativeMemory.Free(buffer);
-        }
+
+        var data = value.GetTensorMutableRawData();
+        var bytes = GC.AllocateUninitializedArray<byte>(checked((int)(info.ElementCount * Tensor.ElementSize(type))));
+        data[..bytes.Length].CopyTo(bytes);
+        return Tensor.FromBytes(type, shape, bytes);
     }
 
     public void Dispose()
     {
-        if (session.IsClosed)
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
         {
             return;
         }
 
         session.Dispose();
-        FreeNames(inputNames, Inputs.Count);
-        FreeNames(outputNames, Outputs.Count);
-    }
-
-    private static void FreeNames(byte** names, int count)
-    {
-        for (var i = 0; i < count; i++)
-        {
-            NativeMemory.Free(names[i]);
-        }
-
-        NativeMemory.Free(names);
+        runOptions.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-namespace MlOperator.Inference.Sidecar.Hosting;
+namespace MlOperator.Inference.Sidecar.Options;
 
 /// <summary>
 /// Turns the command line into the same MLOP_* keys the environment uses, so a flag and its variable are one
@@ -13,10 +13,9 @@ public static class SidecarCommandLine
         ("--version", SidecarOptions.ModelVersionKey, "model version (default: 1)"),
         ("--sha256", SidecarOptions.ModelSha256Key, "expected SHA-256 of the model file; a mismatch exits non-zero before listening"),
         ("--port", SidecarOptions.PortKey, "HTTP port (default: 8080)"),
-        ("--onnxruntime", SidecarOptions.OnnxRuntimeKey, "PATH of libonnxruntime.so (default: beside the app, else .tools/onnxruntime)"),
         ("--execution-providers", SidecarOptions.ExecutionProvidersKey, "comma-separated, e.g. cuda,cpu (default: cpu)"),
         ("--device-id", SidecarOptions.DeviceIdKey, "GPU device id for CUDA (default: 0)"),
-        ("--intra-op-threads", SidecarOptions.IntraOpThreadsKey, "ORT intra-op threads (default: 0 = ORT decides)"),
+        ("--intra-op-threads", SidecarOptions.IntraOpThreadsKey, "ORT intra-op threads (default: 0 = the CPUs this process may use)"),
         ("--inter-op-threads", SidecarOptions.InterOpThreadsKey, "ORT inter-op threads (default: 0 = ORT decides)"),
         ("--graph-optimization", SidecarOptions.GraphOptimizationKey, "all | extended | basic | disable (default: all)"),
         ("--max-batch-size", SidecarOptions.MaxBatchSizeKey, "rows per merged run; 1 = batching off (default: 1)"),
@@ -26,6 +25,7 @@ public static class SidecarCommandLine
         ("--max-inflight", SidecarOptions.MaxInflightKey, "requests processed at once (default: 64)"),
         ("--max-queue", SidecarOptions.MaxQueueKey, "requests waiting beyond that before 503 (default: 256)"),
         ("--access-log", SidecarOptions.AccessLogKey, "one log line per HTTP request; a switch, or =true/=false (default: off)"),
+        ("--warmup-request", SidecarOptions.WarmupRequestKey, "FILE with a V2 JSON infer body run before ready; startup fails if it fails"),
     ];
 
     /// <summary>Flags that need no value: alone they mean true.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 
-namespace MlOperator.Inference.Sidecar.Hosting;
+namespace MlOperator.Inference.Sidecar.Options;
 
 /// <summary>
 /// Everything the sidecar is configured with. Each setting has an environment variable (the pod builder's
@@ -14,7 +14,6 @@ public sealed record SidecarOptions
     public const string ModelVersionKey = "MLOP_MODEL_VERSION";
     public const string ModelSha256Key = "MLOP_MODEL_SHA256";
     public const string PortKey = "MLOP_PORT";
-    public const string OnnxRuntimeKey = "MLOP_ONNXRUNTIME";
     public const string ExecutionProvidersKey = "MLOP_EXECUTION_PROVIDERS";
     public const string DeviceIdKey = "MLOP_DEVICE_ID";
     public const string IntraOpThreadsKey = "MLOP_INTRA_OP_THREADS";
@@ -27,6 +26,10 @@ public sealed record SidecarOptions
     public const string MaxInflightKey = "MLOP_MAX_INFLIGHT";
     public const string MaxQueueKey = "MLOP_MAX_QUEUE";
     public const string AccessLogKey = "MLOP_ACCESS_LOG";
+    public const string WarmupRequestKey = "MLOP_WARMUP_REQUEST";
+
+    /// <summary>Read by the <c>fetch</c> subcommand (the init container) with <see cref="ModelPathKey"/> and <see cref="ModelSha256Key"/>.</summary>
+    public const string ModelUrlKey = "MLOP_MODEL_URL";
 
     public required string ModelPath { get; init; }
 
@@ -38,8 +41,6 @@ public sealed record SidecarOptions
     public string? ModelSha256 { get; init; }
 
     public int Port { get; init; } = 8080;
-
-    public string OnnxRuntimePath { get; init; } = DefaultOnnxRuntimePath();
 
     public SessionSettings Session { get; init; } = new();
 
@@ -60,6 +61,12 @@ public sealed record SidecarOptions
 
     /// <summary>One log line per HTTP request (Serilog.AspNetCore request logging); off by default, as it costs throughput.</summary>
     public bool AccessLog { get; init; }
+
+    /// <summary>
+    /// A V2 JSON infer body run once before the model goes ready; when it fails, startup fails. Without it a
+    /// synthetic run on zeros warms up, and its failure only logs a warning (zeros are not valid for every model).
+    /// </summary>
+    public string? WarmupRequestPath { get; init; }
 
     /// <summary>Reads the MLOP_* keys (environment variables or flags translated by <see cref="SidecarCommandLine"/>).</summary>
     public static SidecarOptions FromConfiguration(IConfiguration configuration)
@@ -83,7 +90,6 @@ public sealed record SidecarOptions
             ModelVersion = Get(ModelVersionKey) ?? "1",
             ModelSha256 = sha,
             Port = Int(Get(PortKey), PortKey, 8080, 1, 65535),
-            OnnxRuntimePath = Get(OnnxRuntimeKey) ?? DefaultOnnxRuntimePath(),
             Session = new SessionSettings
             {
                 IntraOpThreads = Int(Get(IntraOpThreadsKey), IntraOpThreadsKey, 0, 0, 1024),
@@ -99,28 +105,8 @@ public sealed record SidecarOptions
             MaxInflight = Int(Get(MaxInflightKey), MaxInflightKey, 64, 1, 1 << 20),
             MaxQueue = Int(Get(MaxQueueKey), MaxQueueKey, 256, 0, 1 << 20),
             AccessLog = Bool(Get(AccessLogKey), AccessLogKey),
+            WarmupRequestPath = Get(WarmupRequestKey),
         };
-    }
-
-    /// <summary>libonnxruntime beside the app (the container image), else the one `make deps` unpacks in the repo.</summary>
-    public static string DefaultOnnxRuntimePath()
-    {
-        var beside = Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so.1");
-        if (File.Exists(beside))
-        {
-            return beside;
-        }
-
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, ".tools", "onnxruntime", "libonnxruntime.so.1");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return beside;
     }
 
     private static string ProviderName(string name) => name.ToLowerInvariant() switch

@@ -1,0 +1,8 @@
+namespace MlOperator.Inference.Sidecar.Tests.Conformance;
+
+public enum CaseVerdict
+{
+    Passed,
+    Excluded,
+    Failed,
+}
