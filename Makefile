@@ -49,12 +49,13 @@ deps: $(KUBECTL) $(HELM) $(TOOLS)/.python-onnx $(TOOLS)/.lua ## Fetch pinned too
 build: ## Build the solution
 	$(DOTNET) build MlOperator.sln -c $(CONFIG) -warnaserror
 
-generate: ## Regenerate generated files (CRDs in config/crds and the chart); `test` fails if they drifted from what is committed
+generate: ## Regenerate generated files (CRDs in config/crds and the chart, the chart's RBAC rules); `test` fails if they drifted from what is committed
 	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) -- generate crds --output $(CURDIR)/config/crds; fi
 	@rm -f charts/ml-operator/crds/*.yaml && cp config/crds/*.yaml charts/ml-operator/crds/
+	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) --no-build -- generate rbac --output $(CURDIR)/charts/ml-operator/files/rbac-rules.yaml; fi
 
 test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
-	@git diff --exit-code -- config/crds charts/ml-operator/crds || (echo "config/crds or the chart's crds/ drifted from the C# types: commit the regenerated files" && exit 1)
+	@git diff --exit-code -- config/crds charts/ml-operator/crds charts/ml-operator/files || (echo "config/crds or the chart's crds/ or RBAC rules drifted from the C# code: commit the regenerated files" && exit 1)
 	$(DOTNET) test MlOperator.sln -c $(CONFIG) --no-build --logger "console;verbosity=minimal"
 
 test-k3s: deps build ## Integration tests against K3s in Docker via Testcontainers.K3s (needs a Docker daemon; E2E_KUBECONFIG=path uses your own cluster)

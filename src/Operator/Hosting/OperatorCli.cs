@@ -1,4 +1,5 @@
 using System.CommandLine;
+using MlOperator.Operator.Controllers;
 
 namespace MlOperator.Operator.Hosting;
 
@@ -68,8 +69,26 @@ public static class OperatorCli
         return new RootCommand("MlOperator: serves ONNX models on Kubernetes from ModelDeployment resources")
         {
             runCommand,
-            new Command("generate", "Generate files from the C# types") { crdsCommand },
+            new Command("generate", "Generate files from the C# types") { crdsCommand, RbacCommand() },
         };
+    }
+
+    /// <summary><c>generate rbac</c>: the chart's RBAC rules from <see cref="OperatorKinds"/>.</summary>
+    private static Command RbacCommand()
+    {
+        var output = new Option<string>("--output", "-o")
+        {
+            Description = "File to write the rules to",
+            HelpName = "FILE",
+            DefaultValueFactory = _ => "charts/ml-operator/files/rbac-rules.yaml",
+        };
+        var command = new Command("rbac", "Write the RBAC rules the operator needs (the chart renders them into its roles)") { output };
+        command.SetAction(async (parse, ct) =>
+        {
+            await File.WriteAllTextAsync(parse.GetValue(output)!, OperatorKinds.RbacRulesYaml(), ct);
+            return ExitCodes.Success;
+        });
+        return command;
     }
 
     /// <summary>Parses and runs; a command line System.CommandLine cannot parse is one line on stderr and exit 2, like a bad value.</summary>

@@ -11,4 +11,5 @@ public sealed record ModelDeploymentCaches(
     Informer<V1Service> Services,
     Informer<V1Ingress> Ingresses,
     Informer<V2HorizontalPodAutoscaler> Autoscalers,
-    Informer<V1ResourceQuota> Quotas);
+    Informer<V1ResourceQuota> Quotas,
+    IReadOnlyList<BoundOwnedKind> Owned);

@@ -22,17 +22,20 @@ public static class ModelDeploymentController
             manager.GetInformer<V1Service>(),
             manager.GetInformer<V1Ingress>(),
             manager.GetInformer<V2HorizontalPodAutoscaler>(),
-            manager.GetInformer<V1ResourceQuota>());
+            manager.GetInformer<V1ResourceQuota>(),
+            [.. OperatorKinds.Owned.Select(kind => kind.Bind(manager))]);
         var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
 
+        // Our own status writes change neither generation nor metadata: they must not wake us again.
+        var builder = manager.NewController(Name)
+            .For<Md>(EventFilter.Or(EventFilter.GenerationChanged, EventFilter.AnnotationsChanged, EventFilter.LabelsChanged));
+        foreach (var kind in OperatorKinds.Owned)
+        {
+            builder = kind.Own(builder);
+        }
+
         // Complete() registers the controller with the manager.
-        return manager.NewController(Name)
-            // Our own status writes change neither generation nor metadata: they must not wake us again.
-            .For<Md>(EventFilter.Or(EventFilter.GenerationChanged, EventFilter.AnnotationsChanged, EventFilter.LabelsChanged))
-            .Owns<V1Deployment>()
-            .Owns<V1Service>()
-            .Owns<V1Ingress>()
-            .Owns<V2HorizontalPodAutoscaler>()
+        return builder
             // A quota change can unblock (or block) every ModelDeployment of its namespace.
             .Watches<V1ResourceQuota>(quota => caches.ModelDeployments.List(quota.Metadata.NamespaceProperty).Select(ReconcileRequest.For))
             .WithWorkers(workers)

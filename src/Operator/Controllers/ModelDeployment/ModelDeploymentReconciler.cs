@@ -69,7 +69,7 @@ public sealed class ModelDeploymentReconciler(
         }
 
         var applied = await ApplyChildrenAsync(md, desired, ct).ConfigureAwait(false);
-        var deleted = await DeleteStaleChildrenAsync(md, desired, observed, ct).ConfigureAwait(false);
+        var deleted = await DeleteStaleChildrenAsync(md, desired, ct).ConfigureAwait(false);
         if (applied > 0 || deleted > 0)
         {
             logger.LogInformation("Applied {Applied} and deleted {Deleted} children for generation {Generation}", applied, deleted, md.Metadata.Generation);
@@ -153,32 +153,25 @@ public sealed class ModelDeploymentReconciler(
         }
     }
 
-    private async Task<int> DeleteStaleChildrenAsync(Md md, DesiredState desired, ObservedState observed, CancellationToken ct)
+    /// <summary>Deletes every owned child (of every kind in <see cref="OperatorKinds.Owned"/>) the desired state no longer has.</summary>
+    private async Task<int> DeleteStaleChildrenAsync(Md md, DesiredState desired, CancellationToken ct)
     {
         var keep = desired.Objects.Select(o => (o.Kind, o.Metadata.Name)).ToHashSet();
         var deleted = 0;
-        deleted += await DeleteStaleAsync(observed.Deployments, keep, ct).ConfigureAwait(false);
-        deleted += await DeleteStaleAsync(Owned(caches.Services, md), keep, ct).ConfigureAwait(false);
-        deleted += await DeleteStaleAsync(Owned(caches.Ingresses, md), keep, ct).ConfigureAwait(false);
-        deleted += await DeleteStaleAsync(Owned(caches.Autoscalers, md), keep, ct).ConfigureAwait(false);
-        return deleted;
-    }
-
-    private async Task<int> DeleteStaleAsync<T>(IReadOnlyList<T> owned, HashSet<(string Kind, string Name)> keep, CancellationToken ct)
-        where T : class, IKubernetesObject<V1ObjectMeta>
-    {
-        var deleted = 0;
-        foreach (var child in owned.Where(c => !keep.Contains((c.Kind, c.Metadata.Name))))
+        foreach (var kind in caches.Owned)
         {
-            try
+            foreach (var child in kind.Children(md.Metadata.Uid ?? "").Where(c => !keep.Contains((c.Kind, c.Metadata.Name))))
             {
-                await client.DeleteAsync<T>(child.Metadata.Name!, child.Metadata.NamespaceProperty,
-                    new DeleteOptions { PropagationPolicy = PropagationPolicy.Background, PreconditionUid = child.Metadata.Uid }, ct).ConfigureAwait(false);
-                deleted++;
-            }
-            catch (NotFoundException)
-            {
-                // already gone: exactly what we wanted
+                try
+                {
+                    await kind.DeleteAsync(client, child,
+                        new DeleteOptions { PropagationPolicy = PropagationPolicy.Background, PreconditionUid = child.Metadata.Uid }, ct).ConfigureAwait(false);
+                    deleted++;
+                }
+                catch (NotFoundException)
+                {
+                    // already gone: exactly what we wanted
+                }
             }
         }
 

@@ -1,0 +1,67 @@
+using System.Text;
+using k8s.Models;
+using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
+
+namespace MlOperator.Operator.Controllers;
+
+/// <summary>
+/// Every kind the operator touches, in one table. The controller's watches and the reconciler's stale-child deletion
+/// read <see cref="Owned"/>; the chart's RBAC rules (charts/ml-operator/files/rbac-rules.yaml) are written from
+/// <see cref="Watched"/> and <see cref="LeaderElection"/> by <see cref="RbacRulesYaml"/>, so adding a child kind
+/// is one line here and the permissions follow.
+/// </summary>
+public static class OperatorKinds
+{
+    /// <summary>The ModelDeployment controller's children; order is apply order for new revisions' siblings.</summary>
+    public static IReadOnlyList<OwnedKind> Owned { get; } =
+    [
+        new OwnedKind<V1Deployment>(),
+        new OwnedKind<V1Service>(),
+        new OwnedKind<V1Ingress>(),
+        new OwnedKind<V2HorizontalPodAutoscaler>(),
+    ];
+
+    /// <summary>What the operator calls in every namespace it watches (a ClusterRole when it watches all).</summary>
+    public static IReadOnlyList<KindAccess> Watched { get; } =
+    [
+        // The informer and the startup check list and watch; status goes through a merge patch of /status.
+        new(typeof(Md), null, ["list", "watch"]),
+        new(typeof(Md), "status", ["patch"]),
+        .. Owned.Select(kind => new KindAccess(kind.Type, null, OwnedKind.Verbs)),
+        // Read to plan capacity; a change wakes the namespace's ModelDeployments.
+        new(typeof(V1ResourceQuota), null, ["list", "watch"]),
+        // The event recorder creates Events and patches their count when they repeat.
+        new(typeof(Corev1Event), null, ["create", "patch"]),
+    ];
+
+    /// <summary>What leader election calls in the operator's own namespace.</summary>
+    public static IReadOnlyList<KindAccess> LeaderElection { get; } =
+    [
+        new(typeof(V1Lease), null, ["create", "get", "update"]),
+        new(typeof(Corev1Event), null, ["create", "patch"]),
+    ];
+
+    /// <summary>The chart's rules file: one rule per entry, verbs sorted, scopes in a fixed order.</summary>
+    public static string RbacRulesYaml()
+    {
+        var text = new StringBuilder();
+        text.Append("# What the operator calls, per scope. Written by `make generate` from src/Operator/Controllers/OperatorKinds.cs;\n");
+        text.Append("# do not edit (a test fails when this file and the code disagree).\n");
+        text.Append("# watched: granted in every watched namespace (a ClusterRole when all namespaces are watched).\n");
+        text.Append("# leaderElection: granted in the release namespace only.\n");
+        Scope(text, "watched", Watched);
+        Scope(text, "leaderElection", LeaderElection);
+        return text.ToString();
+    }
+
+    private static void Scope(StringBuilder text, string name, IReadOnlyList<KindAccess> rules)
+    {
+        text.Append(name).Append(":\n");
+        foreach (var rule in rules)
+        {
+            text.Append("  - apiGroups: [").Append(rule.Resource.Group.Length == 0 ? "\"\"" : rule.Resource.Group).Append("]\n");
+            text.Append("    resources: [").Append(rule.RbacResource).Append("]\n");
+            text.Append("    verbs: [").Append(string.Join(", ", rule.Verbs.Order(StringComparer.Ordinal))).Append("]\n");
+        }
+    }
+}

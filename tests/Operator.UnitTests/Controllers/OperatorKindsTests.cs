@@ -1,0 +1,59 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Controllers;
+using MlOperator.Operator.Controllers.ModelDeployment;
+using MlOperator.Operator.Runtime.Hosting;
+using MlOperator.Operator.UnitTests.Fakes;
+using MlOperator.Operator.UnitTests.Fixtures;
+
+namespace MlOperator.Operator.UnitTests.Controllers;
+
+public sealed class OperatorKindsTests
+{
+    [Fact]
+    public void The_charts_rbac_rules_are_the_ones_the_code_declares()
+    {
+        var committed = Path.Combine(RepoPaths.Root, "charts", "ml-operator", "files", "rbac-rules.yaml");
+
+        Assert.True(File.ReadAllText(committed) == OperatorKinds.RbacRulesYaml(),
+            $"{committed} drifted from OperatorKinds: run `make generate` and commit it");
+    }
+
+    [Fact]
+    public void Every_informer_the_controller_starts_is_granted_list_and_watch_and_every_owned_kind_has_one()
+    {
+        var time = new FakeTimeProvider();
+        var manager = new ControllerManager(new FakeKubeClient(time), new ManagerOptions { LeaderElection = false }, NullLoggerFactory.Instance, time);
+
+        ModelDeploymentController.Register(manager, new FakeKubeClient(time), ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, time);
+
+        var informed = manager.Informers.Informers.Select(i => i.ObjectType).ToHashSet();
+        var watchable = OperatorKinds.Watched
+            .Where(a => a.Subresource is null && a.Verbs.Contains("list") && a.Verbs.Contains("watch"))
+            .Select(a => a.Type)
+            .ToHashSet();
+        Assert.Subset(watchable, informed);
+        Assert.Subset(informed, OperatorKinds.Owned.Select(k => k.Type).ToHashSet());
+    }
+
+    [Fact]
+    public void Owned_kinds_get_exactly_what_apply_and_stale_deletion_need()
+    {
+        foreach (var kind in OperatorKinds.Owned)
+        {
+            var access = Assert.Single(OperatorKinds.Watched, a => a.Type == kind.Type && a.Subresource is null);
+            Assert.Equal(["create", "delete", "list", "patch", "watch"], access.Verbs.Order());
+        }
+    }
+
+    [Fact]
+    public void No_rule_grants_a_wildcard_secrets_or_a_privilege_escalating_verb()
+    {
+        foreach (var access in OperatorKinds.Watched.Concat(OperatorKinds.LeaderElection))
+        {
+            Assert.DoesNotContain("*", access.Verbs);
+            Assert.Empty(access.Verbs.Intersect(["escalate", "bind", "impersonate"]));
+            Assert.NotEqual("secrets", access.Resource.Plural);
+        }
+    }
+}
