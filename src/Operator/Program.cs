@@ -42,7 +42,7 @@ public static class Program
         services.AddHostedService<OperatorControllers>();
         services.AddControllerManager(new ManagerOptions
         {
-            Namespace = options.WatchNamespaces.Count == 0 ? null : options.WatchNamespaces[0],
+            Namespace = options.WatchNamespaces.Count == 0 ? null : string.Join(',', options.WatchNamespaces),
             LeaderElection = options.LeaderElect,
             LeaseName = options.LeaseName,
             LeaseNamespace = options.LeaseNamespace ?? config.Namespace,

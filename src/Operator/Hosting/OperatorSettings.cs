@@ -80,13 +80,6 @@ public static partial class OperatorSettings
             options = Apply(options, setting, flag(setting), setting.Flag);
         }
 
-        if (options.WatchNamespaces.Count > 1)
-        {
-            // The controller runtime scopes its informers to one namespace or all of them.
-            throw new OperatorSettingException(
-                $"--watch-namespaces: watching several namespaces ({string.Join(", ", options.WatchNamespaces)}) is not supported yet; give one namespace, or none for all");
-        }
-
         if (options.LeaseDuration <= options.RenewDeadline)
         {
             throw new OperatorSettingException($"--lease-duration ({options.LeaseDuration.TotalSeconds:0.###}s) must be longer than --renew-deadline ({options.RenewDeadline.TotalSeconds:0.###}s)");

@@ -49,13 +49,14 @@ public sealed class ChartInstallTests : IAsyncLifetime
     public async Task Installs_an_operator_whose_rendered_rbac_is_enough_to_reconcile_then_upgrades_and_uninstalls_without_orphans()
     {
         var suffix = Guid.NewGuid().ToString("N")[..6];
-        var (releaseNs, modelsNs, release) = ($"chart-{suffix}", $"models-{suffix}", $"mlop-{suffix}");
+        var (releaseNs, otherNs, modelsNs, release) = ($"chart-{suffix}", $"other-{suffix}", $"models-{suffix}", $"mlop-{suffix}");
         var kubeconfig = _kubeconfig;
         var kubectl = new Kubectl(kubeconfig, _dir);
         await kubectl.RunOkAsync("create", "namespace", releaseNs);
         await kubectl.RunOkAsync("create", "namespace", modelsNs);
+        await kubectl.RunOkAsync("create", "namespace", otherNs);
 
-        await HelmRunner.RunOkAsync(kubeconfig, "install", release, HelmRunner.Chart, "--namespace", releaseNs, "--set", $"watchNamespaces={{{modelsNs}}}");
+        await HelmRunner.RunOkAsync(kubeconfig, "install", release, HelmRunner.Chart, "--namespace", releaseNs, "--set", $"watchNamespaces={{{otherNs},{modelsNs}}}");
         var deployment = RenderedManifests.Parse(await HelmRunner.RunOkAsync(kubeconfig, "get", "manifest", release, "--namespace", releaseNs)).Single("Deployment");
         var pod = deployment["spec"]!["template"]!["spec"]!;
         var token = (await kubectl.RunOkAsync("create", "token", (string)pod["serviceAccountName"]!, "--namespace", releaseNs)).Trim();

@@ -47,7 +47,7 @@ public sealed class OperatorCliTests : IDisposable
     public async Task Run_binds_every_flag()
     {
         var (_, options, errors) = await InvokeRunAsync(
-            "run", "--kubeconfig", "/tmp/kc", "--context", "dev", "--watch-namespaces", "risk", "--workers", "3",
+            "run", "--kubeconfig", "/tmp/kc", "--context", "dev", "--watch-namespaces", "risk,fraud", "--workers", "3",
             "--kube-api-qps", "7.5", "--kube-api-burst", "9", "--log-format", "text", "--log-level", "debug",
             "--metrics-address", "[::1]:9090", "--health-address", "127.0.0.1:9091", "--leader-elect", "false", "--lease-namespace", "ops",
             "--lease-name", "lock", "--lease-duration", "30s", "--renew-deadline", "20s", "--retry-period", "500ms",
@@ -57,7 +57,7 @@ public sealed class OperatorCliTests : IDisposable
         Assert.True(options is not null, errors);
         Assert.Equal("/tmp/kc", options.KubeconfigPath);
         Assert.Equal("dev", options.Context);
-        Assert.Equal(["risk"], options.WatchNamespaces);
+        Assert.Equal(["risk", "fraud"], options.WatchNamespaces);
         Assert.Equal((3, 7.5, 9), (options.Workers, options.KubeApiQps, options.KubeApiBurst));
         Assert.Equal((LogFormat.Text, LogEventLevel.Debug), (options.LogFormat, options.LogLevel));
         Assert.Equal("http://[::1]:9090", options.MetricsAddress.ToUrl());
@@ -76,7 +76,7 @@ public sealed class OperatorCliTests : IDisposable
     [Fact]
     public async Task Flags_win_over_environment_which_wins_over_the_config_file()
     {
-        File.WriteAllText(_configFile, "workers: 2\nkubeApiBurst: 11\nlogLevel: warn\nwatchNamespaces: [a]\ndefaultRequests: { cpu: 250m }\n");
+        File.WriteAllText(_configFile, "workers: 2\nkubeApiBurst: 11\nlogLevel: warn\nwatchNamespaces: [a, b]\ndefaultRequests: { cpu: 250m }\n");
         _environment["MLOP_KUBE_API_BURST"] = "22";
         _environment["MLOP_LOG_LEVEL"] = "error";
 
@@ -86,7 +86,7 @@ public sealed class OperatorCliTests : IDisposable
         Assert.Equal(2, options.Workers);                    // config file
         Assert.Equal(22, options.KubeApiBurst);              // environment over config file
         Assert.Equal(LogEventLevel.Debug, options.LogLevel); // flag over both
-        Assert.Equal(["a"], options.WatchNamespaces);
+        Assert.Equal(["a", "b"], options.WatchNamespaces);
         Assert.Equal(new Dictionary<string, string> { ["cpu"] = "250m" }, options.ModelDefaults.Requests);
     }
 
@@ -109,7 +109,6 @@ public sealed class OperatorCliTests : IDisposable
     [InlineData("--workers", "0", "fatal: --workers: '0' is not a whole number from 1 to 256")]
     [InlineData("--kube-api-qps", "-1", "fatal: --kube-api-qps: '-1' is not a number above 0")]
     [InlineData("--watch-namespaces", "Team_A", "fatal: --watch-namespaces: 'Team_A' is not a namespace name")]
-    [InlineData("--watch-namespaces", "a,b", "fatal: --watch-namespaces: watching several namespaces (a, b) is not supported yet")]
     [InlineData("--lease-duration", "soon", "fatal: --lease-duration: 'soon' is not a duration such as 500ms, 15s or 1m")]
     [InlineData("--renew-deadline", "20s", "fatal: --lease-duration (15s) must be longer than --renew-deadline (20s)")]
     [InlineData("--retry-period", "10s", "fatal: --renew-deadline (10s) must be longer than --retry-period (10s)")]

@@ -10,7 +10,8 @@ namespace MlOperator.Operator.Runtime.Cache;
 /// Reflector + indexer + handler dispatch for one kind (client-go SharedIndexInformer). It lists, then watches
 /// from the list's resourceVersion with bookmarks; a clean watch end resumes from the last resourceVersion seen;
 /// 410 Gone (or an ERROR event) relists from scratch, delivering only the differences so nothing is lost or
-/// duplicated; other errors back off and retry. Reads return deep copies, so callers may mutate them.
+/// duplicated; other errors back off and retry. Reads return deep copies, so callers may mutate them. Scoped to
+/// several namespaces, it runs one list/watch per namespace into one cache (each relists only its own namespace).
 /// </summary>
 public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
 {
@@ -25,7 +26,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
     private readonly Lock _dispatch = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<ResourceEventHandler<T>> _handlers = [];
-    private volatile string? _lastResourceVersion;
+    private readonly Reflector[] _reflectors;
     private int _running;
 
     public Informer(IKubeClient client, InformerOptions options, TimeProvider time, ILogger logger)
@@ -35,6 +36,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         _logger = logger;
         Options = options;
         _selector = LabelSelectorExpression.Parse(options.LabelSelector);
+        _reflectors = [.. options.Scopes.Select(ns => new Reflector(ns))];
     }
 
     public Type ObjectType => typeof(T);
@@ -45,8 +47,8 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
     public bool IsRunning => Volatile.Read(ref _running) == 1;
 
-    /// <summary>The resourceVersion the next watch starts from.</summary>
-    public string? LastSyncResourceVersion => _lastResourceVersion;
+    /// <summary>The resourceVersion the next watch starts from (of the first namespace, when there are several).</summary>
+    public string? LastSyncResourceVersion => _reflectors[0].LastResourceVersion;
 
     public Task WaitForSyncAsync(CancellationToken ct) => _synced.Task.WaitAsync(ct);
 
@@ -102,7 +104,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         try
         {
             var resync = Options.ResyncPeriod > TimeSpan.Zero ? ResyncLoopAsync(ct) : Task.CompletedTask;
-            await ReflectAsync(ct).ConfigureAwait(false);
+            await Task.WhenAll(_reflectors.Select(r => ReflectAsync(r, ct))).ConfigureAwait(false);
             await resync.ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -114,7 +116,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         }
     }
 
-    private async Task ReflectAsync(CancellationToken ct)
+    private async Task ReflectAsync(Reflector reflector, CancellationToken ct)
     {
         var backoff = new Backoff(Options.InitialBackoff, Options.MaxBackoff);
         var needList = true;
@@ -126,14 +128,14 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                 if (needList)
                 {
                     // Always a fresh consistent list (resourceVersion ""): after a 410 an old version is useless.
-                    var list = await _client.ListAsync<T>(Options.Namespace, new ListOptions { LabelSelector = Options.LabelSelector }, ct).ConfigureAwait(false);
-                    Replace(list);
+                    var list = await _client.ListAsync<T>(reflector.Namespace, new ListOptions { LabelSelector = Options.LabelSelector }, ct).ConfigureAwait(false);
+                    Replace(list, reflector);
                     needList = false;
                     backoff.Reset();
                 }
 
                 var started = _time.GetUtcNow();
-                var events = await WatchOnceAsync(ct).ConfigureAwait(false);
+                var events = await WatchOnceAsync(reflector, ct).ConfigureAwait(false);
                 if (events == 0 && _time.GetUtcNow() - started < ShortWatch)
                 {
                     // client-go treats an empty watch that closes at once as a failure: do not hot-loop on it.
@@ -152,7 +154,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             catch (GoneException ex)
             {
                 _logger.LogInformation("Watch of {Kind} from resourceVersion {ResourceVersion} expired ({Message}); relisting",
-                    typeof(T).Name, _lastResourceVersion, ex.Message);
+                    typeof(T).Name, reflector.LastResourceVersion, ex.Message);
                 needList = true;
             }
             catch (WatchErrorException ex)
@@ -170,27 +172,27 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         }
     }
 
-    private async Task<int> WatchOnceAsync(CancellationToken ct)
+    private async Task<int> WatchOnceAsync(Reflector reflector, CancellationToken ct)
     {
         var options = new WatchOptions
         {
-            ResourceVersion = _lastResourceVersion,
+            ResourceVersion = reflector.LastResourceVersion,
             LabelSelector = Options.LabelSelector,
             AllowBookmarks = true,
             // Jittered like client-go so many informers do not reconnect together.
             TimeoutSeconds = (int)(Options.WatchTimeout.TotalSeconds * (1 + Random.Shared.NextDouble())),
         };
         var count = 0;
-        await foreach (var e in _client.WatchAsync<T>(Options.Namespace, options, ct).ConfigureAwait(false))
+        await foreach (var e in _client.WatchAsync<T>(reflector.Namespace, options, ct).ConfigureAwait(false))
         {
             count++;
-            Apply(e);
+            Apply(e, reflector);
         }
 
         return count;
     }
 
-    private void Apply(WatchEvent<T> e)
+    private void Apply(WatchEvent<T> e, Reflector reflector)
     {
         if (e.Type == WatchEventType.Error || e.Object is null)
         {
@@ -232,7 +234,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
             if (!string.IsNullOrEmpty(obj.Metadata.ResourceVersion))
             {
-                _lastResourceVersion = obj.Metadata.ResourceVersion;
+                reflector.LastResourceVersion = obj.Metadata.ResourceVersion;
             }
         }
     }
@@ -256,9 +258,13 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
         }
     }
 
-    /// <summary>Makes the cache equal to a fresh list, delivering only what differs from what handlers already saw.</summary>
-    private void Replace(KubernetesList<T> list)
+    /// <summary>
+    /// Makes the reflector's part of the cache (its namespace, or all of it) equal to a fresh list, delivering only
+    /// what differs from what handlers already saw.
+    /// </summary>
+    private void Replace(KubernetesList<T> list, Reflector reflector)
     {
+        bool synced;
         lock (_dispatch)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -277,7 +283,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                 }
             }
 
-            foreach (var key in _indexer.Keys().Where(k => !seen.Contains(k)))
+            foreach (var key in _indexer.Keys().Where(k => !seen.Contains(k) && reflector.Covers(k)))
             {
                 var gone = _indexer.Remove(key);
                 if (gone is not null)
@@ -286,10 +292,12 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                 }
             }
 
-            _lastResourceVersion = list.Metadata.ResourceVersion;
+            reflector.LastResourceVersion = list.Metadata.ResourceVersion;
+            reflector.Listed = true;
+            synced = _reflectors.All(r => r.Listed);
         }
 
-        if (_synced.TrySetResult())
+        if (synced && _synced.TrySetResult())
         {
             _logger.LogInformation("Cache for {Kind} synced: {Count} objects at resourceVersion {ResourceVersion}",
                 typeof(T).Name, list.Items.Count, list.Metadata.ResourceVersion);
@@ -344,6 +352,20 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
     }
 
     private static T? Copy(T? obj) => obj is null ? null : KubeJson.DeepCopy(obj);
+
+    /// <summary>One list/watch loop: its namespace (null: all) and where its watch resumes.</summary>
+    private sealed class Reflector(string? ns)
+    {
+        public string? Namespace { get; } = ns;
+
+        public volatile string? LastResourceVersion;
+
+        /// <summary>Set under the dispatch lock once its first list is in the cache.</summary>
+        public bool Listed;
+
+        /// <summary>Whether a cache key ("ns/name", or "name" when cluster-scoped) belongs to this reflector's list.</summary>
+        public bool Covers(string key) => Namespace is null || key.StartsWith(Namespace + "/", StringComparison.Ordinal);
+    }
 
     private sealed class Registration(Action dispose) : IDisposable
     {

@@ -3,7 +3,14 @@ namespace MlOperator.Operator.Runtime.Cache;
 /// <summary>What an informer watches: a namespace (null = all) and a server-side label selector.</summary>
 public sealed record InformerOptions
 {
+    /// <summary>A namespace, several separated by commas (one watch each), or null for all namespaces.</summary>
     public string? Namespace { get; init; }
+
+    /// <summary>The namespaces of <see cref="Namespace"/> one by one; a single null for all namespaces.</summary>
+    public IReadOnlyList<string?> Scopes =>
+        Namespace?.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Distinct(StringComparer.Ordinal).ToArray<string?>() is { Length: > 0 } names
+            ? names
+            : [null];
     public string? LabelSelector { get; init; }
 
     /// <summary>How often every cached object is re-delivered as an update; zero turns resync off.</summary>

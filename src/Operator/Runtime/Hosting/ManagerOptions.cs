@@ -3,7 +3,7 @@ namespace MlOperator.Operator.Runtime.Hosting;
 /// <summary>Controller manager settings (bind from configuration section "Manager" if wanted).</summary>
 public sealed record ManagerOptions
 {
-    /// <summary>Namespace every informer is scoped to; null watches all namespaces.</summary>
+    /// <summary>Namespace every informer is scoped to, several separated by commas; null watches all namespaces.</summary>
     public string? Namespace { get; init; }
 
     /// <summary>Off for tests and single-replica development; on in the cluster so only one replica acts.</summary>

@@ -107,6 +107,45 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Several_namespaces_are_one_cache_fed_by_one_watch_each_and_nothing_else()
+    {
+        _client.Seed(Widget.Named("a", "team-a"));
+        _client.Seed(Widget.Named("b", "team-b"));
+        _client.Seed(Widget.Named("x", "elsewhere"));
+        var informer = await StartAsync(new InformerOptions { Namespace = "team-a,team-b" });
+
+        await _client.CreateAsync(Widget.Named("a2", "team-a"));
+        await _client.CreateAsync(Widget.Named("x2", "elsewhere"));
+        await _client.CreateAsync(Widget.Named("b2", "team-b"));
+        await Eventually.TrueAsync(() => informer.List().Count == 4, "four widgets of the two namespaces");
+
+        Assert.Equal(["team-a/a", "team-a/a2", "team-b/b", "team-b/b2"],
+            informer.List().Select(w => $"{w.Metadata.NamespaceProperty}/{w.Metadata.Name}").Order());
+        Assert.Equal(["team-a", "team-b"], _client.Calls.Where(c => c.Verb == "list").Select(c => c.Namespace).Order());
+        Assert.Equal(2, _client.Calls.Count(c => c.Verb == "watch"));
+        Assert.DoesNotContain(_log.Entries, e => e.Contains('x'));
+    }
+
+    [Fact]
+    public async Task A_relist_of_one_namespace_leaves_the_others_cached_objects_alone()
+    {
+        _client.Seed(Widget.Named("a", "team-a"));
+        _client.Seed(Widget.Named("b", "team-b"));
+        var informer = await StartAsync(new InformerOptions { Namespace = "team-a,team-b" });
+
+        // Both watches end with 410 and both relists fail once, so "a" vanishes while the informer is blind; each
+        // relist must then remove only its own namespace's vanished objects (team-a's list does not hold "b").
+        _client.FailNext("list", FakeKubeClient.ServerError(), times: 2);
+        _client.ExpireWatches();
+        await Eventually.TrueAsync(() => _client.CountCalls("list") == 4 && _time.PendingTimers >= 2, "both relists failed and backing off");
+        await _client.DeleteAsync<Widget>("a", "team-a");
+        await Eventually.AdvanceUntilAsync(_time, TimeSpan.FromSeconds(1), () => _client.CountCalls("list") == 6 && informer.List().Count == 1, "relisted");
+
+        Assert.Equal(["team-b/b"], informer.List().Select(w => $"{w.Metadata.NamespaceProperty}/{w.Metadata.Name}"));
+        Assert.Equal(["add:a", "add:b", "delete:a"], _log.Entries.Order());
+    }
+
+    [Fact]
     public async Task Relists_when_the_resume_resourceVersion_was_compacted()
     {
         var informer = await StartAsync(new InformerOptions { Namespace = "ns" });
