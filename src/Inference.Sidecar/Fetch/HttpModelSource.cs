@@ -52,35 +52,8 @@ public sealed class HttpModelSource(HttpClient client, Uri uri, string? bearerTo
         var partial = response.StatusCode == HttpStatusCode.PartialContent;
         var start = partial ? response.Content.Headers.ContentRange?.From ?? offset : 0;
         var total = partial ? response.Content.Headers.ContentRange?.Length : response.Content.Headers.ContentLength;
-        return new SourceStream(new ResponseStream(response, await response.Content.ReadAsStreamAsync(cancellationToken)), start, total);
+        return new SourceStream(new OwningStream(await response.Content.ReadAsStreamAsync(cancellationToken), response), start, total);
     }
 
     internal static string Redact(Uri uri) => new UriBuilder(uri) { UserName = "", Password = "", Query = "", Fragment = "" }.Uri.ToString();
-
-    /// <summary>Disposes the response with its body stream.</summary>
-    private sealed class ResponseStream(HttpResponseMessage response, Stream inner) : Stream
-    {
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
-        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReadAsync(buffer, cancellationToken);
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-                response.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }
