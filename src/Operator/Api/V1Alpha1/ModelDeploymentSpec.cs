@@ -6,7 +6,7 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 [CelRule(ModelDeploymentCelRules.NginxRoutingNeedsIngress, "spec.rollout.trafficRouting NginxIngress requires spec.ingress")]
 public sealed class ModelDeploymentSpec
 {
-    /// <summary>The model to serve. A change of name, version, uri or sha256 starts a rollout.</summary>
+    /// <summary>The model to serve. A change of name, version, uri, sha256 or credentialsSecret starts a rollout.</summary>
     [Required]
     public ModelSpec Model { get; set; } = new();
 
