@@ -16,7 +16,8 @@ public static class DeploymentBuilder
         var template = revision.Template;
         var placement = AcceleratorMapper.Map(template.Accelerator);
         var labels = ModelDeploymentLabels.ForRevision(md, revision);
-        var model = ModelVolumePlan.For(template.Model, defaults);
+        var image = string.IsNullOrEmpty(template.Runtime?.Image) ? defaults.RuntimeImage : template.Runtime.Image;
+        var model = ModelVolumePlan.For(template.Model, image, defaults);
 
         var volumes = new List<V1Volume>();
         if (model.Volume is not null)
@@ -37,7 +38,7 @@ public static class DeploymentBuilder
         var sidecar = new V1Container
         {
             Name = SidecarContract.ContainerName,
-            Image = string.IsNullOrEmpty(template.Runtime?.Image) ? defaults.RuntimeImage : template.Runtime.Image,
+            Image = image,
             Env = SidecarEnv(template, model.ModelPath, defaults),
             Ports = [new V1ContainerPort { Name = SidecarContract.PortName, ContainerPort = ModelDeploymentDefaults.SidecarPort, Protocol = "TCP" }],
             Resources = Resources(template.Runtime?.Resources, placement, defaults),
@@ -53,6 +54,7 @@ public static class DeploymentBuilder
             InitContainers = model.InitContainer is null ? null : [model.InitContainer],
             Containers = [sidecar],
             Volumes = volumes,
+            ServiceAccountName = string.IsNullOrEmpty(md.Spec.ServiceAccountName) ? null : md.Spec.ServiceAccountName,
             NodeSelector = placement.NodeSelector.Count == 0 ? null : new Dictionary<string, string>(placement.NodeSelector),
             Tolerations = placement.Tolerations.Count == 0 ? null : [.. placement.Tolerations],
             SecurityContext = new V1PodSecurityContext
@@ -63,7 +65,8 @@ public static class DeploymentBuilder
                 FsGroup = defaults.RunAsUser,
                 SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" },
             },
-            // The sidecar never calls the API server.
+            // The sidecar never calls the API server. Workload identity needs no token here: the EKS and Azure
+            // webhooks project their own audience-bound token, GKE answers on the metadata server.
             AutomountServiceAccountToken = false,
             TerminationGracePeriodSeconds = 30,
         };

@@ -7,7 +7,7 @@ namespace MlOperator.Operator.UnitTests.Fixtures;
 /// <summary>The shipped config/samples, loaded as kubectl would send them (namespace and uid filled in as the API server would).</summary>
 public static class Samples
 {
-    public static IReadOnlyList<string> ModelDeploymentNames { get; } = ["cpu-model", "gpu-model", "tpu-model", "ingress-hpa-model"];
+    public static IReadOnlyList<string> ModelDeploymentNames { get; } = ["cpu-model", "gpu-model", "tpu-model", "ingress-hpa-model", "s3-model"];
 
     public static string PathOf(string name) => Path.Combine(RepoPaths.Root, "config", "samples", name + ".yaml");
 

@@ -132,19 +132,6 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
-    public void Http_model_is_downloaded_and_checked_by_an_init_container()
-    {
-        var deployment = Build(s => s.Model.Uri = "https://models.example.com/m.onnx").StableDeployment;
-        var init = Assert.Single(deployment.Spec!.Template!.Spec!.InitContainers!);
-
-        Assert.Equal("https://models.example.com/m.onnx", Env(init, SidecarContract.ModelUrl));
-        Assert.Equal(ModelDeploymentFixtures.Sha, Env(init, SidecarContract.ModelSha256));
-        Assert.Contains("sha256sum -c", init.Command![2]);
-        Assert.DoesNotContain("models.example.com", init.Command[2]);
-        Assert.NotNull(deployment.Spec.Template.Spec.Volumes!.Single(v => v.Name == "model").EmptyDir);
-    }
-
-    [Fact]
     public void Every_container_runs_restricted()
     {
         var pod = Build(s => s.Model.Uri = "https://models.example.com/m.onnx").StableDeployment.Spec!.Template!.Spec!;

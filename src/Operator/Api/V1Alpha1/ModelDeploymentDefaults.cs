@@ -17,8 +17,11 @@ public sealed record ModelDeploymentDefaults
 
     public string RuntimeImage { get; init; } = DefaultRuntimeImage;
 
-    /// <summary>Image of the init container that downloads http(s) models; needs sh, curl and sha256sum.</summary>
-    public string ModelDownloaderImage { get; init; } = "curlimages/curl:8.11.1";
+    /// <summary>
+    /// Image of the init container that runs the sidecar's <c>fetch</c> subcommand; null means the ModelDeployment's
+    /// resolved runtime image, so the downloader and the server are always the same build.
+    /// </summary>
+    public string? ModelDownloaderImage { get; init; }
 
     public IReadOnlyDictionary<string, string> Requests { get; init; } =
         new Dictionary<string, string> { ["cpu"] = "500m", ["memory"] = "512Mi" };
@@ -38,6 +41,6 @@ public sealed record ModelDeploymentDefaults
     /// <summary>UID the sidecar runs as; numeric so the kubelet can enforce runAsNonRoot for any image.</summary>
     public long RunAsUser { get; init; } = 65532;
 
-    /// <summary>Size cap of the emptyDir an http(s) model is downloaded into.</summary>
+    /// <summary>Size cap of the emptyDir a fetched model is downloaded into.</summary>
     public string ModelCacheSizeLimit { get; init; } = "10Gi";
 }

@@ -6,7 +6,7 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 [CelRule(ModelDeploymentCelRules.NginxRoutingNeedsIngress, "spec.rollout.trafficRouting NginxIngress requires spec.ingress")]
 public sealed class ModelDeploymentSpec
 {
-    /// <summary>The model to serve. A change of name, version, uri or sha256 starts a rollout.</summary>
+    /// <summary>The model to serve. A change of name, version, uri, sha256 or credentialsSecret starts a rollout.</summary>
     [Required]
     public ModelSpec Model { get; set; } = new();
 
@@ -28,6 +28,14 @@ public sealed class ModelDeploymentSpec
 
     /// <summary>An Ingress in front of the Service; omit to stay cluster-internal.</summary>
     public ModelIngressSpec? Ingress { get; set; }
+
+    /// <summary>
+    /// ServiceAccount the model pods run as, for workload identity (EKS IRSA, GKE Workload Identity, Azure Workload
+    /// Identity) instead of a credentials Secret; default: the namespace's default ServiceAccount. A change updates
+    /// the pods of every revision in place; it does not start a canary.
+    /// </summary>
+    [MaxLength(253), Pattern(ModelSpec.SecretNamePattern)]
+    public string? ServiceAccountName { get; set; }
 
     /// <summary>How a new model version replaces the stable one.</summary>
     public RolloutSpec? Rollout { get; set; }
