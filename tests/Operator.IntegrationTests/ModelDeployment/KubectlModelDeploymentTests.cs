@@ -1,5 +1,6 @@
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Resources;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 
 namespace MlOperator.Operator.IntegrationTests.ModelDeployment;
@@ -47,6 +48,50 @@ public sealed class KubectlModelDeploymentTests(TestCluster cluster) : IAsyncLif
         Assert.Equal("3", Column(header, iris, "STABLE"));
         Assert.Equal("Ready", Column(header, iris, "PHASE"));
         Assert.Equal("True", Column(header, iris, "READY"));
+    }
+
+    [Fact]
+    public async Task Get_md_shows_the_new_version_as_canary_while_it_comes_up_and_as_stable_once_it_is_ready()
+    {
+        if (cluster.Emulator is not { } emulator)
+        {
+            return; // driving pod readiness needs the emulator's simulated kubelet
+        }
+
+        var sample = Path.Combine(RepoPaths.Root, "config", "samples", "cpu-model.yaml");
+        await _kubectl.RunOkAsync("apply", "-n", _ns, "-f", sample);
+        await TestCluster.EventuallyAsync(() => cluster.Client.GetAsync<Md>("iris-classifier", _ns),
+            md => md.Status?.Conditions?.Any(c => c.Type == "Ready" && c.Status == "True") == true, "iris-classifier Ready");
+        var v4 = KubeYaml.Deserialize<Md>(File.ReadAllText(sample));
+        v4.Spec.Model.Version = "4";
+        v4.Spec.Model.Uri = "pvc://model-store/iris/4/model.onnx";
+        var v4Deployment = ModelDeploymentNames.Deployment(v4, RevisionTemplate.From(v4.Spec).Hash());
+        emulator.Controllers.SetPodStates(_ns, v4Deployment, ready: 0, unready: 2);
+
+        await _kubectl.RunOkAsync("patch", "md", "iris-classifier", "-n", _ns, "--type=merge",
+            "-p", """{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"}}}""");
+        await TestCluster.EventuallyAsync(() => cluster.Client.GetAsync<Md>("iris-classifier", _ns), md => md.Status?.Canary?.Version == "4", "canary 4");
+
+        var (header, row) = await IrisRowAsync();
+        Assert.Equal("3", Column(header, row, "STABLE"));
+        Assert.Equal("4", Column(header, row, "CANARY"));
+        Assert.Equal("0", Column(header, row, "WEIGHT"));
+        Assert.Equal("Progressing", Column(header, row, "PHASE"));
+
+        emulator.Controllers.SetPodStates(_ns, v4Deployment, ready: 2);
+        await TestCluster.EventuallyAsync(() => cluster.Client.GetAsync<Md>("iris-classifier", _ns),
+            md => md.Status?.StableVersion == "4" && md.Status.Canary is null && md.Status.Phase == "Ready", "version 4 stable and Ready");
+
+        (header, row) = await IrisRowAsync();
+        Assert.Equal("4", Column(header, row, "STABLE"));
+        Assert.Equal("", Column(header, row, "CANARY"));
+        Assert.Equal("Ready", Column(header, row, "PHASE"));
+    }
+
+    private async Task<(string Header, string Row)> IrisRowAsync()
+    {
+        var lines = (await _kubectl.RunOkAsync("get", "md", "iris-classifier", "-n", _ns)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return (lines[0], lines.Single(l => l.StartsWith("iris-classifier ", StringComparison.Ordinal)));
     }
 
     /// <summary>kubectl aligns columns under their headers; a cell is the text from its header's offset to the next one's.</summary>

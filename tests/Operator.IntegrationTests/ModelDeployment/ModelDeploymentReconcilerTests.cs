@@ -1,9 +1,11 @@
+using System.Text.Json.Nodes;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube.Client;
 using k8s;
 using k8s.Models;
 using MlOperator.Operator.Kube.Models;
+using MlOperator.Operator.Resources;
 using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 
@@ -73,16 +75,122 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
     }
 
     [Fact]
-    public async Task A_new_model_version_replaces_the_revision_deployment()
+    public async Task A_new_model_version_comes_up_beside_the_stable_which_goes_only_once_the_new_pods_are_available()
     {
-        var md = await CreateSampleAsync("cpu-model");
-        var first = await DeploymentOfAsync(md);
+        if (cluster.Emulator is not { } emulator)
+        {
+            return; // driving pod readiness needs the emulator's simulated kubelet
+        }
 
-        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new V1Patch("""{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"}}}""", V1Patch.PatchType.MergePatch));
+        var md = await CreateSampleAsync("cpu-model");
+        await ConditionAsync(md, Ready, True);
+        var stable = await DeploymentOfAsync(md);
+        var v4 = RevisionDeploymentName(md, "4");
+        emulator.Controllers.SetPodStates(_ns, v4, ready: 0, unready: 2);
+
+        await PatchVersionAsync(md, "4");
+
+        var progressing = await ConditionAsync(md, Progressing, True, ReasonNewRevision);
+        Assert.Equal("3", progressing.Status!.StableVersion);
+        Assert.Equal("4", progressing.Status.Canary!.Version);
+        Assert.Equal(ModelDeploymentPhase.Progressing, progressing.Status.Phase);
+        Assert.Contains(progressing.Status.Conditions!, c => c.Type == Ready && c.Status == True);
+        await AssertStableUntouchedAsync(stable, alongside: v4);
+
+        emulator.Controllers.SetPodStates(_ns, v4, ready: 2);
+
+        var promoted = await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns),
+            m => m.Status?.StableVersion == "4" && m.Status.Canary is null, "version 4 stable");
+        Assert.EndsWith(promoted.Status!.StableRevision!, v4);
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns),
+            l => l.Items.Count == 1 && l.Items[0].Metadata.Name == v4, "only the new revision's Deployment");
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<Corev1Event>(_ns),
+            l => l.Items.Count(e => e.Reason == ReasonPromoted && e.Type == "Normal") == 1, "one Promoted event");
+    }
+
+    [Fact]
+    public async Task A_new_revision_whose_pods_never_become_ready_leaves_the_stable_serving()
+    {
+        if (cluster.Emulator is not { } emulator)
+        {
+            return;
+        }
+
+        var md = await CreateSampleAsync("cpu-model");
+        await ConditionAsync(md, Ready, True);
+        var stable = await DeploymentOfAsync(md);
+        var v4 = RevisionDeploymentName(md, "4");
+        emulator.Controllers.SetPodStates(_ns, v4, ready: 0, failing: 2);
+
+        await PatchVersionAsync(md, "4");
+        await ConditionAsync(md, Progressing, True, ReasonNewRevision);
+        // The failing pods exist and the Deployment controller has reported them: nothing further will make them available.
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<V1Deployment>(v4, _ns),
+            d => d.Status?.ObservedGeneration == d.Metadata.Generation && d.Status?.Replicas == 2 && (d.Status.AvailableReplicas ?? 0) == 0, "version 4 pods created, none available");
+        await emulator.Controllers.SettleAsync();
+
+        var after = await Client.GetAsync<Md>(md.Metadata.Name!, _ns);
+        Assert.Equal("3", after.Status!.StableVersion);
+        Assert.Equal(stable.Metadata.Name, ModelDeploymentNamesOf(after));
+        Assert.Contains(after.Status.Conditions!, c => c.Type == Ready && c.Status == True);
+        await AssertStableUntouchedAsync(stable, alongside: v4);
+    }
+
+    [Fact]
+    public async Task A_second_change_while_a_revision_comes_up_supersedes_it_and_the_stable_stays()
+    {
+        if (cluster.Emulator is not { } emulator)
+        {
+            return;
+        }
+
+        var md = await CreateSampleAsync("cpu-model");
+        await ConditionAsync(md, Ready, True);
+        var stable = await DeploymentOfAsync(md);
+        var v4 = RevisionDeploymentName(md, "4");
+        var v5 = RevisionDeploymentName(md, "5");
+        emulator.Controllers.SetPodStates(_ns, v4, ready: 0, unready: 2);
+        emulator.Controllers.SetPodStates(_ns, v5, ready: 0, unready: 2);
+
+        await PatchVersionAsync(md, "4");
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.Canary?.Version == "4", "canary 4");
+        await PatchVersionAsync(md, "5");
+
+        var superseded = await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns),
+            l => l.Items.Select(d => d.Metadata.Name).Order(StringComparer.Ordinal).SequenceEqual(new[] { stable.Metadata.Name!, v5 }.Order(StringComparer.Ordinal)),
+            "the stable and version 5 only");
+        Assert.Equal(2, superseded.Items.Count);
+        var status = await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.Canary?.Version == "5", "canary 5");
+        Assert.Equal("3", status.Status!.StableVersion);
+        await AssertStableUntouchedAsync(stable, alongside: v5);
+
+        emulator.Controllers.SetPodStates(_ns, v5, ready: 2);
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.StableVersion == "5" && m.Status.Canary is null, "version 5 stable");
+    }
+
+    [Fact]
+    public async Task Recreate_replaces_the_stable_at_once()
+    {
+        if (cluster.Emulator is not { } emulator)
+        {
+            return;
+        }
+
+        var md = await CreateSampleAsync("cpu-model");
+        await ConditionAsync(md, Ready, True);
+        var stable = await DeploymentOfAsync(md);
+        var v4 = RevisionDeploymentName(md, "4");
+        emulator.Controllers.SetPodStates(_ns, v4, ready: 0, unready: 2);
+
+        await Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new V1Patch(
+            """{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"},"rollout":{"strategy":"Recreate","steps":null,"analysis":null}}}""",
+            V1Patch.PatchType.MergePatch));
 
         var deployments = await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns),
-            l => l.Items.Count == 1 && l.Items[0].Metadata.Name != first.Metadata.Name, "one new revision Deployment");
+            l => l.Items.Count == 1 && l.Items[0].Metadata.Name == v4, "only the new revision's Deployment, not yet ready");
         Assert.Equal("4", deployments.Items[0].Metadata.Labels!["app.kubernetes.io/version"]);
+        Assert.NotEqual(stable.Metadata.Name, v4);
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.StableVersion == "4" && m.Status.Canary is null, "version 4 stable at once");
     }
 
     [Fact]
@@ -193,6 +301,35 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
     }
 
     private Task<Md> CreateSampleAsync(string name) => Client.CreateAsync(Sample(name));
+
+    private Task<Md> PatchVersionAsync(Md md, string version)
+    {
+        var patch = new JsonObject { ["spec"] = new JsonObject { ["model"] = new JsonObject { ["version"] = version, ["uri"] = ModelUriOf(version) } } };
+        return Client.PatchAsync<Md>(md.Metadata.Name!, _ns, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch));
+    }
+
+    private static string ModelUriOf(string version) => $"pvc://model-store/iris/{version}/model.onnx";
+
+    /// <summary>The Deployment name the operator gives the revision of <paramref name="md"/> at this model version (as PatchVersionAsync sets it).</summary>
+    private static string RevisionDeploymentName(Md md, string version)
+    {
+        var changed = KubeJson.DeepCopy(md);
+        changed.Spec.Model.Version = version;
+        changed.Spec.Model.Uri = ModelUriOf(version);
+        return ModelDeploymentNames.Deployment(changed, RevisionTemplate.From(changed.Spec).Hash());
+    }
+
+    private static string ModelDeploymentNamesOf(Md md) => ModelDeploymentNames.Deployment(md, md.Status!.StableRevision!);
+
+    /// <summary>The stable revision's Deployment still exists with the spec it had (same uid and generation), beside the incoming one.</summary>
+    private async Task AssertStableUntouchedAsync(V1Deployment stable, string alongside)
+    {
+        var live = await Client.GetAsync<V1Deployment>(stable.Metadata.Name!, _ns);
+        Assert.Equal(stable.Metadata.Uid, live.Metadata.Uid);
+        Assert.Equal(stable.Metadata.Generation, live.Metadata.Generation);
+        Assert.Equal("3", live.Metadata.Labels!["app.kubernetes.io/version"]);
+        Assert.NotNull(await Client.TryGetAsync<V1Deployment>(alongside, _ns));
+    }
 
     private async Task<V1Deployment> DeploymentOfAsync(Md md)
     {

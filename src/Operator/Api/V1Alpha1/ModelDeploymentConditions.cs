@@ -64,6 +64,10 @@ public static class ModelDeploymentConditions
 
     public static string NewRevisionMessage(string revision, string version) => $"revision {revision} (model version {version}) created";
 
+    public static string NewRevisionProgressingMessage(string version, string revision, int ready, int wanted, string? stableVersion) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"model version {version} (revision {revision}) coming up: {ready} of {wanted} replicas available; version {stableVersion} keeps serving until then");
+
     public static string CanaryStepMessage(string version, int step, int weight) =>
         string.Create(CultureInfo.InvariantCulture, $"canary {version} at step {step}, weight {weight}%");
 

@@ -7,7 +7,10 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 [CelRule(ModelDeploymentCelRules.RecreateHasNoSteps, "spec.rollout.steps apply only to strategy Canary")]
 public sealed class RolloutSpec
 {
-    /// <summary>Canary shifts traffic step by step under analysis; Recreate replaces the stable revision at once.</summary>
+    /// <summary>
+    /// Canary brings a new revision up beside the stable one, which keeps serving until the new one is ready (no
+    /// downtime); Recreate replaces the stable revision at once (downtime until the new pods are ready).
+    /// </summary>
     [Enum(Canary, Recreate), Default(Canary)]
     public string? Strategy { get; set; }
 

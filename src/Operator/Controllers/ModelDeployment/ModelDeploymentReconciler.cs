@@ -8,6 +8,7 @@ using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
+using MlOperator.Operator.Rollout;
 using MlOperator.Operator.Runtime.Cache;
 using MlOperator.Operator.Runtime.Controller;
 using MlOperator.Operator.Runtime.Events;
@@ -58,7 +59,8 @@ public sealed class ModelDeploymentReconciler(
         }
 
         var observed = new ObservedState(Owned(caches.Deployments, md));
-        var desired = DesiredStateBuilder.Build(md, observed, defaults);
+        var revisions = RevisionLifecycle.Decide(md, observed, defaults);
+        var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
 
         var quota = CheckQuota(md, desired, observed);
         if (!quota.Fits)
@@ -73,6 +75,12 @@ public sealed class ModelDeploymentReconciler(
         if (applied > 0 || deleted > 0)
         {
             logger.LogInformation("Applied {Applied} and deleted {Deleted} children for generation {Generation}", applied, deleted, md.Metadata.Generation);
+        }
+
+        if (revisions.Incoming is { } incoming)
+        {
+            logger.LogInformation("Revision {Revision} (model version {Version}) coming up beside stable revision {StableRevision}",
+                incoming.Hash, incoming.Template.Model.Version, revisions.Stable.Hash);
         }
 
         // Status from what was observed: our applies reach the cache through the watch and wake us again.
@@ -123,7 +131,7 @@ public sealed class ModelDeploymentReconciler(
                 if (live is null)
                 {
                     var revision = deployment.GetLabel(ModelDeploymentLabels.Revision) ?? "";
-                    events.Normal(md, ReasonNewRevision, NewRevisionMessage(revision, md.Spec.Model.Version));
+                    events.Normal(md, ReasonNewRevision, NewRevisionMessage(revision, deployment.GetLabel(ModelDeploymentLabels.Version) ?? md.Spec.Model.Version));
                 }
 
                 pending.Add(client.ApplyAsync(deployment, Apply, ct));
@@ -208,6 +216,11 @@ public sealed class ModelDeploymentReconciler(
         var body = new JsonObject { ["status"] = patchStatus.DeepClone() }.ToJsonString();
         await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.NamespaceProperty, new V1Patch(body, V1Patch.PatchType.MergePatch), "status", ct).ConfigureAwait(false);
         RecordTransitions(md, md.Status?.Conditions, status.Conditions);
+        if (md.Status?.StableRevision is { Length: > 0 } previous && status.StableRevision is { } current && previous != current)
+        {
+            logger.LogInformation("Revision {Revision} (model version {Version}) promoted to stable, replacing {PreviousRevision}", current, status.StableVersion, previous);
+            events.Normal(md, ReasonPromoted, PromotedMessage(status.StableVersion ?? ""));
+        }
     }
 
     private void RecordTransitions(Md md, IReadOnlyList<V1Condition>? before, IReadOnlyList<V1Condition>? after)

@@ -3,6 +3,7 @@ using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
+using MlOperator.Operator.Rollout;
 using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 
@@ -64,61 +65,69 @@ public static class ModelDeploymentStatusBuilder
         var status = Copy(md.Status);
         var generation = md.Metadata.Generation;
         var stable = observed.Revision(desired.Stable.Hash);
+        var stableVersion = desired.Stable.Template.Model.Version;
         var wanted = desired.Stable.Replicas ?? stable?.Spec?.Replicas ?? md.Spec.Autoscaling?.MinReplicas ?? 1;
         var replicas = observed.Deployments.Sum(d => d.Status?.Replicas ?? 0);
         var ready = observed.Deployments.Sum(d => d.Status?.ReadyReplicas ?? 0);
         var stableReady = StableIsReady(stable, wanted);
+        var incoming = desired.Revisions.FirstOrDefault(r => r.Role == RevisionRole.Canary);
 
         status.ObservedGeneration = generation;
         status.StableRevision = desired.Stable.Hash;
-        status.StableVersion = md.Spec.Model.Version;
+        status.StableVersion = stableVersion;
         status.Replicas = replicas;
         status.ReadyReplicas = ready;
         status.Selector = desired.Selector;
         status.Url = desired.Url;
-        status.Phase = stableReady ? ModelDeploymentPhase.Ready : ModelDeploymentPhase.Progressing;
+        status.Phase = stableReady && incoming is null ? ModelDeploymentPhase.Ready : ModelDeploymentPhase.Progressing;
 
         var stableReadyCount = stable?.Status?.ReadyReplicas ?? 0;
+        var progressing = stableReady
+            ? Create(md.Status?.Conditions, Progressing, False, ReasonRolloutComplete, RolloutCompleteMessage(stableVersion), generation, now)
+            : Create(md.Status?.Conditions, Progressing, True, ReasonReconciling, ReconcilingMessage(generation ?? 0), generation, now);
+        status.Canary = null;
+        if (incoming is not null)
+        {
+            var live = observed.Revision(incoming.Hash);
+            var incomingWanted = incoming.Replicas ?? 1;
+            var incomingAvailable = live?.Status?.AvailableReplicas ?? 0;
+            status.Canary = new CanaryStatus
+            {
+                Version = incoming.Template.Model.Version,
+                Revision = incoming.Hash,
+                Weight = CanaryReplicas.EffectiveWeight(live?.Status?.ReadyReplicas ?? 0, stableReadyCount),
+            };
+            progressing = Create(md.Status?.Conditions, Progressing, True, ReasonNewRevision,
+                NewRevisionProgressingMessage(incoming.Template.Model.Version, incoming.Hash, incomingAvailable, incomingWanted, stableVersion), generation, now);
+        }
+
         var conditions = new List<V1Condition>
         {
             stableReady
                 ? Create(md.Status?.Conditions, Ready, True, ReasonAvailable, AvailableMessage(wanted), generation, now)
                 : Create(md.Status?.Conditions, Ready, False, ReasonReplicasNotReady, ReplicasNotReadyMessage(stableReadyCount, wanted), generation, now),
-            stableReady
-                ? Create(md.Status?.Conditions, Progressing, False, ReasonRolloutComplete, RolloutCompleteMessage(md.Spec.Model.Version), generation, now)
-                : Create(md.Status?.Conditions, Progressing, True, ReasonReconciling, ReconcilingMessage(generation ?? 0), generation, now),
+            progressing,
             Create(md.Status?.Conditions, Degraded, False, ReasonAsExpected, "", generation, now),
             Create(md.Status?.Conditions, QuotaExceeded, False, ReasonQuotaAvailable, "", generation, now),
-            ModelVerifiedCondition(md, stableReady, generation, now),
+            ModelVerifiedCondition(md, desired.Stable.Template.Model.Sha256, stableReady, generation, now),
         };
         status.Conditions = Merge(md.Status?.Conditions, conditions);
         return status;
     }
 
     /// <summary>True when the Deployment controller has caught up with the latest spec and every wanted pod is updated and available.</summary>
-    public static bool StableIsReady(V1Deployment? stable, int wanted)
-    {
-        if (stable?.Status is not { } s || stable.Metadata.Generation is not { } generation)
-        {
-            return false;
-        }
+    public static bool StableIsReady(V1Deployment? stable, int wanted) => DeploymentProgress.IsComplete(stable, wanted);
 
-        return s.ObservedGeneration >= generation
-            && (s.UpdatedReplicas ?? 0) >= wanted
-            && (s.AvailableReplicas ?? 0) >= wanted
-            && (s.Replicas ?? 0) == (s.UpdatedReplicas ?? 0);
-    }
-
-    private static V1Condition ModelVerifiedCondition(Md md, bool ready, long? generation, DateTimeOffset now)
+    private static V1Condition ModelVerifiedCondition(Md md, string? sha256, bool ready, long? generation, DateTimeOffset now)
     {
-        if (string.IsNullOrEmpty(md.Spec.Model.Sha256))
+        if (string.IsNullOrEmpty(sha256))
         {
             return Create(md.Status?.Conditions, ModelVerified, Unknown, ReasonNoChecksum, "no sha256 given: the model file is not verified", generation, now);
         }
 
         // The sidecar refuses to become ready with a file that does not match, so a ready revision is a verified one.
         return ready
-            ? Create(md.Status?.Conditions, ModelVerified, True, ReasonChecksumMatched, $"model file matches sha256 {md.Spec.Model.Sha256}", generation, now)
+            ? Create(md.Status?.Conditions, ModelVerified, True, ReasonChecksumMatched, $"model file matches sha256 {sha256}", generation, now)
             : Create(md.Status?.Conditions, ModelVerified, Unknown, ReasonVerificationPending, "waiting for a ready pod to confirm the checksum", generation, now);
     }
 

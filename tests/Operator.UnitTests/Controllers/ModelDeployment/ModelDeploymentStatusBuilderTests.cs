@@ -104,6 +104,45 @@ public class ModelDeploymentStatusBuilderTests
         Assert.Equal(Now, Get(later, Degraded).LastTransitionTime);
     }
 
+    [Fact]
+    public void While_a_new_revision_comes_up_the_status_names_it_as_canary_and_keeps_the_stable_version()
+    {
+        var stableMd = ModelDeploymentFixtures.Valid();
+        var md = ModelDeploymentFixtures.Valid(s => s.Model.Version = "8");
+        var stablePlan = DesiredStateBuilder.StablePlan(stableMd, ModelDeploymentDefaults.Default);
+        var incomingPlan = new RevisionPlan(RevisionTemplate.From(md.Spec), RevisionRole.Canary, 2);
+        var desired = DesiredStateBuilder.Build(md, [stablePlan, incomingPlan], ModelDeploymentDefaults.Default);
+        var stable = Observed(desired, 1, 1, 2, 2).Deployments[0];
+        var incoming = KubeJson.DeepCopy(desired.Deployments[1]);
+        incoming.Metadata.Generation = 1;
+        incoming.Status = new V1DeploymentStatus { ObservedGeneration = 1, Replicas = 2, UpdatedReplicas = 2, ReadyReplicas = 1, AvailableReplicas = 1 };
+
+        var status = ModelDeploymentStatusBuilder.Applied(md, desired, new ObservedState([stable, incoming]), Now);
+
+        Assert.Equal("7", status.StableVersion);
+        Assert.Equal(stablePlan.Hash, status.StableRevision);
+        Assert.Equal(ModelDeploymentPhase.Progressing, status.Phase);
+        Assert.Equal(True, Get(status, Ready).Status);
+        Assert.Equal((True, ReasonNewRevision), (Get(status, Progressing).Status, Get(status, Progressing).Reason));
+        Assert.Contains("1 of 2 replicas available", Get(status, Progressing).Message);
+        Assert.Equal("8", status.Canary!.Version);
+        Assert.Equal(incomingPlan.Hash, status.Canary.Revision);
+        Assert.Equal(33, status.Canary.Weight); // 1 ready canary pod of 3 ready pods
+    }
+
+    [Fact]
+    public void Once_no_revision_is_coming_up_the_canary_is_cleared()
+    {
+        var md = ModelDeploymentFixtures.Valid();
+        md.Status = new ModelDeploymentStatus { Canary = new CanaryStatus { Version = "6", Revision = "abc", Weight = 50 } };
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+
+        var status = ModelDeploymentStatusBuilder.Applied(md, desired, Observed(desired, 1, 1, 2, 2), Now);
+
+        Assert.Null(status.Canary);
+        Assert.Equal(ModelDeploymentPhase.Ready, status.Phase);
+    }
+
     private static ObservedState Observed(DesiredState desired, long generation, long observedGeneration, int updated, int available)
     {
         var deployment = KubeJson.DeepCopy(desired.StableDeployment);

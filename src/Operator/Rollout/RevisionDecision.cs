@@ -1,0 +1,13 @@
+using MlOperator.Operator.Resources;
+
+namespace MlOperator.Operator.Rollout;
+
+/// <summary>
+/// Which revisions this pass keeps: the stable one, and the incoming one while it comes up beside it.
+/// <see cref="Promoted"/> is true on the pass where the incoming revision replaced a live stable one.
+/// Every owned Deployment not among <see cref="Plans"/> is deleted.
+/// </summary>
+public sealed record RevisionDecision(RevisionPlan Stable, RevisionPlan? Incoming, bool Promoted)
+{
+    public IReadOnlyList<RevisionPlan> Plans => Incoming is null ? [Stable] : [Stable, Incoming];
+}
