@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Text.Json.Nodes;
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.Hosting;
@@ -51,7 +50,7 @@ public sealed class ChartInstallTests : IAsyncLifetime
         var suffix = Guid.NewGuid().ToString("N")[..6];
         var (releaseNs, otherNs, modelsNs, release) = ($"chart-{suffix}", $"other-{suffix}", $"models-{suffix}", $"mlop-{suffix}");
         var kubeconfig = _kubeconfig;
-        var kubectl = new Kubectl(kubeconfig, _dir);
+        using var kubectl = new KubectlRunner(kubeconfig);
         await kubectl.RunOkAsync("create", "namespace", releaseNs);
         await kubectl.RunOkAsync("create", "namespace", modelsNs);
         await kubectl.RunOkAsync("create", "namespace", otherNs);
@@ -92,7 +91,7 @@ public sealed class ChartInstallTests : IAsyncLifetime
     }
 
     /// <summary>A kubeconfig for the same server and CA as the test cluster's, authenticated only by the token.</summary>
-    private static async Task<string> WriteKubeconfigAsync(Kubectl kubectl, string token, string dir)
+    private static async Task<string> WriteKubeconfigAsync(KubectlRunner kubectl, string token, string dir)
     {
         var current = JsonNode.Parse(await kubectl.RunOkAsync("config", "view", "--minify", "--raw", "-o", "json"))!;
         var server = current["clusters"]![0]!["cluster"]!;
@@ -128,28 +127,5 @@ public sealed class ChartInstallTests : IAsyncLifetime
         var code = await OperatorCli.InvokeAsync(command, [.. args], new InvocationConfiguration { Output = TextWriter.Null, Error = errors });
         Assert.True(code == 0 && options is not null, $"the rendered args do not parse: {errors}");
         return options;
-    }
-
-    /// <summary>The real kubectl on a given kubeconfig (this test's cluster is not the shared fixture's).</summary>
-    private sealed class Kubectl(string kubeconfig, string dir)
-    {
-        public async Task<string> RunOkAsync(params string[] args)
-        {
-            var psi = new ProcessStartInfo(RepoPaths.Kubectl) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            foreach (var arg in args)
-            {
-                psi.ArgumentList.Add(arg);
-            }
-
-            psi.Environment["KUBECONFIG"] = kubeconfig;
-            psi.Environment["KUBECACHEDIR"] = Path.Combine(dir, "kubectl-cache");
-            using var process = Process.Start(psi)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
-            await process.WaitForExitAsync(timeout.Token);
-            Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', args)} exited {process.ExitCode}: {await stdout}\n{await stderr}");
-            return await stdout;
-        }
     }
 }

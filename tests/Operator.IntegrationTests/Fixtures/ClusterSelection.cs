@@ -10,6 +10,12 @@ public sealed record ClusterSelection(ClusterKind Kind, string Reason, string? K
     public const string KubeconfigVariable = "E2E_KUBECONFIG";
     public const string K3sVariable = "E2E_K3S";
 
+    private static readonly Lazy<ClusterSelection> Process = new(() =>
+        Choose(Environment.GetEnvironmentVariable, () => DockerProbe.Answers(Environment.GetEnvironmentVariable("DOCKER_HOST"), TimeSpan.FromSeconds(2))));
+
+    /// <summary>This test process's choice, made once (the fixture and <see cref="EmulatorFactAttribute"/> agree).</summary>
+    public static ClusterSelection Current => Process.Value;
+
     /// <param name="variable">The environment (a dictionary in tests).</param>
     /// <param name="dockerAnswers">Asked only when needed: whether a Docker daemon answers a ping.</param>
     public static ClusterSelection Choose(Func<string, string?> variable, Func<bool> dockerAnswers)

@@ -2,9 +2,14 @@ using System.Diagnostics;
 
 namespace MlOperator.Operator.IntegrationTests.Fixtures;
 
-/// <summary>The real kubectl against the test cluster's kubeconfig, with its own discovery cache directory.</summary>
-public sealed class KubectlRunner(TestCluster cluster) : IDisposable
+/// <summary>The real kubectl against a kubeconfig (the test cluster's by default), with its own discovery cache directory.</summary>
+public sealed class KubectlRunner(string kubeconfig) : IDisposable
 {
+    public KubectlRunner(TestCluster cluster)
+        : this(cluster.KubeconfigPath)
+    {
+    }
+
     private readonly string _cache = Directory.CreateTempSubdirectory("mlop-kubectl-").FullName;
 
     public async Task<string> RunOkAsync(params string[] args)
@@ -21,7 +26,7 @@ public sealed class KubectlRunner(TestCluster cluster) : IDisposable
             psi.ArgumentList.Add(arg);
         }
 
-        psi.Environment["KUBECONFIG"] = cluster.KubeconfigPath;
+        psi.Environment["KUBECONFIG"] = kubeconfig;
         psi.Environment["KUBECACHEDIR"] = _cache;
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -43,8 +43,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var selection = ClusterSelection.Choose(Environment.GetEnvironmentVariable,
-            () => DockerProbe.Answers(Environment.GetEnvironmentVariable("DOCKER_HOST"), TimeSpan.FromSeconds(2)));
+        var selection = ClusterSelection.Current;
         Kind = selection.Kind;
         diagnostics.OnMessage(new DiagnosticMessage(selection.Reason));
         switch (selection.Kind)

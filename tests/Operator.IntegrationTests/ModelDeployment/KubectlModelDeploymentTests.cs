@@ -50,13 +50,10 @@ public sealed class KubectlModelDeploymentTests(TestCluster cluster) : IAsyncLif
         Assert.Equal("True", Column(header, iris, "READY"));
     }
 
-    [Fact]
+    [EmulatorFact]
     public async Task Get_md_shows_the_new_version_as_canary_while_it_comes_up_and_as_stable_once_it_is_ready()
     {
-        if (cluster.Emulator is not { } emulator)
-        {
-            return; // driving pod readiness needs the emulator's simulated kubelet
-        }
+        var emulator = cluster.Emulator!; // drives pod readiness through the emulator's simulated kubelet
 
         var sample = Path.Combine(RepoPaths.Root, "config", "samples", "cpu-model.yaml");
         await _kubectl.RunOkAsync("apply", "-n", _ns, "-f", sample);

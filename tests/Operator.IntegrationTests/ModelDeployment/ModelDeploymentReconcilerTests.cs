@@ -74,13 +74,10 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.ObservedGeneration == 2, "observedGeneration 2");
     }
 
-    [Fact]
+    [EmulatorFact]
     public async Task A_new_model_version_comes_up_beside_the_stable_which_goes_only_once_the_new_pods_are_available()
     {
-        if (cluster.Emulator is not { } emulator)
-        {
-            return; // driving pod readiness needs the emulator's simulated kubelet
-        }
+        var emulator = cluster.Emulator!; // drives pod readiness through the emulator's simulated kubelet
 
         var md = await CreateSampleAsync("cpu-model");
         await ConditionAsync(md, Ready, True);
@@ -108,13 +105,10 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
             l => l.Items.Count(e => e.Reason == ReasonPromoted && e.Type == "Normal") == 1, "one Promoted event");
     }
 
-    [Fact]
+    [EmulatorFact]
     public async Task A_new_revision_whose_pods_never_become_ready_leaves_the_stable_serving()
     {
-        if (cluster.Emulator is not { } emulator)
-        {
-            return;
-        }
+        var emulator = cluster.Emulator!;
 
         var md = await CreateSampleAsync("cpu-model");
         await ConditionAsync(md, Ready, True);
@@ -136,13 +130,10 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         await AssertStableUntouchedAsync(stable, alongside: v4);
     }
 
-    [Fact]
+    [EmulatorFact]
     public async Task A_second_change_while_a_revision_comes_up_supersedes_it_and_the_stable_stays()
     {
-        if (cluster.Emulator is not { } emulator)
-        {
-            return;
-        }
+        var emulator = cluster.Emulator!;
 
         var md = await CreateSampleAsync("cpu-model");
         await ConditionAsync(md, Ready, True);
@@ -168,13 +159,10 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.StableVersion == "5" && m.Status.Canary is null, "version 5 stable");
     }
 
-    [Fact]
+    [EmulatorFact]
     public async Task Recreate_replaces_the_stable_at_once()
     {
-        if (cluster.Emulator is not { } emulator)
-        {
-            return;
-        }
+        var emulator = cluster.Emulator!;
 
         var md = await CreateSampleAsync("cpu-model");
         await ConditionAsync(md, Ready, True);
@@ -267,15 +255,12 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         await DeploymentOfAsync(md);
     }
 
-    [Fact]
+    [EmulatorFact]
     public async Task A_model_deployment_in_sync_causes_no_writes()
     {
         var md = await CreateSampleAsync("cpu-model");
         await ConditionAsync(md, Ready, True);
-        if (cluster.Emulator is not { } emulator)
-        {
-            return; // write counting needs the emulator's request log; the rest of this class covers a real cluster
-        }
+        var emulator = cluster.Emulator!; // write counting needs the emulator's request log
 
         // Quiet first: the Ready event and the simulated controllers' last status updates may still be in flight.
         await TestCluster.EventuallyAsync(async () =>
