@@ -246,4 +246,20 @@ public class QuotaPlannerTests
 
         Assert.Equal(2m, demand.Amounts["pods"]);
     }
+
+    [Fact]
+    public void A_revision_the_desired_state_drops_is_credited_at_its_larger_size()
+    {
+        var md = Samples.Load("gpu-model");
+        var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
+        var old = KubeJson.DeepCopy(desired.StableDeployment);
+        old.Metadata.Name += "-old";
+        old.Spec!.Replicas = 1;
+        old.Status = new V1DeploymentStatus { Replicas = 3 };
+
+        var released = DesiredStateDemand.Released(desired, new ObservedState([old, desired.StableDeployment]));
+
+        Assert.Equal(3m, Assert.Single(released).Amounts["requests.nvidia.com/gpu"]);
+        Assert.Empty(DesiredStateDemand.Released(desired, new ObservedState([desired.StableDeployment])));
+    }
 }

@@ -97,23 +97,8 @@ public sealed class ModelDeploymentReconciler(
         }
 
         // Pods already running are in the quota's "used"; only the pods this pass would add need room.
-        var demands = new List<QuotaDemand>();
-        foreach (var (plan, deployment) in desired.Revisions.Zip(desired.Deployments))
-        {
-            var target = plan.Replicas ?? (observed.Revision(plan.Hash) is { } live ? live.Spec?.Replicas ?? 1 : md.Spec.Autoscaling?.MinReplicas ?? 1);
-            var extra = target - observed.CurrentReplicas(plan.Hash);
-            if (extra > 0 && deployment.Spec?.Template?.Spec is { } pod)
-            {
-                demands.Add(QuotaDemand.ForPods(pod, extra));
-            }
-        }
-
-        var desiredNames = desired.Deployments.Select(d => d.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-        var released = observed.Deployments
-            .Where(d => !desiredNames.Contains(d.Metadata.Name) && d.Spec?.Template?.Spec is not null)
-            .Select(d => QuotaDemand.ForPods(d.Spec!.Template!.Spec!, Math.Max(d.Spec.Replicas ?? 1, d.Status?.Replicas ?? 0)))
-            .ToList();
-        return demands.Count == 0 ? QuotaCheck.Fitting : QuotaPlanner.Check(demands, quotas, released);
+        var demands = DesiredStateDemand.Additional(desired, observed);
+        return demands.Count == 0 ? QuotaCheck.Fitting : QuotaPlanner.Check(demands, quotas, DesiredStateDemand.Released(desired, observed));
     }
 
     /// <summary>
