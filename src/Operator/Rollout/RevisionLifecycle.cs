@@ -14,12 +14,13 @@ namespace MlOperator.Operator.Rollout;
 /// was coming up for an older spec is dropped (superseded). Once the incoming Deployment has every wanted replica
 /// updated and available it is promoted, and the old stable goes.</item>
 /// </list>
-/// An incoming revision that never becomes available never replaces the stable; bounding that wait (progress
-/// deadline, rollback) is the canary planner's job, not this function's.
+/// An incoming revision that has not become available within spec.rollout.progressDeadline (counted from
+/// status.canary.stepStartedAt, so a restarted operator keeps the original start) is rolled back: only the stable
+/// is kept, and the spec's revision is not brought up again while the spec still maps to status.failedRevision.
 /// </summary>
 public static class RevisionLifecycle
 {
-    public static RevisionDecision Decide(ModelDeployment md, ObservedState observed, ModelDeploymentDefaults defaults)
+    public static RevisionDecision Decide(ModelDeployment md, ObservedState observed, ModelDeploymentDefaults defaults, DateTimeOffset now)
     {
         var spec = DesiredStateBuilder.StablePlan(md, defaults);
         var stableHash = md.Status?.StableRevision;
@@ -31,16 +32,42 @@ public static class RevisionLifecycle
             return new RevisionDecision(spec, null, Promoted: stableLive is not null && stableHash != spec.Hash);
         }
 
+        var stablePlan = new RevisionPlan(stableTemplate, RevisionRole.Stable, spec.Replicas);
+        var deadline = ProgressDeadline(md);
+        if (md.Status?.FailedRevision == spec.Hash)
+        {
+            return new RevisionDecision(stablePlan, null, Promoted: false)
+            {
+                Failed = new ProgressDeadlineFailure(spec.Hash, spec.Template.Model.Version, deadline, null, null),
+            };
+        }
+
         // The incoming revision runs as many pods as the stable should, so promotion never shrinks capacity.
         var wanted = spec.Replicas ?? stableLive.Spec?.Replicas ?? md.Spec.Autoscaling?.MinReplicas ?? 1;
-        if (DeploymentProgress.IsComplete(observed.Revision(spec.Hash), wanted))
+        var incomingLive = observed.Revision(spec.Hash);
+        if (DeploymentProgress.IsComplete(incomingLive, wanted))
         {
             return new RevisionDecision(spec, null, Promoted: true);
         }
 
-        return new RevisionDecision(
-            new RevisionPlan(stableTemplate, RevisionRole.Stable, spec.Replicas),
-            new RevisionPlan(spec.Template, RevisionRole.Canary, wanted),
-            Promoted: false);
+        var since = md.Status?.Canary is { StepStartedAt: { } started } canary && canary.Revision == spec.Hash ? started : now;
+        var left = deadline - (now - since);
+        if (left <= TimeSpan.Zero)
+        {
+            return new RevisionDecision(stablePlan, null, Promoted: false)
+            {
+                Failed = new ProgressDeadlineFailure(spec.Hash, spec.Template.Model.Version, deadline, incomingLive?.Status?.AvailableReplicas ?? 0, wanted),
+            };
+        }
+
+        return new RevisionDecision(stablePlan, new RevisionPlan(spec.Template, RevisionRole.Canary, wanted), Promoted: false)
+        {
+            IncomingSince = since,
+            RecheckAfter = left,
+        };
     }
+
+    /// <summary>spec.rollout.progressDeadline, or its schema default when absent or unreadable (the validator refuses the latter).</summary>
+    public static TimeSpan ProgressDeadline(ModelDeployment md) =>
+        DurationValue.TryParse(md.Spec.Rollout?.ProgressDeadline, out var deadline) ? deadline : CanaryPolicy.DefaultProgressDeadline;
 }

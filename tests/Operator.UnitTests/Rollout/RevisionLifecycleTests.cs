@@ -11,6 +11,7 @@ namespace MlOperator.Operator.UnitTests.Rollout;
 public class RevisionLifecycleTests
 {
     private static readonly ModelDeploymentDefaults Defaults = ModelDeploymentDefaults.Default;
+    private static readonly DateTimeOffset Now = new(2026, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
     /// <summary>
     /// status.stableRevision (as a model version, "" for none), the spec's version, the live Deployments as
@@ -38,7 +39,7 @@ public class RevisionLifecycleTests
         md.Status = statusStable == "" ? null : new ModelDeploymentStatus { StableRevision = Plan(statusStable).Hash, StableVersion = statusStable };
         var observed = new ObservedState([.. live.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Live)]);
 
-        var decision = RevisionLifecycle.Decide(md, observed, Defaults);
+        var decision = RevisionLifecycle.Decide(md, observed, Defaults, Now);
 
         Assert.Equal(expectedStable, decision.Stable.Template.Model.Version);
         Assert.Equal(Plan(expectedStable).Hash, decision.Stable.Hash);
@@ -59,7 +60,7 @@ public class RevisionLifecycleTests
         var md = Md("8", "Canary");
         md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash };
 
-        var desired = DesiredStateBuilder.Build(md, RevisionLifecycle.Decide(md, new ObservedState([stable]), Defaults).Plans, Defaults);
+        var desired = DesiredStateBuilder.Build(md, RevisionLifecycle.Decide(md, new ObservedState([stable]), Defaults, Now).Plans, Defaults);
 
         Assert.Equal(2, desired.Deployments.Count);
         Assert.True(LiveState.Covers(stable, desired.StableDeployment));
@@ -73,7 +74,7 @@ public class RevisionLifecycleTests
         var md = Md("8", "Canary", autoscaling: true);
         md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash };
 
-        var decision = RevisionLifecycle.Decide(md, new ObservedState([stable]), Defaults);
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([stable]), Defaults, Now);
         var desired = DesiredStateBuilder.Build(md, decision.Plans, Defaults);
 
         Assert.Null(decision.Stable.Replicas);
@@ -89,7 +90,7 @@ public class RevisionLifecycleTests
         var md = Md("8", "Canary");
         md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash };
 
-        var decision = RevisionLifecycle.Decide(md, new ObservedState([stable]), Defaults);
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([stable]), Defaults, Now);
 
         Assert.Equal("8", decision.Stable.Template.Model.Version);
         Assert.Null(decision.Incoming);
@@ -104,10 +105,118 @@ public class RevisionLifecycleTests
         var md = Md("8", "Canary");
         md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash };
 
-        var decision = RevisionLifecycle.Decide(md, new ObservedState([Live("7:2"), incoming]), Defaults);
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([Live("7:2"), incoming]), Defaults, Now);
 
         Assert.Equal("7", decision.Stable.Template.Model.Version);
         Assert.False(decision.Promoted);
+    }
+
+    /// <summary>
+    /// Version 8 coming up beside stable 7 (progressDeadline 10m): status.canary (its revision, or another's), when
+    /// it started (minutes before now; blank for a first pass), its available pods of 2 → kept coming up with the time
+    /// left, rolled back, or promoted.
+    /// </summary>
+    [Theory]
+    [InlineData("8", "", 0, "Canary", "", null)] // first pass: starts now, the whole deadline left
+    [InlineData("8", "3", 0, "Canary", "", 7.0)] // before the deadline: waits the rest
+    [InlineData("8", "9.5", 1, "Canary", "", 0.5)] // restart: the start comes from status, so only the remainder is left
+    [InlineData("8", "10", 0, "Canary", "ProgressDeadlineExceeded", null)] // at the deadline: rolled back
+    [InlineData("8", "30", 1, "Canary", "ProgressDeadlineExceeded", null)] // long past it (operator was down): rolled back
+    [InlineData("8", "30", 2, "Canary", "Promoted", null)] // complete, however late: promoted
+    [InlineData("9", "30", 0, "Canary", "", null)] // the start of another revision does not count for this one
+    [InlineData("8", "30", 0, "Recreate", "Recreate", null)] // Recreate has no overlap and no deadline
+    public void Bounds_how_long_an_incoming_revision_may_take(string canaryRevisionVersion, string startedMinutesAgo, int available,
+        string strategy, string expected, double? expectedMinutesLeft)
+    {
+        var md = Md("8", strategy);
+        md.Status = new ModelDeploymentStatus
+        {
+            StableRevision = Plan("7").Hash,
+            Canary = startedMinutesAgo == "" ? null : new CanaryStatus
+            {
+                Revision = Plan(canaryRevisionVersion).Hash,
+                StepStartedAt = Now.AddMinutes(-double.Parse(startedMinutesAgo, System.Globalization.CultureInfo.InvariantCulture)),
+            },
+        };
+
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([Live("7:2"), Live("8:" + available)]), Defaults, Now);
+
+        switch (expected)
+        {
+            case "":
+                Assert.Equal("7", decision.Stable.Template.Model.Version);
+                Assert.Equal("8", decision.Incoming?.Template.Model.Version);
+                Assert.Null(decision.Failed);
+                Assert.Equal(TimeSpan.FromMinutes(expectedMinutesLeft ?? 10), decision.RecheckAfter);
+                Assert.Equal(expectedMinutesLeft is null ? Now : Now.AddMinutes(expectedMinutesLeft.Value - 10), decision.IncomingSince);
+                break;
+            case "ProgressDeadlineExceeded":
+                Assert.Equal("7", decision.Stable.Template.Model.Version);
+                Assert.Null(decision.Incoming);
+                Assert.False(decision.Promoted);
+                Assert.Equal(new ProgressDeadlineFailure(Plan("8").Hash, "8", TimeSpan.FromMinutes(10), available, 2), decision.Failed);
+                Assert.Null(decision.RecheckAfter);
+                break;
+            default: // Promoted, Recreate
+                Assert.Equal("8", decision.Stable.Template.Model.Version);
+                Assert.Null(decision.Incoming);
+                Assert.True(decision.Promoted);
+                Assert.Null(decision.Failed);
+                break;
+        }
+    }
+
+    [Fact]
+    public void The_progress_deadline_comes_from_the_spec()
+    {
+        var md = Md("8", "Canary");
+        md.Spec.Rollout!.ProgressDeadline = "2s";
+        md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash, Canary = new CanaryStatus { Revision = Plan("8").Hash, StepStartedAt = Now.AddSeconds(-2) } };
+
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([Live("7:2"), Live("8:0")]), Defaults, Now);
+
+        Assert.Equal(TimeSpan.FromSeconds(2), decision.Failed?.Deadline);
+    }
+
+    [Fact]
+    public void A_failed_revision_is_not_brought_up_again_while_the_spec_still_maps_to_it()
+    {
+        var md = Md("8", "Canary");
+        md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash, FailedRevision = Plan("8").Hash };
+
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([Live("7:2")]), Defaults, Now.AddDays(1));
+
+        Assert.Equal("7", decision.Stable.Template.Model.Version);
+        Assert.Null(decision.Incoming);
+        Assert.Equal(Plan("8").Hash, decision.Failed?.Revision);
+        Assert.Null(decision.Failed?.Available); // the message written at the rollback stands
+        Assert.Null(decision.RecheckAfter);
+    }
+
+    [Fact]
+    public void A_new_spec_after_a_failed_revision_comes_up_normally_with_a_fresh_deadline()
+    {
+        var md = Md("9", "Canary");
+        md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash, FailedRevision = Plan("8").Hash };
+
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([Live("7:2")]), Defaults, Now);
+
+        Assert.Equal("7", decision.Stable.Template.Model.Version);
+        Assert.Equal("9", decision.Incoming?.Template.Model.Version);
+        Assert.Null(decision.Failed);
+        Assert.Equal(TimeSpan.FromMinutes(10), decision.RecheckAfter);
+    }
+
+    [Fact]
+    public void Going_back_to_the_stable_after_a_failed_revision_clears_the_failure()
+    {
+        var md = Md("7", "Canary");
+        md.Status = new ModelDeploymentStatus { StableRevision = Plan("7").Hash, FailedRevision = Plan("8").Hash };
+
+        var decision = RevisionLifecycle.Decide(md, new ObservedState([Live("7:2")]), Defaults, Now);
+
+        Assert.Null(decision.Incoming);
+        Assert.Null(decision.Failed);
     }
 
     private static ModelDeployment Md(string version, string strategy, bool autoscaling = false) => ModelDeploymentFixtures.Valid(s =>

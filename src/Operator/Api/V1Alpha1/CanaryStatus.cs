@@ -18,6 +18,6 @@ public sealed class CanaryStatus
     /// <summary>Failed analysis checks so far in this rollout.</summary>
     public int? AnalysisFailures { get; set; }
 
-    /// <summary>When the current step started.</summary>
+    /// <summary>When the current step started; while the canary's pods come up, when the canary revision was first created (the progress deadline counts from it).</summary>
     public DateTimeOffset? StepStartedAt { get; set; }
 }

@@ -18,7 +18,10 @@ public static class ModelDeploymentConditions
     public const string QuotaExceeded = "QuotaExceeded";
     public const string ModelVerified = "ModelVerified";
 
-    public static IReadOnlyList<string> AllTypes { get; } = [Ready, Progressing, Degraded, QuotaExceeded, ModelVerified];
+    /// <summary>kstatus "Stalled": nothing will change until a human changes the spec (a rolled-back revision).</summary>
+    public const string Stalled = "Stalled";
+
+    public static IReadOnlyList<string> AllTypes { get; } = [Ready, Progressing, Degraded, QuotaExceeded, ModelVerified, Stalled];
 
     // Status values
     public const string True = "True";
@@ -83,7 +86,15 @@ public static class ModelDeploymentConditions
 
     public static string AbortedMessage(string canaryVersion) => $"canary {canaryVersion} aborted by annotation";
 
-    public static string ProgressDeadlineExceededMessage(string deployment) => $"Deployment {deployment} exceeded its progress deadline";
+    public static string ProgressDeadlineExceededMessage(string version, string revision, int available, int wanted, TimeSpan deadline, string? stableVersion) =>
+        string.Create(CultureInfo.InvariantCulture,
+            $"model version {version} (revision {revision}) had {available} of {wanted} pods available after {Human(deadline)}; version {stableVersion} keeps serving");
+
+    /// <summary>"10m", "1h", "90s": the unit a user would have written.</summary>
+    private static string Human(TimeSpan duration) =>
+        duration.Ticks % TimeSpan.TicksPerHour == 0 && duration > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalHours}h")
+        : duration.Ticks % TimeSpan.TicksPerMinute == 0 && duration > TimeSpan.Zero ? string.Create(CultureInfo.InvariantCulture, $"{(long)duration.TotalMinutes}m")
+        : DurationValue.Format(duration);
 
     public static string InsufficientQuotaMessage(IEnumerable<string> shortfalls) => "insufficient quota: " + string.Join("; ", shortfalls);
 

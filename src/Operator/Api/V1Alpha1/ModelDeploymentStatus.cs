@@ -23,6 +23,12 @@ public sealed class ModelDeploymentStatus
     /// <summary>The canary in progress, if any.</summary>
     public CanaryStatus? Canary { get; set; }
 
+    /// <summary>
+    /// Revision hash that was rolled back because it missed spec.rollout.progressDeadline; it is not brought up
+    /// again while the spec still maps to it.
+    /// </summary>
+    public string? FailedRevision { get; set; }
+
     /// <summary>Pods of all revisions (the scale subresource reads it).</summary>
     public int? Replicas { get; set; }
 
@@ -35,7 +41,7 @@ public sealed class ModelDeploymentStatus
     /// <summary>In-cluster URL of the Service, or the Ingress URL when an Ingress host is set.</summary>
     public string? Url { get; set; }
 
-    /// <summary>Ready, Progressing, Degraded, QuotaExceeded and ModelVerified (kstatus-compatible).</summary>
+    /// <summary>Ready, Progressing, Degraded, QuotaExceeded, ModelVerified and Stalled (kstatus-compatible).</summary>
     [ListMap("type")]
     public List<V1Condition>? Conditions { get; set; }
 }

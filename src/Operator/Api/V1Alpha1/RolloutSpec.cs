@@ -1,3 +1,4 @@
+using k8s.Models;
 using MlOperator.Operator.Api.Schema;
 
 namespace MlOperator.Operator.Api.V1Alpha1;
@@ -24,6 +25,14 @@ public sealed class RolloutSpec
     /// <summary>Canary steps in order; each sets a traffic weight and holds it for a pause under analysis.</summary>
     [MaxItems(20)]
     public List<RolloutStep>? Steps { get; set; }
+
+    /// <summary>
+    /// How long a new revision may take to become available beside the stable one, as a duration ("10m") or whole
+    /// seconds. Past it the new revision is rolled back (its Deployment deleted, the stable keeps serving,
+    /// phase Degraded, reason ProgressDeadlineExceeded) and not retried until the spec changes.
+    /// </summary>
+    [Duration, Default("10m")]
+    public IntOrString? ProgressDeadline { get; set; }
 
     /// <summary>Health checks that decide whether the canary proceeds or rolls back.</summary>
     public AnalysisSpec? Analysis { get; set; }

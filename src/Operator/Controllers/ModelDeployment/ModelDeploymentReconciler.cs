@@ -59,7 +59,7 @@ public sealed class ModelDeploymentReconciler(
         }
 
         var observed = new ObservedState(Owned(caches.Deployments, md));
-        var revisions = RevisionLifecycle.Decide(md, observed, defaults);
+        var revisions = RevisionLifecycle.Decide(md, observed, defaults, now);
         var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
 
         var quota = CheckQuota(md, desired, observed);
@@ -77,6 +77,12 @@ public sealed class ModelDeploymentReconciler(
             logger.LogInformation("Applied {Applied} and deleted {Deleted} children for generation {Generation}", applied, deleted, md.Metadata.Generation);
         }
 
+        if (revisions.Failed is { Available: not null } failed)
+        {
+            logger.LogWarning("Revision {Revision} (model version {Version}) not available after its progress deadline {Deadline}: rolled back, stable revision {StableRevision} keeps serving",
+                failed.Revision, failed.Version, failed.Deadline, revisions.Stable.Hash);
+        }
+
         if (revisions.Incoming is { } incoming)
         {
             logger.LogInformation("Revision {Revision} (model version {Version}) coming up beside stable revision {StableRevision}",
@@ -84,8 +90,11 @@ public sealed class ModelDeploymentReconciler(
         }
 
         // Status from what was observed: our applies reach the cache through the watch and wake us again.
-        await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Applied(md, desired, observed, now), ct).ConfigureAwait(false);
-        return ReconcileResult.Done; // the stable V1Deployment's status changes wake us through Owns<V1Deployment>
+        await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Applied(md, desired, observed, now, revisions), ct).ConfigureAwait(false);
+
+        // Deployment status changes wake us through Owns<V1Deployment>; a revision that never becomes available
+        // changes nothing, so its progress deadline needs a wake-up of its own.
+        return revisions.RecheckAfter is { } left ? ReconcileResult.After(left) : ReconcileResult.Done;
     }
 
     private QuotaCheck CheckQuota(Md md, DesiredState desired, ObservedState observed)
@@ -225,6 +234,9 @@ public sealed class ModelDeploymentReconciler(
                     break;
                 case (Ready, False, ReasonInvalidSpec):
                     events.Warning(md, ReasonInvalidSpec, condition.Message);
+                    break;
+                case (Degraded, True, ReasonProgressDeadlineExceeded):
+                    events.Warning(md, ReasonProgressDeadlineExceeded, condition.Message);
                     break;
                 case (QuotaExceeded, True, _):
                     events.Warning(md, condition.Reason, condition.Message);

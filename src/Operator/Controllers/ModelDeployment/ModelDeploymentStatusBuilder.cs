@@ -59,8 +59,10 @@ public static class ModelDeploymentStatusBuilder
     /// The children were applied; readiness follows the stable Deployment as the Deployment controller reports it.
     /// Ready=True only when this generation was applied and the stable Deployment has observed its own latest
     /// generation with every replica updated and available (kstatus "Current").
+    /// With <paramref name="revisions"/>: the incoming revision's start goes to status.canary.stepStartedAt, and a
+    /// revision that missed its progress deadline makes the phase Degraded with Degraded=True and Stalled=True.
     /// </summary>
-    public static ModelDeploymentStatus Applied(Md md, DesiredState desired, ObservedState observed, DateTimeOffset now)
+    public static ModelDeploymentStatus Applied(Md md, DesiredState desired, ObservedState observed, DateTimeOffset now, RevisionDecision? revisions = null)
     {
         var status = Copy(md.Status);
         var generation = md.Metadata.Generation;
@@ -96,9 +98,24 @@ public static class ModelDeploymentStatusBuilder
                 Version = incoming.Template.Model.Version,
                 Revision = incoming.Hash,
                 Weight = CanaryReplicas.EffectiveWeight(live?.Status?.ReadyReplicas ?? 0, stableReadyCount),
+                StepStartedAt = revisions?.IncomingSince,
             };
             progressing = Create(md.Status?.Conditions, Progressing, True, ReasonNewRevision,
                 NewRevisionProgressingMessage(incoming.Template.Model.Version, incoming.Hash, incomingAvailable, incomingWanted, stableVersion), generation, now);
+        }
+
+        var degraded = Create(md.Status?.Conditions, Degraded, False, ReasonAsExpected, "", generation, now);
+        V1Condition? stalled = md.Status?.Conditions?.Any(c => c.Type == Stalled) == true
+            ? Create(md.Status?.Conditions, Stalled, False, ReasonAsExpected, "", generation, now)
+            : null;
+        status.FailedRevision = revisions?.Failed?.Revision;
+        if (revisions?.Failed is { } failed)
+        {
+            var message = FailedMessage(md, failed, stableVersion);
+            status.Phase = ModelDeploymentPhase.Degraded;
+            progressing = Create(md.Status?.Conditions, Progressing, False, ReasonProgressDeadlineExceeded, message, generation, now);
+            degraded = Create(md.Status?.Conditions, Degraded, True, ReasonProgressDeadlineExceeded, message, generation, now);
+            stalled = Create(md.Status?.Conditions, Stalled, True, ReasonProgressDeadlineExceeded, message, generation, now);
         }
 
         var conditions = new List<V1Condition>
@@ -107,12 +124,33 @@ public static class ModelDeploymentStatusBuilder
                 ? Create(md.Status?.Conditions, Ready, True, ReasonAvailable, AvailableMessage(wanted), generation, now)
                 : Create(md.Status?.Conditions, Ready, False, ReasonReplicasNotReady, ReplicasNotReadyMessage(stableReadyCount, wanted), generation, now),
             progressing,
-            Create(md.Status?.Conditions, Degraded, False, ReasonAsExpected, "", generation, now),
+            degraded,
             Create(md.Status?.Conditions, QuotaExceeded, False, ReasonQuotaAvailable, "", generation, now),
             ModelVerifiedCondition(md, desired.Stable.Template.Model.Sha256, stableReady, generation, now),
         };
+        if (stalled is not null)
+        {
+            conditions.Add(stalled);
+        }
+
         status.Conditions = Merge(md.Status?.Conditions, conditions);
         return status;
+    }
+
+    /// <summary>
+    /// The rollback's message, counted on the pass it happened; later passes (its Deployment gone) keep the one written then.
+    /// </summary>
+    private static string FailedMessage(Md md, ProgressDeadlineFailure failed, string stableVersion)
+    {
+        if (failed is { Available: { } available, Wanted: { } wanted })
+        {
+            return ProgressDeadlineExceededMessage(failed.Version, failed.Revision, available, wanted, failed.Deadline, stableVersion);
+        }
+
+        var previous = md.Status?.Conditions?.FirstOrDefault(c => c.Type == Degraded && c.Reason == ReasonProgressDeadlineExceeded);
+        return previous?.Message is { Length: > 0 } written
+            ? written
+            : ProgressDeadlineExceededMessage(failed.Version, failed.Revision, 0, 0, failed.Deadline, stableVersion);
     }
 
     /// <summary>True when the Deployment controller has caught up with the latest spec and every wanted pod is updated and available.</summary>

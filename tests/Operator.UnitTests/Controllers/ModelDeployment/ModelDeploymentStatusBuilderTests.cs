@@ -4,7 +4,9 @@ using k8s.Models;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Quota;
 using MlOperator.Operator.Resources;
+using MlOperator.Operator.Rollout;
 using MlOperator.Operator.UnitTests.Fixtures;
+using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
 
 namespace MlOperator.Operator.UnitTests.Controllers.ModelDeployment;
@@ -141,6 +143,70 @@ public class ModelDeploymentStatusBuilderTests
 
         Assert.Null(status.Canary);
         Assert.Equal(ModelDeploymentPhase.Ready, status.Phase);
+    }
+
+    [Fact]
+    public void The_incoming_revisions_start_is_kept_in_status_so_a_restart_keeps_counting_from_it()
+    {
+        var (md, desired, observed) = Overlap();
+        var decision = new RevisionDecision(desired.Stable, desired.Revisions[1], Promoted: false) { IncomingSince = Now.AddMinutes(-3) };
+
+        var status = ModelDeploymentStatusBuilder.Applied(md, desired, observed, Now, decision);
+
+        Assert.Equal(Now.AddMinutes(-3), status.Canary!.StepStartedAt);
+        Assert.DoesNotContain(status.Conditions!, c => c.Type == Stalled);
+    }
+
+    [Fact]
+    public void A_revision_past_its_progress_deadline_makes_the_deployment_degraded_and_stalled_with_the_stable_still_ready()
+    {
+        var (md, _, observed) = Overlap();
+        md.Status = new ModelDeploymentStatus { Canary = new CanaryStatus { Version = "8", Revision = "abc", Weight = 0, StepStartedAt = Now.AddMinutes(-10) } };
+        var stablePlan = DesiredStateBuilder.StablePlan(ModelDeploymentFixtures.Valid(), ModelDeploymentDefaults.Default);
+        var desired = DesiredStateBuilder.Build(md, [stablePlan], ModelDeploymentDefaults.Default);
+        var decision = new RevisionDecision(stablePlan, null, Promoted: false)
+        {
+            Failed = new ProgressDeadlineFailure("abc", "8", TimeSpan.FromMinutes(10), 0, 2),
+        };
+
+        var status = ModelDeploymentStatusBuilder.Applied(md, desired, new ObservedState([observed.Deployments[0]]), Now, decision);
+
+        const string message = "model version 8 (revision abc) had 0 of 2 pods available after 10m; version 7 keeps serving";
+        Assert.Equal(ModelDeploymentPhase.Degraded, status.Phase);
+        Assert.Null(status.Canary);
+        Assert.Equal("abc", status.FailedRevision);
+        Assert.Equal("7", status.StableVersion);
+        Assert.Equal(True, Get(status, Ready).Status);
+        Assert.Equal((True, ReasonProgressDeadlineExceeded, message), (Get(status, Degraded).Status, Get(status, Degraded).Reason, Get(status, Degraded).Message));
+        Assert.Equal((True, ReasonProgressDeadlineExceeded, message), (Get(status, Stalled).Status, Get(status, Stalled).Reason, Get(status, Stalled).Message));
+        Assert.Equal(False, Get(status, Progressing).Status);
+
+        // Later passes, the failed Deployment gone: the message written at the rollback stands and nothing changes.
+        md.Status = status;
+        var later = ModelDeploymentStatusBuilder.Applied(md, desired, new ObservedState([observed.Deployments[0]]), Now.AddHours(1),
+            decision with { Failed = new ProgressDeadlineFailure("abc", "8", TimeSpan.FromMinutes(10), null, null) });
+        Assert.Equal(KubeJson.Serialize(status), KubeJson.Serialize(later));
+
+        // The spec moves on: the failure is forgotten and Degraded/Stalled clear.
+        var recovered = ModelDeploymentStatusBuilder.Applied(md, desired, new ObservedState([observed.Deployments[0]]), Now.AddHours(2),
+            new RevisionDecision(stablePlan, null, Promoted: false));
+        Assert.Null(recovered.FailedRevision);
+        Assert.Equal(ModelDeploymentPhase.Ready, recovered.Phase);
+        Assert.Equal(False, Get(recovered, Degraded).Status);
+        Assert.Equal(False, Get(recovered, Stalled).Status);
+    }
+
+    private static (Md Md, DesiredState Desired, ObservedState Observed) Overlap()
+    {
+        var md = ModelDeploymentFixtures.Valid(s => s.Model.Version = "8");
+        var stablePlan = DesiredStateBuilder.StablePlan(ModelDeploymentFixtures.Valid(), ModelDeploymentDefaults.Default);
+        var incomingPlan = new RevisionPlan(RevisionTemplate.From(md.Spec), RevisionRole.Canary, 2);
+        var desired = DesiredStateBuilder.Build(md, [stablePlan, incomingPlan], ModelDeploymentDefaults.Default);
+        var stable = Observed(desired, 1, 1, 2, 2).Deployments[0];
+        var incoming = KubeJson.DeepCopy(desired.Deployments[1]);
+        incoming.Metadata.Generation = 1;
+        incoming.Status = new V1DeploymentStatus { ObservedGeneration = 1, Replicas = 2, UpdatedReplicas = 2, ReadyReplicas = 0, AvailableReplicas = 0 };
+        return (md, desired, new ObservedState([stable, incoming]));
     }
 
     private static ObservedState Observed(DesiredState desired, long generation, long observedGeneration, int updated, int available)
