@@ -131,6 +131,50 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
     }
 
     [EmulatorFact]
+    public async Task A_new_revision_not_available_within_the_progress_deadline_is_rolled_back_and_not_retried()
+    {
+        var emulator = cluster.Emulator!;
+
+        var sample = Sample("cpu-model");
+        sample.Spec.Rollout!.ProgressDeadline = "2s";
+        var md = await Client.CreateAsync(sample);
+        await ConditionAsync(md, Ready, True);
+        var stable = await DeploymentOfAsync(md);
+        var v4 = RevisionDeploymentName(md, "4");
+        emulator.Controllers.SetPodStates(_ns, v4, ready: 0, failing: 2);
+
+        await PatchVersionAsync(md, "4");
+
+        // No event arrives once the failing pods are reported: only the reconciler's own requeue ends the wait.
+        var degraded = await ConditionAsync(md, Degraded, True, ReasonProgressDeadlineExceeded);
+        Assert.Equal(ModelDeploymentPhase.Degraded, degraded.Status!.Phase);
+        Assert.Null(degraded.Status.Canary);
+        Assert.Equal("3", degraded.Status.StableVersion);
+        Assert.EndsWith(degraded.Status.FailedRevision!, v4);
+        Assert.Contains(degraded.Status.Conditions!, c => c.Type == Stalled && c.Status == True && c.Reason == ReasonProgressDeadlineExceeded);
+        Assert.Contains(degraded.Status.Conditions!, c => c.Type == Ready && c.Status == True);
+        var message = degraded.Status.Conditions!.Single(c => c.Type == Degraded).Message;
+        Assert.StartsWith("model version 4 (revision ", message);
+        Assert.EndsWith("pods available after 2s; version 3 keeps serving", message);
+
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns),
+            l => l.Items.Count == 1 && l.Items[0].Metadata.Name == stable.Metadata.Name, "only the stable revision's Deployment");
+        await emulator.Controllers.SettleAsync();
+        var live = await Client.GetAsync<V1Deployment>(stable.Metadata.Name!, _ns);
+        Assert.Equal(stable.Metadata.Uid, live.Metadata.Uid);
+        Assert.Equal(stable.Metadata.Generation, live.Metadata.Generation);
+
+        // Not retried while the spec still maps to the failed revision, and the Warning is recorded once.
+        Assert.Null(await Client.TryGetAsync<V1Deployment>(v4, _ns));
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<Corev1Event>(_ns),
+            l => l.Items.Count(e => e.Reason == ReasonProgressDeadlineExceeded && e.Type == "Warning") == 1, "one ProgressDeadlineExceeded warning");
+        await emulator.Controllers.SettleAsync();
+        var events = await Client.ListAsync<Corev1Event>(_ns);
+        Assert.Single(events.Items, e => e.Reason == ReasonProgressDeadlineExceeded && e.Type == "Warning");
+        Assert.Equal(ModelDeploymentPhase.Degraded, (await Client.GetAsync<Md>(md.Metadata.Name!, _ns)).Status!.Phase);
+    }
+
+    [EmulatorFact]
     public async Task A_second_change_while_a_revision_comes_up_supersedes_it_and_the_stable_stays()
     {
         var emulator = cluster.Emulator!;

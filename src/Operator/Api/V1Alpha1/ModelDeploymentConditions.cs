@@ -7,7 +7,8 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 /// Every condition type, reason and message of a ModelDeployment, in one place.
 /// kstatus reads these as: Ready=True with observedGeneration == generation → Current;
 /// Progressing=True (reason Reconciling…) → InProgress ("Reconciling"); Degraded=True or Ready=False with
-/// reason InvalidSpec → Failed ("Stalled": nothing will change until the spec does).
+/// reason InvalidSpec → Failed ("Stalled": nothing will change until the spec does). Stalled=True (a revision
+/// rolled back for missing its progress deadline) is read by kstatus directly.
 /// </summary>
 public static class ModelDeploymentConditions
 {

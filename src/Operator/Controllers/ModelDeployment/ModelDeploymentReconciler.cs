@@ -66,8 +66,8 @@ public sealed class ModelDeploymentReconciler(
         if (!quota.Fits)
         {
             logger.LogInformation("Desired state does not fit the namespace quota, nothing applied: {Shortfall}", quota.Message);
-            await WriteStatusAsync(md, ModelDeploymentStatusBuilder.QuotaBlocked(md, desired, observed, quota, now), ct).ConfigureAwait(false);
-            return ReconcileResult.After(QuotaRecheck);
+            await WriteStatusAsync(md, ModelDeploymentStatusBuilder.QuotaBlocked(md, desired, observed, quota, now, revisions), ct).ConfigureAwait(false);
+            return ReconcileResult.After(revisions.RecheckAfter is { } untilDeadline && untilDeadline < QuotaRecheck ? untilDeadline : QuotaRecheck);
         }
 
         var applied = await ApplyChildrenAsync(md, desired, ct).ConfigureAwait(false);

@@ -33,13 +33,14 @@ public static class ModelDeploymentStatusBuilder
     }
 
     /// <summary>The desired children do not fit the namespace's quota: nothing was applied, QuotaExceeded=True.</summary>
-    public static ModelDeploymentStatus QuotaBlocked(Md md, DesiredState desired, ObservedState observed, QuotaCheck quota, DateTimeOffset now)
+    public static ModelDeploymentStatus QuotaBlocked(
+        Md md, DesiredState desired, ObservedState observed, QuotaCheck quota, DateTimeOffset now, RevisionDecision? revisions = null)
     {
-        var status = Applied(md, desired, observed, now);
+        var status = Applied(md, desired, observed, now, revisions);
         var generation = md.Metadata.Generation;
         var message = InsufficientQuotaMessage(quota.Shortfalls.Select(s => s.Message));
-        status.Phase = observed.Revision(desired.Stable.Hash) is null && observed.Deployments.Count == 0
-            ? ModelDeploymentPhase.Pending
+        status.Phase = revisions?.Failed is not null ? ModelDeploymentPhase.Degraded
+            : observed.Revision(desired.Stable.Hash) is null && observed.Deployments.Count == 0 ? ModelDeploymentPhase.Pending
             : ModelDeploymentPhase.Progressing;
         status.Conditions = Merge(status.Conditions,
         [
