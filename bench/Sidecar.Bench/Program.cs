@@ -24,14 +24,11 @@ var work = Directory.CreateTempSubdirectory("sidecar-bench-");
 
 // The image's environment (src/Inference.Sidecar/Dockerfile ENV), nothing else: no log silencing, no GC tuning.
 var image = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_EnableDiagnostics"] = "0", ["DOTNET_NOLOGO"] = "1" };
-// Stand-in for the libs-metrics branch, which makes the sidecar quiet by default (no per-request log lines unless
-// --access-log): until it lands, the shipped default logs ASP.NET Core's request lines at Information.
-var quiet = new Dictionary<string, string>(image) { ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning" };
 
 Console.WriteLine($"Sidecar benchmark: ONNX Runtime {OnnxRuntime.Shared.Version} (NuGet), server on CPU {serverCpu}, wrk on CPU {clientCpu}, " +
     $"{seconds}s per run after a 2s warm-up, {repeats} repeats; {Environment.ProcessorCount} CPUs visible, shared machine: read ranges, not points");
-Console.WriteLine("Sidecar: shipped defaults and the image's environment; 'quiet' = Logging__LogLevel__Microsoft.AspNetCore=Warning, the stand-in " +
-    "for quiet-by-default logging (libs-metrics branch). Node peer: bench/Sidecar.Bench/node-peer (onnxruntime-node, 1 intra-op thread).");
+Console.WriteLine("Sidecar: shipped defaults and the image's environment only (quiet per request by default, as pods run it). " +
+    "Node peer: bench/Sidecar.Bench/node-peer (onnxruntime-node, 1 intra-op thread).");
 Console.WriteLine();
 
 var mlp = Workload(1, 64);
@@ -50,17 +47,12 @@ for (var round = 1; round <= repeats; round++)
     var results = new Dictionary<string, Result>();
     rounds.Add(results);
 
-    await using (var sidecar = await StartSidecar("mlp_bench", quiet))
-    {
-        var url = InferUrl(sidecar, "mlp_bench");
-        await Measure(sidecar, results, "sidecar JSON (quiet)", url, 16, mlpJson, "application/json", null);
-        await Measure(sidecar, results, "sidecar JSON (quiet)", url, 1, mlpJson, "application/json", null);
-        await Measure(sidecar, results, "sidecar binary (quiet)", url, 16, mlpBinaryFile, "application/octet-stream", mlpHeader);
-    }
-
     await using (var sidecar = await StartSidecar("mlp_bench", image))
     {
-        await Measure(sidecar, results, "sidecar JSON (shipped logging)", InferUrl(sidecar, "mlp_bench"), 16, mlpJson, "application/json", null);
+        var url = InferUrl(sidecar, "mlp_bench");
+        await Measure(sidecar, results, "sidecar JSON", url, 16, mlpJson, "application/json", null);
+        await Measure(sidecar, results, "sidecar JSON", url, 1, mlpJson, "application/json", null);
+        await Measure(sidecar, results, "sidecar binary", url, 16, mlpBinaryFile, "application/octet-stream", mlpHeader);
     }
 
     if (peerAvailable)
@@ -78,14 +70,14 @@ for (var round = 1; round <= repeats; round++)
         Console.WriteLine("  (node peer skipped: run `make bench-sidecar`, which installs onnxruntime-node with npm)");
     }
 
-    await using (var sidecar = await StartSidecar("cnn_bench", quiet))
+    await using (var sidecar = await StartSidecar("cnn_bench", image))
     {
-        await Measure(sidecar, results, "CNN binary unbatched (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
+        await Measure(sidecar, results, "CNN binary unbatched", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
     }
 
-    await using (var sidecar = await StartSidecar("cnn_bench", quiet, "--max-batch-size", "64"))
+    await using (var sidecar = await StartSidecar("cnn_bench", image, "--max-batch-size", "64"))
     {
-        await Measure(sidecar, results, "CNN binary --max-batch-size 64 (quiet)", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
+        await Measure(sidecar, results, "CNN binary --max-batch-size 64", InferUrl(sidecar, "cnn_bench"), 64, cnnBinaryFile, "application/octet-stream", cnnHeader);
     }
 
     Console.WriteLine();
@@ -93,17 +85,15 @@ for (var round = 1; round <= repeats; round++)
 
 Console.WriteLine("Ratios over the rounds, min–max (targets in brackets; informational, never asserted):");
 Console.WriteLine("  On equal CPU (node CPU/request ÷ sidecar CPU/request; not inflated by waiting for the shared core):");
-Ratio("  sidecar JSON vs node JSON, 16 conns          [≥ 2]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar JSON (quiet)", 16));
-Ratio("  sidecar JSON vs node JSON, 1 conn            [≥ 1.3]", r => Cpu(r, "node peer JSON", 1) / Cpu(r, "sidecar JSON (quiet)", 1));
-Ratio("  sidecar binary vs node JSON, 16 conns        [≥ 3]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar binary (quiet)", 16));
-Ratio("  shipped-logging JSON vs node JSON, 16 conns  [info]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar JSON (shipped logging)", 16));
+Ratio("  sidecar JSON vs node JSON, 16 conns          [≥ 2]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar JSON", 16));
+Ratio("  sidecar JSON vs node JSON, 1 conn            [≥ 1.3]", r => Cpu(r, "node peer JSON", 1) / Cpu(r, "sidecar JSON", 1));
+Ratio("  sidecar binary vs node JSON, 16 conns        [≥ 3]", r => Cpu(r, "node peer JSON", 16) / Cpu(r, "sidecar binary", 16));
 Console.WriteLine("  Wall-clock throughput (each run meets whatever else the machine is doing then):");
-Ratio("sidecar JSON / node JSON throughput, 16 conns [≥ 2]", r => Tput(r, "sidecar JSON (quiet)", 16) / Tput(r, "node peer JSON", 16));
-Ratio("sidecar JSON / node JSON throughput, 1 conn   [≥ 1.3]", r => Tput(r, "sidecar JSON (quiet)", 1) / Tput(r, "node peer JSON", 1));
-Ratio("sidecar binary / node JSON throughput, 16 conns [≥ 3]", r => Tput(r, "sidecar binary (quiet)", 16) / Tput(r, "node peer JSON", 16));
-Ratio("sidecar JSON p99 / node JSON p99, 16 conns    [≤ 1]", r => P99(r, "sidecar JSON (quiet)", 16) / P99(r, "node peer JSON", 16));
-Ratio("shipped-logging JSON / node JSON, 16 conns     [info]", r => Tput(r, "sidecar JSON (shipped logging)", 16) / Tput(r, "node peer JSON", 16));
-Ratio("CNN batched / unbatched throughput, 64 conns  [≥ 3]", r => Tput(r, "CNN binary --max-batch-size 64 (quiet)", 64) / Tput(r, "CNN binary unbatched (quiet)", 64));
+Ratio("sidecar JSON / node JSON throughput, 16 conns [≥ 2]", r => Tput(r, "sidecar JSON", 16) / Tput(r, "node peer JSON", 16));
+Ratio("sidecar JSON / node JSON throughput, 1 conn   [≥ 1.3]", r => Tput(r, "sidecar JSON", 1) / Tput(r, "node peer JSON", 1));
+Ratio("sidecar binary / node JSON throughput, 16 conns [≥ 3]", r => Tput(r, "sidecar binary", 16) / Tput(r, "node peer JSON", 16));
+Ratio("sidecar JSON p99 / node JSON p99, 16 conns    [≤ 1]", r => P99(r, "sidecar JSON", 16) / P99(r, "node peer JSON", 16));
+Ratio("CNN batched / unbatched throughput, 64 conns  [≥ 3]", r => Tput(r, "CNN binary --max-batch-size 64", 64) / Tput(r, "CNN binary unbatched", 64));
 work.Delete(recursive: true);
 return 0;
 

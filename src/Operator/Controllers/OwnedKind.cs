@@ -21,6 +21,15 @@ public abstract record OwnedKind(Type Type)
 
     /// <summary>This kind's children of one owner, from the manager's cache, with a way to delete one.</summary>
     public abstract BoundOwnedKind Bind(ControllerManager manager);
+
+    /// <summary>
+    /// Cached objects whose controller ownerReference has this uid (by uid, so a recreated namesake never adopts
+    /// another's children), ordered by name.
+    /// </summary>
+    public static IReadOnlyList<T> ControlledBy<T>(Informer<T> informer, string ownerUid) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        [.. informer.ByIndex(IndexNames.OwnerUid, ownerUid)
+            .Where(c => c.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == ownerUid) == true)
+            .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
 }
 
 /// <inheritdoc />
@@ -33,9 +42,7 @@ public sealed record OwnedKind<T>() : OwnedKind(typeof(T)) where T : class, IKub
         var informer = manager.GetInformer<T>();
         return new BoundOwnedKind(
             Type,
-            ownerUid => [.. informer.ByIndex(IndexNames.OwnerUid, ownerUid)
-                .Where(c => c.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == ownerUid) == true)
-                .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)],
+            ownerUid => ControlledBy(informer, ownerUid),
             (client, child, options, ct) => client.DeleteAsync<T>(child.Metadata.Name!, child.Metadata.NamespaceProperty, options, ct));
     }
 }

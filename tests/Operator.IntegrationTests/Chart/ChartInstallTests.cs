@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json.Nodes;
 using MlOperator.Kubernetes.Emulator;
+using Xunit.Abstractions;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.IntegrationTests.Hosting;
@@ -14,7 +15,7 @@ namespace MlOperator.Operator.IntegrationTests.Chart;
 /// E2E_KUBECONFIG when set, else against its own emulator over https with a token (kubectl and helm send bearer
 /// tokens over https only) and without the CRD, so helm installs it from the chart's crds/.
 /// </summary>
-public sealed class ChartInstallTests : IAsyncLifetime
+public sealed class ChartInstallTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Crd = "modeldeployments.serving.mloperator.io";
     private readonly string _dir = Directory.CreateTempSubdirectory("mlop-chart-").FullName;
@@ -26,9 +27,12 @@ public sealed class ChartInstallTests : IAsyncLifetime
         if (Environment.GetEnvironmentVariable(TestCluster.E2EVariable) is { Length: > 0 } e2e)
         {
             _kubeconfig = e2e;
+            output.WriteLine($"chart test runs against the cluster in {TestCluster.E2EVariable}={e2e}");
             return;
         }
 
+        // K3s (when the shared fixture uses it) is not reachable from here: this test starts its own https emulator.
+        output.WriteLine($"{TestCluster.E2EVariable} is not set: the chart test runs against its own https+token API emulator");
         _emulator = await KubeEmulator.StartAsync(new EmulatorOptions { SimulateControllers = true, Tls = true, Token = "chart-test-admin" });
         _kubeconfig = Path.Combine(_dir, "kubeconfig");
         _emulator.WriteKubeconfig(_kubeconfig);

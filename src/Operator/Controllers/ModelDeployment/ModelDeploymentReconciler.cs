@@ -58,7 +58,7 @@ public sealed class ModelDeploymentReconciler(
             return ReconcileResult.Done; // no retry loop: a spec change wakes us
         }
 
-        var observed = new ObservedState(Owned(caches.Deployments, md));
+        var observed = new ObservedState(OwnedKind.ControlledBy(caches.Deployments, md.Metadata.Uid ?? ""));
         var revisions = RevisionLifecycle.Decide(md, observed, defaults, now);
         var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
 
@@ -179,12 +179,6 @@ public sealed class ModelDeploymentReconciler(
 
         return deleted;
     }
-
-    /// <summary>Children whose controller ownerReference is this ModelDeployment (by uid, so a recreated namesake does not adopt them).</summary>
-    private static IReadOnlyList<T> Owned<T>(Informer<T> cache, Md md) where T : class, IKubernetesObject<V1ObjectMeta> =>
-        [.. cache.ByIndex(IndexNames.OwnerUid, md.Metadata.Uid ?? "")
-            .Where(c => c.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == md.Metadata.Uid) == true)
-            .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
 
     /// <summary>Writes status only when it differs, and records an Event for every condition that flipped.</summary>
     private async Task WriteStatusAsync(Md md, ModelDeploymentStatus status, CancellationToken ct)
