@@ -81,8 +81,15 @@ public static class CanaryPlanner
         var step = policy.Steps[progress.Step];
         if (observation.ReadyCanaryReplicas >= target)
         {
-            var started = progress with { StepStartedAt = now, NextAnalysisAt = now + policy.Interval, StuckSince = null, StepPassed = false };
-            return new CanaryDecision(CanaryAction.Progress, started, target, step.Weight, policy.Interval, null,
+            // Without analysis a step passes on time alone.
+            var started = progress with
+            {
+                StepStartedAt = now,
+                NextAnalysisAt = policy.Analysed ? now + policy.Interval : null,
+                StuckSince = null,
+                StepPassed = !policy.Analysed,
+            };
+            return new CanaryDecision(CanaryAction.Progress, started, target, step.Weight, policy.Analysed ? policy.Interval : step.Pause, null,
                 Text($"step {progress.Step + 1}/{policy.Steps.Count}, weight {step.Weight}%: canary pods ready"));
         }
 

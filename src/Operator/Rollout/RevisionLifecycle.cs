@@ -16,11 +16,13 @@ namespace MlOperator.Operator.Rollout;
 /// </list>
 /// An incoming revision that has not become available within spec.rollout.progressDeadline (counted from
 /// status.canary.stepStartedAt, so a restarted operator keeps the original start) is rolled back: only the stable
-/// is kept, and the spec's revision is not brought up again while the spec still maps to status.failedRevision.
+/// is kept, and the spec's revision is not brought up again while the spec still maps to status.failedRevision
+/// (unless <c>retry</c>: a retry annotation brings it up again with a fresh deadline). With weighted canary steps the
+/// incoming revision is only proposed here; <see cref="RolloutPlanner"/> sizes, judges, promotes or rolls it back.
 /// </summary>
 public static class RevisionLifecycle
 {
-    public static RevisionDecision Decide(ModelDeployment md, ObservedState observed, ModelDeploymentDefaults defaults, DateTimeOffset now)
+    public static RevisionDecision Decide(ModelDeployment md, ObservedState observed, ModelDeploymentDefaults defaults, DateTimeOffset now, bool retry = false)
     {
         var spec = DesiredStateBuilder.StablePlan(md, defaults);
         var stableHash = md.Status?.StableRevision;
@@ -34,7 +36,7 @@ public static class RevisionLifecycle
 
         var stablePlan = new RevisionPlan(stableTemplate, RevisionRole.Stable, spec.Replicas);
         var deadline = ProgressDeadline(md);
-        if (md.Status?.FailedRevision == spec.Hash)
+        if (md.Status?.FailedRevision == spec.Hash && !retry)
         {
             return new RevisionDecision(stablePlan, null, Promoted: false)
             {
@@ -45,12 +47,18 @@ public static class RevisionLifecycle
         // The incoming revision runs as many pods as the stable should, so promotion never shrinks capacity.
         var wanted = spec.Replicas ?? stableLive.Spec?.Replicas ?? md.Spec.Autoscaling?.MinReplicas ?? 1;
         var incomingLive = observed.Revision(spec.Hash);
+        if (CanaryPolicy.HasSteps(md))
+        {
+            // Weighted steps: the canary planner sizes, judges, promotes or rolls back (RolloutPlanner).
+            return new RevisionDecision(stablePlan, new RevisionPlan(spec.Template, RevisionRole.Canary, wanted), Promoted: false);
+        }
+
         if (DeploymentProgress.IsComplete(incomingLive, wanted))
         {
             return new RevisionDecision(spec, null, Promoted: true);
         }
 
-        var since = md.Status?.Canary is { StepStartedAt: { } started } canary && canary.Revision == spec.Hash ? started : now;
+        var since = md.Status?.Canary is { StepStartedAt: { } started } canary && canary.Revision == spec.Hash && !retry ? started : now;
         var left = deadline - (now - since);
         if (left <= TimeSpan.Zero)
         {

@@ -7,4 +7,7 @@ public enum RollbackCause
 
     /// <summary>Unready or inconclusive for longer than the progress deadline.</summary>
     ProgressDeadlineExceeded,
+
+    /// <summary>Asked for with the serving.mloperator.io/abort annotation.</summary>
+    Aborted,
 }

@@ -65,14 +65,15 @@ public sealed class KubectlModelDeploymentTests(TestCluster cluster) : IAsyncLif
         var v4Deployment = ModelDeploymentNames.Deployment(v4, RevisionTemplate.From(v4.Spec).Hash());
         emulator.Controllers.SetPodStates(_ns, v4Deployment, ready: 0, unready: 2);
 
+        // One weighted step held for a second, judged by time alone (no analysis: no traffic in this test).
         await _kubectl.RunOkAsync("patch", "md", "iris-classifier", "-n", _ns, "--type=merge",
-            "-p", """{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"}}}""");
+            "-p", """{"spec":{"model":{"version":"4","uri":"pvc://model-store/iris/4/model.onnx"},"rollout":{"steps":[{"weight":50,"pause":"1s"}],"analysis":null}}}""");
         await TestCluster.EventuallyAsync(() => cluster.Client.GetAsync<Md>("iris-classifier", _ns), md => md.Status?.Canary?.Version == "4", "canary 4");
 
         var (header, row) = await IrisRowAsync();
         Assert.Equal("3", Column(header, row, "STABLE"));
         Assert.Equal("4", Column(header, row, "CANARY"));
-        Assert.Equal("0", Column(header, row, "WEIGHT"));
+        Assert.Equal("0", Column(header, row, "WEIGHT")); // its pods are not ready: no traffic counted yet
         Assert.Equal("Progressing", Column(header, row, "PHASE"));
 
         emulator.Controllers.SetPodStates(_ns, v4Deployment, ready: 2);

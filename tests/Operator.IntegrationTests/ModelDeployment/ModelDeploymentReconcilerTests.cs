@@ -322,10 +322,21 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
         Assert.True(emulator.Faults.Writes() == 1, "only the test's own patch expected; writes: " + string.Join(", ", writes.Select(w => $"{w.Key}={w.Value}")));
     }
 
-    private Md Sample(string name)
+    /// <summary>
+    /// A shipped sample in the test's namespace. Without <paramref name="steps"/> its weighted steps and analysis are
+    /// removed: a new revision then comes up at full size beside the stable and is promoted once available (the
+    /// path most tests here pin); weighted canaries are in <see cref="CanaryRolloutTests"/>.
+    /// </summary>
+    private Md Sample(string name, bool steps = false)
     {
         var md = KubeYaml.Deserialize<Md>(File.ReadAllText(Path.Combine(RepoPaths.Root, "config", "samples", name + ".yaml")));
         md.Metadata.NamespaceProperty = _ns;
+        if (!steps && md.Spec.Rollout is { } rollout)
+        {
+            rollout.Steps = null;
+            rollout.Analysis = null;
+        }
+
         return md;
     }
 

@@ -20,4 +20,25 @@ public sealed class CanaryStatus
 
     /// <summary>When the current step started; while the canary's pods come up, when the canary revision was first created (the progress deadline counts from it).</summary>
     public DateTimeOffset? StepStartedAt { get; set; }
+
+    /// <summary>Number of steps in spec.rollout.steps (for "step n/m").</summary>
+    public int? Steps { get; set; }
+
+    /// <summary>When the next analysis check is due.</summary>
+    public DateTimeOffset? NextAnalysisAt { get; set; }
+
+    /// <summary>Since when the canary has been unready or its checks inconclusive without a pass; bounded by spec.rollout.progressDeadline.</summary>
+    public DateTimeOffset? InconclusiveSince { get; set; }
+
+    /// <summary>Whether the latest check of the current step passed (a step ends only on a pass).</summary>
+    public bool? StepPassed { get; set; }
+
+    /// <summary>The latest analysis check: outcome, then the measured values or why it could not judge.</summary>
+    public string? LastAnalysis { get; set; }
+
+    /// <summary>All steps passed (or a promote was requested): the canary is being scaled to the stable's size before it takes over.</summary>
+    public bool? Promoting { get; set; }
+
+    /// <summary>Held at the current step by the serving.mloperator.io/pause annotation.</summary>
+    public bool? Paused { get; set; }
 }

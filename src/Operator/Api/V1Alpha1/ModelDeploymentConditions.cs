@@ -7,8 +7,8 @@ namespace MlOperator.Operator.Api.V1Alpha1;
 /// Every condition type, reason and message of a ModelDeployment, in one place.
 /// kstatus reads these as: Ready=True with observedGeneration == generation → Current;
 /// Progressing=True (reason Reconciling…) → InProgress ("Reconciling"); Degraded=True or Ready=False with
-/// reason InvalidSpec → Failed ("Stalled": nothing will change until the spec does). Stalled=True (a revision
-/// rolled back for missing its progress deadline) is read by kstatus directly.
+/// reason InvalidSpec → Failed ("Stalled": nothing will change until the spec does). kstatus reads Reconciling=True
+/// (a canary in progress, pods coming up) and Stalled=True (invalid spec, a rollback) directly.
 /// </summary>
 public static class ModelDeploymentConditions
 {
@@ -22,7 +22,10 @@ public static class ModelDeploymentConditions
     /// <summary>kstatus "Stalled": nothing will change until a human changes the spec (a rolled-back revision).</summary>
     public const string Stalled = "Stalled";
 
-    public static IReadOnlyList<string> AllTypes { get; } = [Ready, Progressing, Degraded, QuotaExceeded, ModelVerified, Stalled];
+    /// <summary>kstatus "Reconciling": the operator is still working towards the spec (pods coming up, a canary in progress).</summary>
+    public const string Reconciling = "Reconciling";
+
+    public static IReadOnlyList<string> AllTypes { get; } = [Ready, Progressing, Degraded, QuotaExceeded, ModelVerified, Reconciling, Stalled];
 
     // Status values
     public const string True = "True";
@@ -41,6 +44,10 @@ public static class ModelDeploymentConditions
     public const string ReasonAnalysisFailed = "AnalysisFailed";
     public const string ReasonRolledBack = "RolledBack";
     public const string ReasonAborted = "Aborted";
+    public const string ReasonRetry = "RetryRequested";
+    public const string ReasonIgnoredAnnotation = "IgnoredAnnotation";
+    public const string ReasonCanaryInProgress = "CanaryInProgress";
+    public const string ReasonPodsNotReady = "PodsNotReady";
     public const string ReasonProgressDeadlineExceeded = "ProgressDeadlineExceeded";
     public const string ReasonAsExpected = "AsExpected";
     public const string ReasonInsufficientQuota = "InsufficientQuota";

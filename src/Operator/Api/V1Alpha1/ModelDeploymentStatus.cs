@@ -24,10 +24,16 @@ public sealed class ModelDeploymentStatus
     public CanaryStatus? Canary { get; set; }
 
     /// <summary>
-    /// Revision hash that was rolled back because it missed spec.rollout.progressDeadline; it is not brought up
-    /// again while the spec still maps to it.
+    /// Revision hash that was rolled back (failed analysis, missed spec.rollout.progressDeadline, or aborted); it is
+    /// not brought up again while the spec still maps to it, unless a retry is requested.
     /// </summary>
     public string? FailedRevision { get; set; }
+
+    /// <summary>
+    /// The last value of each action annotation (serving.mloperator.io/promote, abort, retry) the operator acted on;
+    /// a new value acts once.
+    /// </summary>
+    public RolloutActionTokens? HandledActions { get; set; }
 
     /// <summary>Pods of all revisions (the scale subresource reads it).</summary>
     public int? Replicas { get; set; }

@@ -1,5 +1,6 @@
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Analysis;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Runtime.Controller;
@@ -14,7 +15,8 @@ public static class ModelDeploymentController
     public const string Name = "modeldeployment";
 
     public static ResourceController Register(
-        ControllerManager manager, IKubeClient client, ModelDeploymentDefaults defaults, ILoggerFactory loggerFactory, TimeProvider time, int workers = 8)
+        ControllerManager manager, IKubeClient client, ModelDeploymentDefaults defaults, ILoggerFactory loggerFactory, TimeProvider time, int workers = 8,
+        IRevisionMetrics? metrics = null)
     {
         var caches = new ModelDeploymentCaches(
             manager.GetInformer<Md>(),
@@ -24,7 +26,8 @@ public static class ModelDeploymentController
             manager.GetInformer<V2HorizontalPodAutoscaler>(),
             manager.GetInformer<V1ResourceQuota>(),
             [.. OperatorKinds.Owned.Select(kind => kind.Bind(manager))]);
-        var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
+        var analysis = new CanaryAnalysis(metrics ?? new UnscrapedRevisions(time));
+        var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, analysis, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
 
         // Our own status writes change neither generation nor metadata: they must not wake us again.
         var builder = manager.NewController(Name)
@@ -41,4 +44,11 @@ public static class ModelDeploymentController
             .WithWorkers(workers)
             .Complete(reconciler);
     }
+}
+
+/// <summary>TEMPORARY until the Pod informer lands: no pod is scraped, so every check is inconclusive.</summary>
+internal sealed class UnscrapedRevisions(TimeProvider time) : IRevisionMetrics
+{
+    public Task<RevisionScrape> ScrapeAsync(string @namespace, string modelDeployment, string revision, CancellationToken ct) =>
+        Task.FromResult(new RevisionScrape(time.GetUtcNow(), [], 0, []));
 }

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Analysis;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
@@ -32,9 +33,20 @@ public sealed class ModelDeploymentReconciler(
     IEventRecorder events,
     ModelDeploymentDefaults defaults,
     TimeProvider time,
+    CanaryAnalysis analysis,
     ILogger<ModelDeploymentReconciler> logger) : IReconciler
 {
     public const string FieldManager = "mloperator";
+
+    /// <summary>
+    /// Holds a promoted stable's replica count while its Deployment moves from our replica count to the HPA's: the
+    /// field stays owned by this manager when our own apply stops setting it, so server-side apply does not reset
+    /// it to 1 (the Kubernetes docs' "transferring ownership"), and the HPA takes it from there.
+    /// </summary>
+    public const string HandOverFieldManager = "mloperator-handover";
+
+    /// <summary>Shortest requeue: a planner asking for "now" gets a second, never a hot loop.</summary>
+    private static readonly TimeSpan MinimumRequeue = TimeSpan.FromSeconds(1);
 
     /// <summary>Quota may free up without any object of ours changing (pods of other apps ending); look again now and then.</summary>
     public static readonly TimeSpan QuotaRecheck = TimeSpan.FromMinutes(1);
@@ -46,6 +58,7 @@ public sealed class ModelDeploymentReconciler(
         var md = caches.ModelDeployments.Get(request.Namespace, request.Name);
         if (md is null || md.Metadata.DeletionTimestamp is not null)
         {
+            analysis.Forget(request.Namespace ?? "", request.Name);
             return ReconcileResult.Done; // gone or going: the garbage collector takes the children
         }
 
@@ -59,7 +72,8 @@ public sealed class ModelDeploymentReconciler(
         }
 
         var observed = new ObservedState(OwnedKind.ControlledBy(caches.Deployments, md.Metadata.Uid ?? ""));
-        var revisions = RevisionLifecycle.Decide(md, observed, defaults, now);
+        var verdict = await AnalyseAsync(md, now, ct).ConfigureAwait(false);
+        var revisions = RolloutPlanner.Plan(md, observed, defaults, now, verdict);
         var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
 
         var quota = CheckQuota(md, desired, observed);
@@ -70,6 +84,11 @@ public sealed class ModelDeploymentReconciler(
             return ReconcileResult.After(revisions.RecheckAfter is { } untilDeadline && untilDeadline < QuotaRecheck ? untilDeadline : QuotaRecheck);
         }
 
+        if (revisions.HandOverReplicas is { } handOver)
+        {
+            await HandOverReplicasAsync(desired.StableDeployment, handOver, ct).ConfigureAwait(false);
+        }
+
         var applied = await ApplyChildrenAsync(md, desired, ct).ConfigureAwait(false);
         var deleted = await DeleteStaleChildrenAsync(md, desired, ct).ConfigureAwait(false);
         if (applied > 0 || deleted > 0)
@@ -77,6 +96,7 @@ public sealed class ModelDeploymentReconciler(
             logger.LogInformation("Applied {Applied} and deleted {Deleted} children for generation {Generation}", applied, deleted, md.Metadata.Generation);
         }
 
+        await AfterPlanAsync(md, revisions, now, ct).ConfigureAwait(false);
         if (revisions.Failed is { Available: not null } failed)
         {
             logger.LogWarning("Revision {Revision} (model version {Version}) not available after its progress deadline {Deadline}: rolled back, stable revision {StableRevision} keeps serving",
@@ -94,8 +114,74 @@ public sealed class ModelDeploymentReconciler(
 
         // Deployment status changes wake us through Owns<V1Deployment>; a revision that never becomes available
         // changes nothing, so its progress deadline needs a wake-up of its own.
-        return revisions.RecheckAfter is { } left ? ReconcileResult.After(left) : ReconcileResult.Done;
+        return revisions.RecheckAfter is { } left ? ReconcileResult.After(left < MinimumRequeue ? MinimumRequeue : left) : ReconcileResult.Done;
     }
+
+    /// <summary>The analysis check due on this pass, if any: scrape both revisions and judge the window since the last scrape.</summary>
+    private async Task<AnalysisVerdict?> AnalyseAsync(Md md, DateTimeOffset now, CancellationToken ct)
+    {
+        if (RolloutPlanner.DueAnalysis(md, defaults, now) is not { } due)
+        {
+            return null;
+        }
+
+        var verdict = await analysis.CheckAsync(md.Metadata.NamespaceProperty, md.Metadata.Name, due.Canary, due.Stable, due.Limits, ct).ConfigureAwait(false);
+        if (verdict is null)
+        {
+            logger.LogInformation("Analysis baseline taken for canary revision {Revision}; the first window is judged one interval from now", due.Canary);
+        }
+        else
+        {
+            logger.LogInformation("Analysis of canary revision {Revision}: {Outcome} ({Summary})", due.Canary, verdict.Outcome, verdict.Summary);
+        }
+
+        return verdict;
+    }
+
+    /// <summary>Events and analysis baselines that follow from the plan.</summary>
+    private async Task AfterPlanAsync(Md md, RevisionDecision revisions, DateTimeOffset now, CancellationToken ct)
+    {
+        foreach (var notice in revisions.Notices)
+        {
+            if (notice.Warning)
+            {
+                events.Warning(md, notice.Reason, notice.Message);
+            }
+            else
+            {
+                events.Normal(md, notice.Reason, notice.Message);
+            }
+        }
+
+        if (revisions.RolledBack is { } rolledBack)
+        {
+            logger.LogWarning("Canary revision {Revision} (model version {Version}) rolled back ({Cause}): {Message}",
+                rolledBack.Revision, rolledBack.Version, rolledBack.Cause, rolledBack.Message);
+            events.Warning(md, rolledBack.Cause.ToString(), rolledBack.Message);
+        }
+
+        if (revisions.Incoming is null)
+        {
+            analysis.Forget(md.Metadata.NamespaceProperty, md.Metadata.Name);
+        }
+        else if (revisions.Canary is { StepStartedAt: { } started, NextAnalysisAt: not null } canary && started == now)
+        {
+            // A step starts now: its first window starts now too.
+            await analysis.BaselineAsync(md.Metadata.NamespaceProperty, md.Metadata.Name, canary.Revision!, revisions.Stable.Hash, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Applies only spec.replicas of the new stable under a field manager of its own (see <see cref="HandOverFieldManager"/>).</summary>
+    private Task HandOverReplicasAsync(V1Deployment stable, int replicas, CancellationToken ct) => client.ApplyAsync(
+        new V1Deployment
+        {
+            ApiVersion = stable.ApiVersion,
+            Kind = stable.Kind,
+            Metadata = new V1ObjectMeta { Name = stable.Metadata.Name, NamespaceProperty = stable.Metadata.NamespaceProperty },
+            Spec = new V1DeploymentSpec { Replicas = replicas },
+        },
+        new ApplyOptions(HandOverFieldManager, Force: true),
+        ct);
 
     private QuotaCheck CheckQuota(Md md, DesiredState desired, ObservedState observed)
     {
@@ -191,15 +277,9 @@ public sealed class ModelDeploymentReconciler(
         }
 
         // A merge patch of the whole status: no resourceVersion precondition to trip over, and explicit nulls
-        // remove fields the new status no longer has (a finished canary, say).
+        // remove fields the new status no longer has, at any depth (a finished canary, a step's cleared inconclusiveSince).
         var patchStatus = after!.AsObject();
-        foreach (var (key, _) in before!.AsObject())
-        {
-            if (!patchStatus.ContainsKey(key))
-            {
-                patchStatus[key] = null;
-            }
-        }
+        NullRemovedFields(before!.AsObject(), patchStatus);
 
         var body = new JsonObject { ["status"] = patchStatus.DeepClone() }.ToJsonString();
         await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.NamespaceProperty, new V1Patch(body, V1Patch.PatchType.MergePatch), "status", ct).ConfigureAwait(false);
@@ -208,6 +288,22 @@ public sealed class ModelDeploymentReconciler(
         {
             logger.LogInformation("Revision {Revision} (model version {Version}) promoted to stable, replacing {PreviousRevision}", current, status.StableVersion, previous);
             events.Normal(md, ReasonPromoted, PromotedMessage(status.StableVersion ?? ""));
+        }
+    }
+
+    /// <summary>Marks with null every field of <paramref name="before"/> that <paramref name="after"/> lacks, recursing into objects both have (merge patch semantics).</summary>
+    private static void NullRemovedFields(JsonObject before, JsonObject after)
+    {
+        foreach (var (key, value) in before)
+        {
+            if (!after.TryGetPropertyValue(key, out var now) || now is null)
+            {
+                after[key] = null;
+            }
+            else if (value is JsonObject b && now is JsonObject a)
+            {
+                NullRemovedFields(b, a);
+            }
         }
     }
 

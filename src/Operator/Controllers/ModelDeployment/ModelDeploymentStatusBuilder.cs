@@ -28,6 +28,8 @@ public static class ModelDeploymentStatusBuilder
             Create(md.Status?.Conditions, Ready, False, ReasonInvalidSpec, message, generation, now),
             Create(md.Status?.Conditions, Progressing, False, ReasonInvalidSpec, message, generation, now),
             Create(md.Status?.Conditions, Degraded, False, ReasonAsExpected, "", generation, now),
+            Create(md.Status?.Conditions, Reconciling, False, ReasonInvalidSpec, "", generation, now),
+            Create(md.Status?.Conditions, Stalled, True, ReasonInvalidSpec, message, generation, now),
         ]);
         return status;
     }
@@ -89,7 +91,18 @@ public static class ModelDeploymentStatusBuilder
             ? Create(md.Status?.Conditions, Progressing, False, ReasonRolloutComplete, RolloutCompleteMessage(stableVersion), generation, now)
             : Create(md.Status?.Conditions, Progressing, True, ReasonReconciling, ReconcilingMessage(generation ?? 0), generation, now);
         status.Canary = null;
-        if (incoming is not null)
+        if (revisions?.HandledActions is { } handled)
+        {
+            status.HandledActions = handled;
+        }
+
+        if (incoming is not null && revisions?.Canary is { } canary)
+        {
+            status.Canary = canary;
+            progressing = Create(md.Status?.Conditions, Progressing, True, ReasonCanaryStep,
+                revisions.CanaryMessage ?? CanaryStepMessage(canary.Version ?? "", (canary.Step ?? 0) + 1, canary.Weight ?? 0), generation, now);
+        }
+        else if (incoming is not null)
         {
             var live = observed.Revision(incoming.Hash);
             var incomingWanted = incoming.Replicas ?? 1;
@@ -109,15 +122,22 @@ public static class ModelDeploymentStatusBuilder
         V1Condition? stalled = md.Status?.Conditions?.Any(c => c.Type == Stalled) == true
             ? Create(md.Status?.Conditions, Stalled, False, ReasonAsExpected, "", generation, now)
             : null;
-        status.FailedRevision = revisions?.Failed?.Revision;
-        if (revisions?.Failed is { } failed)
+        status.FailedRevision = revisions?.RolledBack?.Revision ?? revisions?.Failed?.Revision;
+        if (Failure(md, revisions, stableVersion) is { } failure)
         {
-            var message = FailedMessage(md, failed, stableVersion);
+            var (reason, message) = failure;
             status.Phase = ModelDeploymentPhase.Degraded;
-            progressing = Create(md.Status?.Conditions, Progressing, False, ReasonProgressDeadlineExceeded, message, generation, now);
-            degraded = Create(md.Status?.Conditions, Degraded, True, ReasonProgressDeadlineExceeded, message, generation, now);
-            stalled = Create(md.Status?.Conditions, Stalled, True, ReasonProgressDeadlineExceeded, message, generation, now);
+            progressing = Create(md.Status?.Conditions, Progressing, False, reason, message, generation, now);
+            degraded = Create(md.Status?.Conditions, Degraded, True, reason, message, generation, now);
+            stalled = Create(md.Status?.Conditions, Stalled, True, reason, message, generation, now);
         }
+
+        // kstatus: Reconciling=True while the operator still works towards the spec (a revision coming up, a canary).
+        var reconciling = incoming is not null
+            ? Create(md.Status?.Conditions, Reconciling, True, ReasonCanaryInProgress, progressing.Message, generation, now)
+            : !stableReady
+                ? Create(md.Status?.Conditions, Reconciling, True, ReasonPodsNotReady, ReplicasNotReadyMessage(stableReadyCount, wanted), generation, now)
+                : Create(md.Status?.Conditions, Reconciling, False, ReasonAsExpected, "", generation, now);
 
         var conditions = new List<V1Condition>
         {
@@ -128,6 +148,7 @@ public static class ModelDeploymentStatusBuilder
             degraded,
             Create(md.Status?.Conditions, QuotaExceeded, False, ReasonQuotaAvailable, "", generation, now),
             ModelVerifiedCondition(md, desired.Stable.Template.Model.Sha256, stableReady, generation, now),
+            reconciling,
         };
         if (stalled is not null)
         {
@@ -139,19 +160,30 @@ public static class ModelDeploymentStatusBuilder
     }
 
     /// <summary>
-    /// The rollback's message, counted on the pass it happened; later passes (its Deployment gone) keep the one written then.
+    /// The rollback's reason and message, written on the pass it happened; later passes (the spec still mapping to the
+    /// failed revision) keep the ones written then, whatever the cause was.
     /// </summary>
-    private static string FailedMessage(Md md, ProgressDeadlineFailure failed, string stableVersion)
+    private static (string Reason, string Message)? Failure(Md md, RevisionDecision? revisions, string stableVersion)
     {
-        if (failed is { Available: { } available, Wanted: { } wanted })
+        if (revisions?.RolledBack is { } rolledBack)
         {
-            return ProgressDeadlineExceededMessage(failed.Version, failed.Revision, available, wanted, failed.Deadline, stableVersion);
+            return (rolledBack.Cause.ToString(), rolledBack.Message);
         }
 
-        var previous = md.Status?.Conditions?.FirstOrDefault(c => c.Type == Degraded && c.Reason == ReasonProgressDeadlineExceeded);
-        return previous?.Message is { Length: > 0 } written
-            ? written
-            : ProgressDeadlineExceededMessage(failed.Version, failed.Revision, 0, 0, failed.Deadline, stableVersion);
+        if (revisions?.Failed is not { } failed)
+        {
+            return null;
+        }
+
+        if (failed is { Available: { } available, Wanted: { } wanted })
+        {
+            return (ReasonProgressDeadlineExceeded, ProgressDeadlineExceededMessage(failed.Version, failed.Revision, available, wanted, failed.Deadline, stableVersion));
+        }
+
+        var previous = md.Status?.Conditions?.FirstOrDefault(c => c.Type == Degraded && c.Status == True);
+        return previous is { Message.Length: > 0, Reason.Length: > 0 }
+            ? (previous.Reason, previous.Message)
+            : (ReasonProgressDeadlineExceeded, ProgressDeadlineExceededMessage(failed.Version, failed.Revision, 0, 0, failed.Deadline, stableVersion));
     }
 
     /// <summary>True when the Deployment controller has caught up with the latest spec and every wanted pod is updated and available.</summary>
