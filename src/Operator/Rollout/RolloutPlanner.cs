@@ -85,7 +85,9 @@ public static class RolloutPlanner
         var stableVersion = stable.Template.Model.Version;
 
         // The stable's size now: the spec's count, or the HPA's current choice.
-        var stableReplicas = Math.Max(1, stable.Replicas ?? stableLive?.Spec?.Replicas ?? md.Spec.Autoscaling?.MinReplicas ?? 1);
+        // A stable already scaled to zero means its promotion happened (this pass reads an older status): keep the canary's size.
+        var liveStable = stableLive?.Spec?.Replicas is int n && n > 0 ? n : canaryLive?.Spec?.Replicas;
+        var stableReplicas = Math.Max(1, stable.Replicas ?? liveStable ?? md.Spec.Autoscaling?.MinReplicas ?? 1);
         var previous = md.Status?.Canary is { } c && c.Revision == incoming.Hash && !retry ? c : null;
         var progress = previous is null ? CanaryProgress.Start : Progress(previous);
 

@@ -1,3 +1,4 @@
+using MlOperator.Operator.Analysis;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Kube.Client;
@@ -21,12 +22,13 @@ public sealed class OperatorRunner : IAsyncDisposable
 
     public IKubeClient Client { get; }
 
-    public static async Task<OperatorRunner> StartAsync(TestCluster cluster, string ns)
+    /// <param name="metrics">Where canary analysis reads pod metrics (tests without real sidecars script them).</param>
+    public static async Task<OperatorRunner> StartAsync(TestCluster cluster, string ns, IRevisionMetrics? metrics = null)
     {
         var client = cluster.NewClient();
         var manager = new ControllerManager(client, new ManagerOptions { Namespace = ns, LeaderElection = false, Workers = 2 },
             NullLoggerFactory.Instance, TimeProvider.System);
-        ModelDeploymentController.Register(manager, client, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers: 2);
+        ModelDeploymentController.Register(manager, client, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers: 2, metrics: metrics);
         var runner = new OperatorRunner(manager, client);
         await manager.StartAsync(runner._stop.Token);
         await TestCluster.EventuallyAsync(() => Task.FromResult(manager.CachesSynced), synced => synced, "operator caches synced");

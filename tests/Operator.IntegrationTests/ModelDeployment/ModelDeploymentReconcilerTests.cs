@@ -12,17 +12,18 @@ using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 namespace MlOperator.Operator.IntegrationTests.ModelDeployment;
 
 [Collection(ClusterCollection.Name)]
-public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsyncLifetime
+public sealed partial class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsyncLifetime
 {
     private string _ns = "";
     private OperatorRunner _operator = null!;
+    private readonly ScriptedRevisionMetrics _metrics = new(TimeProvider.System);
 
     private IKubeClient Client => cluster.Client;
 
     public async Task InitializeAsync()
     {
         _ns = await cluster.CreateNamespaceAsync("md");
-        _operator = await OperatorRunner.StartAsync(cluster, _ns);
+        _operator = await OperatorRunner.StartAsync(cluster, _ns, _metrics);
     }
 
     public async Task DisposeAsync() => await _operator.DisposeAsync();
@@ -325,7 +326,7 @@ public sealed class ModelDeploymentReconcilerTests(TestCluster cluster) : IAsync
     /// <summary>
     /// A shipped sample in the test's namespace. Without <paramref name="steps"/> its weighted steps and analysis are
     /// removed: a new revision then comes up at full size beside the stable and is promoted once available (the
-    /// path most tests here pin); weighted canaries are in <see cref="CanaryRolloutTests"/>.
+    /// path most tests here pin); weighted canaries are in ModelDeploymentReconcilerTests.Canary.cs.
     /// </summary>
     private Md Sample(string name, bool steps = false)
     {

@@ -53,11 +53,31 @@ public sealed class ModelDeploymentReconciler(
 
     private static readonly ApplyOptions Apply = new(FieldManager, Force: true);
 
+    /// <summary>
+    /// The last status this reconciler wrote per ModelDeployment, with the resourceVersion it was written over. The
+    /// cache can still hold that older version on the next pass (the watch event is on its way); planning from it
+    /// would replay a promotion or rollback already done, so such a pass reads the status it wrote instead.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (string WrittenOver, ModelDeploymentStatus Status)> _written = new();
+
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken ct)
     {
         var md = caches.ModelDeployments.Get(request.Namespace, request.Name);
+        if (md is not null && _written.TryGetValue((request.Namespace ?? "", request.Name), out var written))
+        {
+            if (md.Metadata.ResourceVersion == written.WrittenOver)
+            {
+                md.Status = written.Status; // the cache has not seen our last status write yet
+            }
+            else
+            {
+                _written.TryRemove((request.Namespace ?? "", request.Name), out _);
+            }
+        }
+
         if (md is null || md.Metadata.DeletionTimestamp is not null)
         {
+            _written.TryRemove((request.Namespace ?? "", request.Name), out _);
             analysis.Forget(request.Namespace ?? "", request.Name);
             return ReconcileResult.Done; // gone or going: the garbage collector takes the children
         }
@@ -283,6 +303,11 @@ public sealed class ModelDeploymentReconciler(
 
         var body = new JsonObject { ["status"] = patchStatus.DeepClone() }.ToJsonString();
         await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.NamespaceProperty, new V1Patch(body, V1Patch.PatchType.MergePatch), "status", ct).ConfigureAwait(false);
+        if (md.Metadata.ResourceVersion is { } writtenOver)
+        {
+            _written[(md.Metadata.NamespaceProperty ?? "", md.Metadata.Name)] = (writtenOver, KubeJson.DeepCopy(status));
+        }
+
         RecordTransitions(md, md.Status?.Conditions, status.Conditions);
         if (md.Status?.StableRevision is { Length: > 0 } previous && status.StableRevision is { } current && previous != current)
         {
