@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Crds;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube;
@@ -37,6 +38,8 @@ public static class Program
             Burst = options.KubeApiBurst,
         }));
         services.AddSingleton<IStartupCheck, ApiServerCheck>();
+        // The reconciler's rollout gauges and counters, on the operator's meter.
+        services.AddSingleton<RolloutMetrics>();
 
         // Controllers must be registered before the manager starts, so this hosted service comes first.
         services.AddHostedService<OperatorControllers>();
