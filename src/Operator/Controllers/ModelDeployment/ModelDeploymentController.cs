@@ -23,6 +23,7 @@ public static class ModelDeploymentController
             manager.GetInformer<V1Ingress>(),
             manager.GetInformer<V2HorizontalPodAutoscaler>(),
             manager.GetInformer<V1ResourceQuota>(),
+            manager.GetInformer<V1Pod>(PodEvents.Selector),
             [.. OperatorKinds.Owned.Select(kind => kind.Bind(manager))]);
         var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
 
@@ -38,6 +39,8 @@ public static class ModelDeploymentController
         return builder
             // A quota change can unblock (or block) every ModelDeployment of its namespace.
             .Watches<V1ResourceQuota>(quota => caches.ModelDeployments.List(quota.Metadata.NamespaceProperty).Select(ReconcileRequest.For))
+            // A pod becoming ready, crash-looping or going wakes its ModelDeployment; status heartbeats do not.
+            .Watches<V1Pod>(pod => PodEvents.Owner(pod, caches.ModelDeployments), PodEvents.Selector, PodEvents.StateChanged)
             .WithWorkers(workers)
             .Complete(reconciler);
     }
