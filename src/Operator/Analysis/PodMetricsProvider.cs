@@ -57,8 +57,7 @@ public sealed class PodMetricsProvider : IRevisionMetrics, IDisposable
 
     public async Task<RevisionScrape> ScrapeAsync(string @namespace, string modelDeployment, string revision, CancellationToken ct)
     {
-        var selector = LabelSelectorExpression.Parse(
-            $"{ModelDeploymentLabels.ModelDeploymentLabel}={ModelDeploymentLabels.LabelValue(modelDeployment)},{ModelDeploymentLabels.Revision}={revision}");
+        var selector = LabelSelectorExpression.Parse(ModelDeploymentLabels.RevisionSelectorText(modelDeployment, revision));
         var ready = _pods.List(@namespace, selector).Where(IsReady).OrderBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
         var results = await Task.WhenAll(ready.Select(pod => ScrapeAsync(pod, ct))).ConfigureAwait(false);
         ForgetGonePods();
