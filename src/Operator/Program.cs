@@ -1,6 +1,10 @@
 using System.CommandLine;
 using System.Diagnostics.Metrics;
+using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Analysis;
+using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Crds;
 using MlOperator.Operator.Hosting;
 using MlOperator.Operator.Kube;
@@ -37,6 +41,16 @@ public static class Program
             Burst = options.KubeApiBurst,
         }));
         services.AddSingleton<IStartupCheck, ApiServerCheck>();
+        // The reconciler's rollout gauges and counters, on the operator's meter.
+        services.AddSingleton<RolloutMetrics>();
+        // Canary analysis reads pods from the manager's Pod informer (the one the controller watches); one instance, so
+        // its bound on scrapes in flight holds for the whole process. The container disposes its HTTP pool.
+        services.AddSingleton(provider => new PodMetricsProvider(
+            provider.GetRequiredService<ControllerManager>().GetInformer<V1Pod>(PodEvents.Selector),
+            options.PodMetrics,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<PodMetricsProvider>>()));
+        services.AddSingleton<IRevisionMetrics>(provider => provider.GetRequiredService<PodMetricsProvider>());
 
         // Controllers must be registered before the manager starts, so this hosted service comes first.
         services.AddHostedService<OperatorControllers>();

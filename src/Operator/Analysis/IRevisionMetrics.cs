@@ -1,11 +1,12 @@
 namespace MlOperator.Operator.Analysis;
 
-/// <summary>Where canary analysis gets its numbers: one scrape of every Ready pod of one revision.</summary>
+/// <summary>The metric provider at the edge: one scrape of one revision's pods, for <see cref="RevisionWindow.Between"/>.</summary>
 public interface IRevisionMetrics
 {
-    /// <summary>Scrapes /metrics of every Ready pod of <paramref name="revision"/> of a ModelDeployment; pods that did not answer are listed, never thrown.</summary>
+    /// <summary>
+    /// Scrapes /metrics of every Ready pod (Ready condition True, has a pod IP) of one revision of one ModelDeployment.
+    /// A pod that does not answer is left out and named in <see cref="RevisionScrape.Unreachable"/>; only
+    /// <paramref name="ct"/> makes it throw.
+    /// </summary>
     Task<RevisionScrape> ScrapeAsync(string @namespace, string modelDeployment, string revision, CancellationToken ct);
 }
-
-/// <summary>One scrape of a revision: the samples of the pods that answered, how many were Ready, and which did not answer.</summary>
-public sealed record RevisionScrape(DateTimeOffset At, IReadOnlyList<PodSample> Pods, int ReadyPods, IReadOnlyList<string> Unreachable);

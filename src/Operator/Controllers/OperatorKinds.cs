@@ -30,6 +30,8 @@ public static class OperatorKinds
         .. Owned.Select(kind => new KindAccess(kind.Type, null, OwnedKind.Verbs)),
         // Read to plan capacity; a change wakes the namespace's ModelDeployments.
         new(typeof(V1ResourceQuota), null, ["list", "watch"]),
+        // Our pods only (label selector): readiness and failures wake the owner; analysis scrapes the ready ones.
+        new(typeof(V1Pod), null, ["get", "list", "watch"]),
         // The event recorder creates Events and patches their count when they repeat.
         new(typeof(Corev1Event), null, ["create", "patch"]),
     ];

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using MlOperator.Operator.Analysis;
 using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Runtime.Hosting;
@@ -12,13 +13,14 @@ namespace MlOperator.Operator.Hosting;
 /// the manager, because controllers must be added before the manager starts.
 /// </summary>
 internal sealed class OperatorControllers(
-    ControllerManager manager, IKubeClient client, OperatorOptions options, IMeterFactory meters, ILoggerFactory loggerFactory, TimeProvider time)
+    ControllerManager manager, IKubeClient client, OperatorOptions options, IMeterFactory meters, ILoggerFactory loggerFactory, TimeProvider time,
+    IRevisionMetrics revisionMetrics, RolloutMetrics rolloutMetrics)
     : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
         OperatorStatusMetrics.Register(meters.Create(OperatorHost.MeterName), manager, manager.Options.LeaseName);
-        ModelDeploymentController.Register(manager, client, options.ModelDefaults, loggerFactory, time, options.Workers);
+        ModelDeploymentController.Register(manager, client, options.ModelDefaults, loggerFactory, time, options.Workers, revisionMetrics, rolloutMetrics);
         loggerFactory.CreateLogger<OperatorControllers>().LogInformation(
             "Registered controllers {Controllers}; leader election {LeaderElection}",
             string.Join(", ", manager.Controllers.Select(c => c.Name)),

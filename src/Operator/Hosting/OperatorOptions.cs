@@ -1,3 +1,4 @@
+using MlOperator.Operator.Analysis;
 using MlOperator.Operator.Api.V1Alpha1;
 using Serilog.Events;
 
@@ -27,6 +28,9 @@ public sealed record OperatorOptions
     public LogFormat LogFormat { get; init; } = LogFormat.Json;
 
     public LogEventLevel LogLevel { get; init; } = LogEventLevel.Information;
+
+    /// <summary>How canary analysis scrapes pods' /metrics: per-pod timeout, scrapes in flight.</summary>
+    public PodMetricsOptions PodMetrics { get; init; } = new();
 
     /// <summary>Serves /metrics, /healthz and /readyz.</summary>
     public ListenAddress MetricsAddress { get; init; } = new("0.0.0.0", 8080);

@@ -35,12 +35,13 @@ public static class DesiredStateDemand
     }
 
     /// <summary>
-    /// Pods this pass gives back: every owned Deployment the desired state no longer has (a replaced revision), at the
+    /// Pods this pass gives back: every owned Deployment the desired state no longer has or scales to zero (a replaced revision), at the
     /// larger of its desired and current size, so a plan that swaps revisions is credited what the old one frees.
     /// </summary>
     public static IReadOnlyList<QuotaDemand> Released(DesiredState desired, ObservedState observed)
     {
-        var desiredNames = desired.Deployments.Select(d => d.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        // Revisions scaled to zero this pass (retiring) free their pods too.
+        var desiredNames = desired.Deployments.Where(d => d.Spec?.Replicas != 0).Select(d => d.Metadata.Name).ToHashSet(StringComparer.Ordinal);
         return [.. observed.Deployments
             .Where(d => !desiredNames.Contains(d.Metadata.Name) && d.Spec?.Template?.Spec is not null)
             .Select(d => QuotaDemand.ForPods(d.Spec!.Template!.Spec!, Math.Max(d.Spec.Replicas ?? 1, d.Status?.Replicas ?? 0)))];

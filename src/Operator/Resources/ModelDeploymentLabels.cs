@@ -52,6 +52,10 @@ public static class ModelDeploymentLabels
         [Revision] = revision.Hash,
     };
 
+    /// <summary>The pods (and Deployment) of one revision as a label selector string, for listing them from the Pod cache.</summary>
+    public static string RevisionSelectorText(string modelDeployment, string revision) =>
+        $"{ModelDeploymentLabel}={LabelValue(modelDeployment)},{Revision}={revision}";
+
     /// <summary>Label values are at most 63 characters; longer names keep a hash of the rest so they stay unique.</summary>
     public static string LabelValue(string? value) => ModelDeploymentNames.Fit(value ?? "", "", 63);
 }

@@ -29,6 +29,9 @@ public sealed record RevisionDecision(RevisionPlan Stable, RevisionPlan? Incomin
     /// <summary>The new stable needs its replica count handed over to the HPA before the apply that drops it (see the reconciler).</summary>
     public int? HandOverReplicas { get; init; }
 
+    /// <summary>The no-surge capacity plan in force (why the stable runs fewer pods during the canary), or null.</summary>
+    public string? NoSurgeReason { get; init; }
+
     /// <summary>The action tokens after this pass (status.handledActions).</summary>
     public Api.V1Alpha1.RolloutActionTokens? HandledActions { get; init; }
 

@@ -91,9 +91,16 @@ public static class RolloutPlanner
         var previous = md.Status?.Canary is { } c && c.Revision == incoming.Hash && !retry ? c : null;
         var progress = previous is null ? CanaryProgress.Start : Progress(previous);
 
+        // A no-surge plan made earlier in this canary keeps the stable at its reduced size until promotion or rollback.
+        var noSurge = previous?.StableReplicas;
+        if (noSurge is int reduced)
+        {
+            decision = decision with { Stable = stable with { Replicas = reduced } };
+        }
+
         if (requests.Abort is not null)
         {
-            return RollBack(decision, incoming, RollbackCause.Aborted,
+            return RollBack(stable, incoming, RollbackCause.Aborted,
                 RolledBackMessage(version, stableVersion, $"aborted by annotation {RolloutRequests.AbortAnnotation}={requests.Abort}"));
         }
 
@@ -112,7 +119,7 @@ public static class RolloutPlanner
             switch (planned.Action)
             {
                 case CanaryAction.RollBack:
-                    return RollBack(decision, incoming, planned.Cause ?? RollbackCause.AnalysisFailed, RolledBackMessage(version, stableVersion, planned.Message));
+                    return RollBack(stable, incoming, planned.Cause ?? RollbackCause.AnalysisFailed, RolledBackMessage(version, stableVersion, planned.Message));
                 case CanaryAction.Promote:
                     promoting = true;
                     break;
@@ -121,8 +128,10 @@ public static class RolloutPlanner
 
         if (promoting)
         {
-            // Scale the canary to the stable's size first, so the switch never lowers capacity.
-            if (DeploymentProgress.IsComplete(canaryLive, stableReplicas))
+            // Scale the canary to the stable's size first, so the switch never lowers capacity. Without surge room (quota)
+            // the canary is promoted as it is and grows as the old stable's pods go.
+            var promoteAt = noSurge is null ? stableReplicas : Math.Max(1, canaryLive?.Spec?.Replicas ?? 1);
+            if (DeploymentProgress.IsComplete(canaryLive, promoteAt))
             {
                 return new RevisionDecision(spec, null, Promoted: true)
                 {
@@ -134,10 +143,10 @@ public static class RolloutPlanner
             var readyNow = canaryLive?.Status?.ReadyReplicas ?? 0;
             return decision with
             {
-                Incoming = incoming with { Replicas = stableReplicas },
-                Canary = Status(incoming, progress, policy, previous?.Weight ?? 0, requests.Paused, promoting: true),
+                Incoming = incoming with { Replicas = promoteAt },
+                Canary = Status(incoming, progress, policy, previous?.Weight ?? 0, requests.Paused, promoting: true, noSurge),
                 CanaryMessage = string.Create(CultureInfo.InvariantCulture,
-                    $"promoting model version {version}: {readyNow} of {stableReplicas} pods ready before it takes all traffic; version {stableVersion} keeps serving until then"),
+                    $"promoting model version {version}: {readyNow} of {promoteAt} pods ready before it takes all traffic; version {stableVersion} keeps serving until then"),
                 RecheckAfter = null,
                 IncomingSince = progress.StepStartedAt,
             };
@@ -151,16 +160,19 @@ public static class RolloutPlanner
         return decision with
         {
             Incoming = incoming with { Replicas = planned!.CanaryReplicas },
-            Canary = Status(incoming, progress, policy, planned.Weight, requests.Paused, promoting: false),
+            Canary = Status(incoming, progress, policy, planned.Weight, requests.Paused, promoting: false, noSurge),
             CanaryMessage = $"canary {version}: {planned.Message}",
             RecheckAfter = planned.RequeueAfter,
             IncomingSince = progress.StepStartedAt,
         };
     }
 
-    /// <summary>Traffic back to the stable at once: only the stable is kept, the canary retires, the revision is marked failed.</summary>
-    private static RevisionDecision RollBack(RevisionDecision decision, RevisionPlan incoming, RollbackCause cause, string message) =>
-        new(decision.Stable, null, Promoted: false)
+    /// <summary>
+    /// Traffic back to the stable at once: only the stable is kept (at its full size again), the canary retires, the
+    /// revision is marked failed.
+    /// </summary>
+    private static RevisionDecision RollBack(RevisionPlan stable, RevisionPlan incoming, RollbackCause cause, string message) =>
+        new(stable, null, Promoted: false)
         {
             RolledBack = new RolloutFailure(cause, incoming.Hash, incoming.Template.Model.Version, message),
         };
@@ -196,8 +208,9 @@ public static class RolloutPlanner
     private static bool CaughtUp(V1Deployment? deployment) =>
         deployment?.Status is { } s && s.ObservedGeneration >= deployment.Metadata.Generation;
 
-    private static CanaryStatus Status(RevisionPlan incoming, CanaryProgress progress, CanaryPolicy policy, int weight, bool paused, bool promoting) => new()
+    private static CanaryStatus Status(RevisionPlan incoming, CanaryProgress progress, CanaryPolicy policy, int weight, bool paused, bool promoting, int? stableReplicas) => new()
     {
+        StableReplicas = stableReplicas,
         Version = incoming.Template.Model.Version,
         Revision = incoming.Hash,
         Weight = weight,

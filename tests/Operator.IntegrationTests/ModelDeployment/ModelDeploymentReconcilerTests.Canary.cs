@@ -173,6 +173,36 @@ public sealed partial class ModelDeploymentReconcilerTests
         Assert.Equal(5, (await Client.GetAsync<V1Deployment>(v4, _ns)).Spec!.Replicas);
     }
 
+    [EmulatorFact]
+    public async Task Under_a_quota_with_no_room_for_canary_pods_the_stable_shrinks_by_the_canarys_size_never_below_one()
+    {
+        var md = await CreateCanarySampleAsync(replicas: 3, steps: """[{"weight":30,"pause":"1s"}]""", analysis: null); // 3 × 250m
+        await ConditionAsync(md, Ready, True);
+        var stable = await DeploymentOfAsync(md);
+        await Client.CreateAsync(new V1ResourceQuota
+        {
+            Metadata = new V1ObjectMeta { Name = "cpu-quota", NamespaceProperty = _ns },
+            Spec = new V1ResourceQuotaSpec { Hard = new Dictionary<string, ResourceQuantity> { ["requests.cpu"] = "750m" } }, // exactly the stable
+        });
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<V1ResourceQuota>("cpu-quota", _ns), q => q.Status?.Used?.ContainsKey("requests.cpu") == true, "quota used");
+        var v4 = RevisionDeploymentName(md, "4");
+        await PatchVersionAsync(md, "4");
+
+        var planned = await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns),
+            m => m.Status?.Canary?.StableReplicas == 2, "no-surge plan: stable 3 → 2");
+        Assert.Contains(planned.Status!.Conditions!, c => c.Type == QuotaExceeded && c.Status == False && c.Reason == ReasonNoSurgePlan
+            && c.Message.Contains("stable shrinks from 3 to 2", StringComparison.Ordinal));
+        Assert.Equal(2, (await Client.GetAsync<V1Deployment>(stable.Metadata.Name!, _ns)).Spec!.Replicas);
+
+        // The canary pod is admitted once a stable pod is gone; promotion swaps the revisions within the quota.
+        var promoted = await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns),
+            m => m.Status?.StableVersion == "4" && m.Status.Phase == ModelDeploymentPhase.Ready, "version 4 promoted and Ready under the quota");
+        Assert.Null(promoted.Status!.Canary);
+        Assert.Equal(3, (await Client.GetAsync<V1Deployment>(v4, _ns)).Spec!.Replicas);
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<Corev1Event>(_ns),
+            l => l.Items.Any(e => e.Reason == ReasonNoSurgePlan), "a NoSurgePlan event");
+    }
+
     /// <summary>The cpu-model sample with its own replicas, steps and analysis (JSON, null for none).</summary>
     private Task<Md> CreateCanarySampleAsync(int replicas, string steps, string? analysis)
     {

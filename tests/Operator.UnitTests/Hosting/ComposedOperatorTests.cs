@@ -3,7 +3,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using k8s.Models;
+using Microsoft.Extensions.DependencyInjection;
+using MlOperator.Operator.Analysis;
+using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Hosting;
+using MlOperator.Operator.Runtime.Hosting;
+using Serilog.Events;
 
 namespace MlOperator.Operator.UnitTests.Hosting;
 
@@ -80,6 +86,25 @@ public sealed class ComposedOperatorTests : IAsyncLifetime
         Assert.Equal(ExitCodes.ConfigurationError, code);
         var message = JsonDocument.Parse(Assert.Single(Lines(output))).RootElement.GetProperty("msg").GetString();
         Assert.StartsWith($"Cannot use the Kubernetes configuration: {_kubeconfig}", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Composes_one_pod_metrics_provider_on_the_pod_informer_with_the_scrape_settings_and_the_rollout_metrics()
+    {
+        var options = new OperatorOptions
+        {
+            KubeconfigPath = _kubeconfig,
+            MetricsAddress = new ListenAddress("127.0.0.1", 0),
+            PodMetrics = new PodMetricsOptions { Timeout = TimeSpan.FromSeconds(5), MaxConcurrency = 4 },
+        };
+        await using var app = OperatorHost.Build(options, OperatorLogging.Create(LogFormat.Json, LogEventLevel.Fatal, TextWriter.Null), Program.ConfigureOperator);
+
+        var metrics = app.Services.GetRequiredService<IRevisionMetrics>();
+
+        Assert.Same(app.Services.GetRequiredService<PodMetricsProvider>(), metrics);
+        Assert.NotNull(app.Services.GetRequiredService<RolloutMetrics>());
+        var pods = Assert.Single(app.Services.GetRequiredService<ControllerManager>().Informers.Informers, i => i.ObjectType == typeof(V1Pod));
+        Assert.Equal(PodEvents.Selector, pods.Options.LabelSelector);
     }
 
     private Task<int> RunAsync(StringWriter output, CancellationToken cancellationToken) =>

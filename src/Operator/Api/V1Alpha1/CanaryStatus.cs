@@ -39,6 +39,12 @@ public sealed class CanaryStatus
     /// <summary>All steps passed (or a promote was requested): the canary is being scaled to the stable's size before it takes over.</summary>
     public bool? Promoting { get; set; }
 
+    /// <summary>
+    /// The stable's replicas while the canary runs without surge: the namespace quota has no room for canary pods next
+    /// to the stable's, so the stable gave up as many pods as the canary runs (never below one).
+    /// </summary>
+    public int? StableReplicas { get; set; }
+
     /// <summary>Held at the current step by the serving.mloperator.io/pause annotation.</summary>
     public bool? Paused { get; set; }
 }

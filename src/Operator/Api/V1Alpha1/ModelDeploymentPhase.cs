@@ -9,4 +9,7 @@ public static class ModelDeploymentPhase
     public const string Degraded = "Degraded";
     public const string RollingBack = "RollingBack";
     public const string Failed = "Failed";
+
+    /// <summary>Every phase, in lifecycle order (the rollout phase gauge reports each).</summary>
+    public static IReadOnlyList<string> All { get; } = [Pending, Progressing, Ready, Degraded, RollingBack, Failed];
 }

@@ -16,7 +16,7 @@ public static class ModelDeploymentController
 
     public static ResourceController Register(
         ControllerManager manager, IKubeClient client, ModelDeploymentDefaults defaults, ILoggerFactory loggerFactory, TimeProvider time, int workers = 8,
-        IRevisionMetrics? metrics = null)
+        IRevisionMetrics? metrics = null, RolloutMetrics? rolloutMetrics = null)
     {
         var caches = new ModelDeploymentCaches(
             manager.GetInformer<Md>(),
@@ -25,9 +25,14 @@ public static class ModelDeploymentController
             manager.GetInformer<V1Ingress>(),
             manager.GetInformer<V2HorizontalPodAutoscaler>(),
             manager.GetInformer<V1ResourceQuota>(),
+            manager.GetInformer<V1Pod>(PodEvents.Selector),
             [.. OperatorKinds.Owned.Select(kind => kind.Bind(manager))]);
-        var analysis = new CanaryAnalysis(metrics ?? new UnscrapedRevisions(time));
-        var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, analysis, loggerFactory.CreateLogger<ModelDeploymentReconciler>());
+        // Without a provider handed in (tests), scrape the pods this controller's own Pod informer holds.
+        var analysis = new CanaryAnalysis(metrics ?? new PodMetricsProvider(caches.Pods, new PodMetricsOptions(), time, loggerFactory.CreateLogger<PodMetricsProvider>()));
+        var reconciler = new ModelDeploymentReconciler(client, caches, manager.Events, defaults, time, analysis, loggerFactory.CreateLogger<ModelDeploymentReconciler>())
+        {
+            Metrics = rolloutMetrics,
+        };
 
         // Our own status writes change neither generation nor metadata: they must not wake us again.
         var builder = manager.NewController(Name)
@@ -41,14 +46,9 @@ public static class ModelDeploymentController
         return builder
             // A quota change can unblock (or block) every ModelDeployment of its namespace.
             .Watches<V1ResourceQuota>(quota => caches.ModelDeployments.List(quota.Metadata.NamespaceProperty).Select(ReconcileRequest.For))
+            // A pod becoming ready, crash-looping or going wakes its ModelDeployment; status heartbeats do not.
+            .Watches<V1Pod>(pod => PodEvents.Owner(pod, caches.ModelDeployments), PodEvents.Selector, PodEvents.StateChanged)
             .WithWorkers(workers)
             .Complete(reconciler);
     }
-}
-
-/// <summary>TEMPORARY until the Pod informer lands: no pod is scraped, so every check is inconclusive.</summary>
-internal sealed class UnscrapedRevisions(TimeProvider time) : IRevisionMetrics
-{
-    public Task<RevisionScrape> ScrapeAsync(string @namespace, string modelDeployment, string revision, CancellationToken ct) =>
-        Task.FromResult(new RevisionScrape(time.GetUtcNow(), [], 0, []));
 }

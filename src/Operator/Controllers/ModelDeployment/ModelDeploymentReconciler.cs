@@ -45,6 +45,9 @@ public sealed class ModelDeploymentReconciler(
     /// </summary>
     public const string HandOverFieldManager = "mloperator-handover";
 
+    /// <summary>The rollout gauges and counters (null: not recorded).</summary>
+    public RolloutMetrics? Metrics { get; init; }
+
     /// <summary>Shortest requeue: a planner asking for "now" gets a second, never a hot loop.</summary>
     private static readonly TimeSpan MinimumRequeue = TimeSpan.FromSeconds(1);
 
@@ -79,6 +82,7 @@ public sealed class ModelDeploymentReconciler(
         {
             _written.TryRemove((request.Namespace ?? "", request.Name), out _);
             analysis.Forget(request.Namespace ?? "", request.Name);
+            Metrics?.Forget(request.Namespace ?? "", request.Name);
             return ReconcileResult.Done; // gone or going: the garbage collector takes the children
         }
 
@@ -97,6 +101,28 @@ public sealed class ModelDeploymentReconciler(
         var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
 
         var quota = CheckQuota(md, desired, observed);
+        if (!quota.Fits && NoSurge(md, revisions, desired, observed) is { } noSurge)
+        {
+            // The canary fits once the stable gives up as many pods: plan it that way (GPU canaries under tight quota).
+            logger.LogInformation("Canary does not fit next to the stable under quota; no-surge plan: {Plan}", noSurge.Reason);
+            if (md.Status?.Canary?.StableReplicas is null)
+            {
+                events.Normal(md, ReasonNoSurgePlan, noSurge.Reason);
+            }
+
+            revisions = revisions with
+            {
+                Stable = revisions.Stable with { Replicas = noSurge.StableReplicas },
+                Canary = WithStableReplicas(revisions.Canary, noSurge.StableReplicas),
+                NoSurgeReason = noSurge.Reason,
+            };
+            desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
+            quota = QuotaCheck.Fitting; // the canary's pods are admitted as the stable's go
+        }
+        else if (revisions.Canary?.StableReplicas is int kept)
+        {
+            revisions = revisions with { NoSurgeReason = NoSurgeMessage(md.Spec.Replicas ?? defaults.Replicas, kept) };
+        }
         if (!quota.Fits)
         {
             logger.LogInformation("Desired state does not fit the namespace quota, nothing applied: {Shortfall}", quota.Message);
@@ -130,11 +156,22 @@ public sealed class ModelDeploymentReconciler(
         }
 
         // Status from what was observed: our applies reach the cache through the watch and wake us again.
-        await WriteStatusAsync(md, ModelDeploymentStatusBuilder.Applied(md, desired, observed, now, revisions), ct).ConfigureAwait(false);
+        var status = ModelDeploymentStatusBuilder.Applied(md, desired, observed, now, revisions, PodHealth(md, desired, observed));
+        await WriteStatusAsync(md, status, ct).ConfigureAwait(false);
+        Metrics?.Observe(md.Metadata.NamespaceProperty, md.Metadata.Name, status.Phase ?? ModelDeploymentPhase.Pending, status.Canary?.Weight ?? 0);
 
         // Deployment status changes wake us through Owns<V1Deployment>; a revision that never becomes available
         // changes nothing, so its progress deadline needs a wake-up of its own.
         return revisions.RecheckAfter is { } left ? ReconcileResult.After(left < MinimumRequeue ? MinimumRequeue : left) : ReconcileResult.Done;
+    }
+
+    /// <summary>Why pods of the stable and the incoming revision are failing (CrashLoopBackOff, image pulls, quota), for the condition messages.</summary>
+    private RevisionHealth PodHealth(Md md, DesiredState desired, ObservedState observed)
+    {
+        string? Describe(RevisionPlan? plan) => plan is null ? null : PodFailures.Describe(
+            caches.Pods.List(md.Metadata.NamespaceProperty, LabelSelectorExpression.Parse(ModelDeploymentLabels.RevisionSelectorText(md.Metadata.Name, plan.Hash))),
+            observed.Revision(plan.Hash));
+        return new RevisionHealth(Describe(desired.Stable), Describe(desired.Revisions.FirstOrDefault(r => r.Role == RevisionRole.Canary)));
     }
 
     /// <summary>The analysis check due on this pass, if any: scrape both revisions and judge the window since the last scrape.</summary>
@@ -153,6 +190,7 @@ public sealed class ModelDeploymentReconciler(
         else
         {
             logger.LogInformation("Analysis of canary revision {Revision}: {Outcome} ({Summary})", due.Canary, verdict.Outcome, verdict.Summary);
+            Metrics?.AnalysisRun(md.Metadata.NamespaceProperty, md.Metadata.Name, verdict.Outcome);
         }
 
         return verdict;
@@ -178,6 +216,11 @@ public sealed class ModelDeploymentReconciler(
             logger.LogWarning("Canary revision {Revision} (model version {Version}) rolled back ({Cause}): {Message}",
                 rolledBack.Revision, rolledBack.Version, rolledBack.Cause, rolledBack.Message);
             events.Warning(md, rolledBack.Cause.ToString(), rolledBack.Message);
+            Metrics?.Rollback(md.Metadata.NamespaceProperty, md.Metadata.Name, rolledBack.Cause.ToString());
+        }
+        else if (revisions.Failed is { Available: not null })
+        {
+            Metrics?.Rollback(md.Metadata.NamespaceProperty, md.Metadata.Name, ReasonProgressDeadlineExceeded);
         }
 
         if (revisions.Incoming is null)
@@ -202,6 +245,57 @@ public sealed class ModelDeploymentReconciler(
         },
         new ApplyOptions(HandOverFieldManager, Force: true),
         ct);
+
+    /// <summary>
+    /// A no-surge plan for a canary that does not fit next to the stable (<see cref="QuotaPlanner.PlanCanary"/>): only
+    /// with fixed replicas (an HPA would scale the stable straight back), and only when shrinking the stable makes room.
+    /// </summary>
+    private CanaryCapacityPlan? NoSurge(Md md, RevisionDecision revisions, DesiredState desired, ObservedState observed)
+    {
+        if (revisions.Incoming is not { } canary || revisions.Canary is null || md.Spec.Autoscaling is not null)
+        {
+            return null;
+        }
+
+        var index = desired.Revisions.ToList().IndexOf(canary);
+        if (index < 0 || desired.StableDeployment.Spec?.Template?.Spec is not { } stablePod
+            || desired.Deployments[index].Spec?.Template?.Spec is not { } canaryPod)
+        {
+            return null;
+        }
+
+        // Pods a plan already in force made room for are admitted as the stable's terminate: only pods beyond those need new room.
+        var full = md.Spec.Replicas ?? defaults.Replicas;
+        var stableNow = revisions.Stable.Replicas ?? observed.CurrentReplicas(revisions.Stable.Hash);
+        var inForce = revisions.Canary?.StableReplicas is int reduced ? full - reduced : 0;
+        var add = (canary.Replicas ?? 0) - Math.Max(observed.CurrentReplicas(canary.Hash), inForce);
+        if (add <= 0)
+        {
+            return inForce > 0
+                ? new CanaryCapacityPlan(CanaryCapacityMode.NoSurge, stableNow, canary.Replicas ?? 0, QuotaCheck.Fitting,
+                    NoSurgeMessage(full, stableNow))
+                : null;
+        }
+
+        var plan = QuotaPlanner.PlanCanary(stablePod, stableNow, canaryPod, add, 1, caches.Quotas.List(md.Metadata.NamespaceProperty));
+        return plan.Mode != CanaryCapacityMode.NoSurge ? null
+            : plan with { Reason = NoSurgeMessage(full, plan.StableReplicas) };
+    }
+
+    private static string NoSurgeMessage(int full, int reduced) =>
+        string.Create(System.Globalization.CultureInfo.InvariantCulture, $"no quota room for canary pods next to the stable: canary fits once stable shrinks from {full} to {reduced}");
+
+    private static CanaryStatus? WithStableReplicas(CanaryStatus? canary, int replicas)
+    {
+        if (canary is null)
+        {
+            return null;
+        }
+
+        var copy = KubeJson.DeepCopy(canary);
+        copy.StableReplicas = replicas;
+        return copy;
+    }
 
     private QuotaCheck CheckQuota(Md md, DesiredState desired, ObservedState observed)
     {

@@ -65,7 +65,8 @@ public static class ModelDeploymentStatusBuilder
     /// With <paramref name="revisions"/>: the incoming revision's start goes to status.canary.stepStartedAt, and a
     /// revision that missed its progress deadline makes the phase Degraded with Degraded=True and Stalled=True.
     /// </summary>
-    public static ModelDeploymentStatus Applied(Md md, DesiredState desired, ObservedState observed, DateTimeOffset now, RevisionDecision? revisions = null)
+    public static ModelDeploymentStatus Applied(
+        Md md, DesiredState desired, ObservedState observed, DateTimeOffset now, RevisionDecision? revisions = null, RevisionHealth? health = null)
     {
         var status = Copy(md.Status);
         var generation = md.Metadata.Generation;
@@ -132,6 +133,11 @@ public static class ModelDeploymentStatusBuilder
             stalled = Create(md.Status?.Conditions, Stalled, True, reason, message, generation, now);
         }
 
+        if (incoming is not null && health?.Incoming is { } incomingFailure && progressing.Status == True)
+        {
+            progressing = Create(md.Status?.Conditions, Progressing, True, progressing.Reason, WithFailure(progressing.Message, incomingFailure), generation, now);
+        }
+
         // kstatus: Reconciling=True while the operator still works towards the spec (a revision coming up, a canary).
         var reconciling = incoming is not null
             ? Create(md.Status?.Conditions, Reconciling, True, ReasonCanaryInProgress, progressing.Message, generation, now)
@@ -143,10 +149,13 @@ public static class ModelDeploymentStatusBuilder
         {
             stableReady
                 ? Create(md.Status?.Conditions, Ready, True, ReasonAvailable, AvailableMessage(wanted), generation, now)
-                : Create(md.Status?.Conditions, Ready, False, ReasonReplicasNotReady, ReplicasNotReadyMessage(stableReadyCount, wanted), generation, now),
+                : Create(md.Status?.Conditions, Ready, False, ReasonReplicasNotReady,
+                    WithFailure(ReplicasNotReadyMessage(stableReadyCount, wanted), health?.Stable), generation, now),
             progressing,
             degraded,
-            Create(md.Status?.Conditions, QuotaExceeded, False, ReasonQuotaAvailable, "", generation, now),
+            revisions?.NoSurgeReason is { } noSurge
+                ? Create(md.Status?.Conditions, QuotaExceeded, False, ReasonNoSurgePlan, noSurge, generation, now)
+                : Create(md.Status?.Conditions, QuotaExceeded, False, ReasonQuotaAvailable, "", generation, now),
             ModelVerifiedCondition(md, desired.Stable.Template.Model.Sha256, stableReady, generation, now),
             reconciling,
         };
@@ -185,6 +194,8 @@ public static class ModelDeploymentStatusBuilder
             ? (previous.Reason, previous.Message)
             : (ReasonProgressDeadlineExceeded, ProgressDeadlineExceededMessage(failed.Version, failed.Revision, 0, 0, failed.Deadline, stableVersion));
     }
+
+    private static string WithFailure(string message, string? failure) => failure is null ? message : $"{message}; {failure}";
 
     /// <summary>True when the Deployment controller has caught up with the latest spec and every wanted pod is updated and available.</summary>
     public static bool StableIsReady(V1Deployment? stable, int wanted) => DeploymentProgress.IsComplete(stable, wanted);

@@ -52,9 +52,12 @@ public sealed class ControllerBuilder(
         return this;
     }
 
-    public ControllerBuilder Watches<T>(Func<T, IEnumerable<ReconcileRequest>> map, params EventFilter[] filters) where T : class, IKubernetesObject<V1ObjectMeta>
+    /// <summary>Objects of <typeparamref name="T"/> (those matching <paramref name="labelSelector"/>, server-side) wake what
+    /// <paramref name="map"/> returns. Another selector gets an informer of its own.</summary>
+    public ControllerBuilder Watches<T>(Func<T, IEnumerable<ReconcileRequest>> map, string? labelSelector = null, params EventFilter[] filters)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        _sources.Add(global => new InformerWatchSource<T>(informers.GetInformer<T>(ns), map, [.. global, .. filters]));
+        _sources.Add(global => new InformerWatchSource<T>(informers.GetInformer<T>(ns, labelSelector), map, [.. global, .. filters]));
         return this;
     }
 

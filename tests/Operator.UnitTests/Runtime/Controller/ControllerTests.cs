@@ -143,6 +143,28 @@ public sealed class ControllerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Watches_with_a_label_selector_gets_an_informer_of_its_own_that_lists_and_watches_only_matching_objects()
+    {
+        _client.Seed(Widget.Named("target"));
+        _client.Seed(new V1Lease { Metadata = new V1ObjectMeta { Name = "lease-target", NamespaceProperty = "ns", Labels = new Dictionary<string, string> { ["team"] = "a" } } });
+        _client.Seed(new V1Lease { Metadata = new V1ObjectMeta { Name = "lease-other", NamespaceProperty = "ns", Labels = new Dictionary<string, string> { ["team"] = "b" } } });
+        var everything = _informers.GetInformer<V1Lease>("ns");
+
+        await StartAsync(b => b.For<Widget>().Watches<V1Lease>(l => [new ReconcileRequest("ns", l.Metadata.Name!.Replace("lease-", ""))], "team=a"));
+        var selected = _informers.GetInformer<V1Lease>("ns", "team=a");
+        await everything.WaitForSyncAsync(CancellationToken.None).WaitAsync(Eventually.Bound);
+        await Eventually.TrueAsync(() => _reconciler.CallsFor("ns", "target") >= 1, "woken");
+
+        Assert.NotSame(everything, selected);
+        Assert.Same(selected, _informers.GetInformer<V1Lease>("ns", "team=a"));
+        Assert.Equal(["lease-target"], selected.List().Select(l => l.Metadata.Name));
+        Assert.Equal(2, everything.List().Count);
+        Assert.Contains(_client.Calls, c => c is { Verb: "list", LabelSelector: "team=a" });
+        Assert.Contains(_client.Calls, c => c is { Verb: "watch", LabelSelector: "team=a" });
+        Assert.Equal(0, _reconciler.CallsFor("ns", "other"));
+    }
+
+    [Fact]
     public async Task GenerationChanged_filter_ignores_metadata_only_updates()
     {
         _client.Seed(Widget.Named("a"));
