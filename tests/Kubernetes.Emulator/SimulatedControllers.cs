@@ -27,13 +27,13 @@ public sealed class SimulatedControllers : IAsyncDisposable
     private long _pending;
     private volatile bool _started;
 
-    internal SimulatedControllers(ApiCore core, EmulatorOptions options)
+    internal SimulatedControllers(ApiCore core, EmulatorOptions options, Kubelet.RealPodKubelet? realPods = null)
     {
         _core = core;
         PodReadyDelay = options.PodReadyDelay;
         _gc = new GarbageCollector(core);
         _events = new EventRecorder(core);
-        _replicaSets = new ReplicaSetController(core, _events);
+        _replicaSets = new ReplicaSetController(core, _events, realPods);
         _deployments = new DeploymentController(core, this, _replicaSets, _events);
         _quotas = new QuotaController(core);
     }
