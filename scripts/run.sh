@@ -108,6 +108,8 @@ else
         say "the API emulator did not report ready within 60 s (log: $DEV_DIR/emulator.log)"
         exit 1
     fi
+    # Pods listen on their own 127.1.x.y:8080; an operator on 0.0.0.0:8080 would take that port from all of them.
+    [[ " $* " == *" --metrics-address "* ]] || args+=(--metrics-address 127.0.0.1:8080)
     echo "No cluster reachable: started a local API emulator on 127.0.0.1:$EMULATOR_PORT. Point kubectl at it with: export KUBECONFIG=$DEV_DIR/kubeconfig"
     # Each Service the operator creates gets a local proxy over its Ready pods; say where, as the emulator logs it.
     (tail --pid="$EMULATOR_PID" -n +1 -F "$DEV_DIR/emulator.log" 2>/dev/null | while read -r word svc url _; do

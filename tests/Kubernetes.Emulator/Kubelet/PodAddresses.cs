@@ -16,7 +16,7 @@ internal static class PodAddresses
     {
         lock (InUse)
         {
-            for (var tries = 0; tries < 65_536; tries++)
+            for (var tries = 0; tries < 512; tries++)
             {
                 var n = _next++ % 65_536;
                 if ((n & 0xff) is 0 or 255 || InUse.Contains(n)) continue;
@@ -26,7 +26,8 @@ internal static class PodAddresses
                 return address;
             }
         }
-        throw new InvalidOperationException("no free pod address in 127.1.0.0/16");
+        // Usually a process listening on 0.0.0.0:{port}: on one host that takes the port from every pod address.
+        throw new InvalidOperationException($"no pod address in 127.1.0.0/16 can bind port {port}; is something listening on 0.0.0.0:{port}?");
     }
 
     public static void Release(IPAddress address)

@@ -142,27 +142,40 @@ internal sealed class RealPodKubelet : IAsyncDisposable
         {
             await foreach (var e in _queue.Reader.ReadAllAsync(ct))
             {
-                if (e.StorageKey == BuiltInTypes.Services.StorageKey)
+                try
                 {
-                    Proxy.Sync(e.Object, e.Type == ChangeType.Deleted);
-                    continue;
+                    Handle(e);
                 }
-                if (e.Type == ChangeType.Deleted || e.Object.Deleting)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    if (_pods.TryRemove(e.Object.Uid, out var gone)) _terminations[gone.Uid] = TerminateAsync(gone);
-                    if (e.Type == ChangeType.Deleted) _claims.TryRemove(e.Object.Uid, out _);
-                    continue;
+                    // One bad object must not stop the kubelet for every other pod.
+                    _options.Log?.Invoke($"kubelet: {e.Type} {e.Object.Key}: {ex.GetType().Name}: {ex.Message}");
                 }
-                if (_pods.ContainsKey(e.Object.Uid) || RealPodSpec.For(e.Object, _options) is not { } spec) continue;
-                var pod = new RealPod(e.Object, spec, PodAddresses.Allocate(spec.Port), _options, _core.Time, this);
-                _pods[pod.Uid] = pod;
-                pod.Start(EnvFor(e.Object.Labels));
-                WriteStatus(pod);
             }
         }
         catch (OperationCanceledException)
         {
         }
+    }
+
+    private void Handle(ChangeEvent e)
+    {
+        if (e.StorageKey == BuiltInTypes.Services.StorageKey)
+        {
+            Proxy.Sync(e.Object, e.Type == ChangeType.Deleted);
+            return;
+        }
+        if (e.Type == ChangeType.Deleted || e.Object.Deleting)
+        {
+            if (_pods.TryRemove(e.Object.Uid, out var gone)) _terminations[gone.Uid] = TerminateAsync(gone);
+            if (e.Type == ChangeType.Deleted) _claims.TryRemove(e.Object.Uid, out _);
+            return;
+        }
+        if (_pods.ContainsKey(e.Object.Uid) || RealPodSpec.For(e.Object, _options) is not { } spec) return;
+        var pod = new RealPod(e.Object, spec, PodAddresses.Allocate(spec.Port), _options, _core.Time, this);
+        _pods[pod.Uid] = pod;
+        pod.Start(EnvFor(e.Object.Labels));
+        WriteStatus(pod);
     }
 
     private async Task TerminateAsync(RealPod pod)

@@ -38,7 +38,7 @@ internal sealed class ServiceProxy(RealPodKubelet kubelet, Action<string>? log) 
         }
         var listener = new Listener(kubelet, route);
         _listeners[key] = listener;
-        log?.Invoke($"service {key}: {listener.Url} → Ready pods with {string.Join(",", selector.Select(s => $"{s.Key}={s.Value}"))}");
+        log?.Invoke($"service {key}: {listener.Url.ToString().TrimEnd('/')} → Ready pods with {string.Join(",", selector.Select(s => $"{s.Key}={s.Value}"))}");
     }
 
     public ValueTask DisposeAsync()

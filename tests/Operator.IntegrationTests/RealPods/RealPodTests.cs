@@ -16,6 +16,8 @@ public sealed class RealPodTests : IAsyncLifetime
 {
     private const string ModelUri = "pvc://model-store/mlp/1/model.onnx";
     private const string Infer = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}]}";
+    /// <summary>Not 8080: on one host a process listening on 0.0.0.0:8080 (an operator under `make run`) takes it from every pod address.</summary>
+    private const int Port = 18080;
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
 
     private readonly string _badModel = Path.Combine(Directory.CreateTempSubdirectory("mlop-realpods-").FullName, "broken.onnx");
@@ -79,7 +81,7 @@ public sealed class RealPodTests : IAsyncLifetime
         var ips = pods.Select(p => (string)p["status"]!["podIP"]!).ToList();
         Assert.All(ips, ip => Assert.StartsWith("127.1.", ip));
         Assert.Equal(2, ips.Distinct().Count());
-        foreach (var ip in ips) Assert.Equal(200, (int)(await _http.GetAsync($"http://{ip}:8080/v2/health/ready")).StatusCode);
+        foreach (var ip in ips) Assert.Equal(200, (int)(await _http.GetAsync($"http://{ip}:{Port}/v2/health/ready")).StatusCode);
 
         var url = await TestCluster.EventuallyAsync(() => Task.FromResult(_emulator.ServiceUrl("default", "mlp")), u => u is not null, "service proxy", Within);
         using var viaAdmin = await _api.GetAsync("/emulator/services/default/mlp");
@@ -144,7 +146,7 @@ public sealed class RealPodTests : IAsyncLifetime
         foreach (var pod in pods)
         {
             var ip = (string)pod["status"]!["podIP"]!;
-            for (var i = 0; i < 10; i++) using (await PostInferAsync(new Uri($"http://{ip}:8080/v2/models/mlp/infer"))) { }
+            for (var i = 0; i < 10; i++) using (await PostInferAsync(new Uri($"http://{ip}:{Port}/v2/models/mlp/infer"))) { }
             var version = (string)pod["metadata"]!["labels"]!["app.kubernetes.io/version"]!;
             Assert.Equal(version == "2" ? 5 : 0, await RequestCountAsync(ip, "500"));
             Assert.Equal(version == "2" ? 5 : 10, await RequestCountAsync(ip, "200"));
@@ -186,12 +188,12 @@ public sealed class RealPodTests : IAsyncLifetime
                   containers:
                   - name: inference
                     image: ghcr.io/mloperator/inference-sidecar:0.1.0
-                    ports: [{"{"} name: http, containerPort: 8080 {"}"}]
+                    ports: [{"{"} name: http, containerPort: {Port} {"}"}]
                     env:
                     - {"{"} name: MLOP_MODEL_PATH, value: /models/{model} {"}"}
                     - {"{"} name: MLOP_MODEL_NAME, value: mlp {"}"}
                     - {"{"} name: MLOP_MODEL_VERSION, value: "{version}" {"}"}
-                    - {"{"} name: MLOP_PORT, value: "8080" {"}"}
+                    - {"{"} name: MLOP_PORT, value: "{Port}" {"}"}
 
             """;
 
@@ -228,7 +230,7 @@ public sealed class RealPodTests : IAsyncLifetime
     /// <summary>inference_requests_total for one code from a pod's own /metrics (0 when the series is absent).</summary>
     private async Task<int> RequestCountAsync(string ip, string code)
     {
-        var text = await _http.GetStringAsync($"http://{ip}:8080/metrics");
+        var text = await _http.GetStringAsync($"http://{ip}:{Port}/metrics");
         return text.Split('\n')
             .Where(l => l.StartsWith("inference_requests_total{", StringComparison.Ordinal) && l.Contains($"code=\"{code}\"", StringComparison.Ordinal))
             .Sum(l => (int)double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
