@@ -100,6 +100,28 @@ public sealed class RealPodTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deleted_pod_leaves_the_service_rotation_before_it_is_stopped()
+    {
+        await _emulator.ApplyManifestAsync(Manifest("rot", replicas: 2) + "---\n" + Service("rot"));
+        var pods = await TestCluster.EventuallyAsync(() => PodsAsync("app=rot"), p => p.Count == 2 && p.All(Ready), "two ready pods", Within);
+        var url = await TestCluster.EventuallyAsync(() => Task.FromResult(_emulator.ServiceUrl("default", "rot")), u => u is not null, "service proxy", Within);
+        var (doomed, kept) = (pods[0], pods[1]);
+        var keptIp = (string)kept["status"]!["podIP"]!;
+        // The ReplicaSet's replacement must not join the rotation during the check: a wrong digest keeps it unready.
+        _emulator.AddPodEnv("app=rot", new Dictionary<string, string> { ["MLOP_MODEL_SHA256"] = new string('0', 64) });
+
+        using var deleted = await _api.DeleteAsync($"/api/v1/namespaces/default/pods/{(string)doomed["metadata"]!["name"]!}");
+        Assert.Equal(200, (int)deleted.StatusCode);
+        for (var i = 0; i < 10; i++)
+        {
+            using var response = await PostInferAsync(new Uri(url!, "/v2/models/mlp/infer"));
+            Assert.Equal(200, (int)response.StatusCode);
+        }
+
+        Assert.Equal(10, await RequestCountAsync(keptIp, "200"));
+    }
+
+    [Fact]
     public async Task A_killed_sidecar_is_restarted_and_counted()
     {
         await _emulator.ApplyManifestAsync(Manifest("kill", replicas: 1));
