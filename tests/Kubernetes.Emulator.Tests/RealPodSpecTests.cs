@@ -7,9 +7,9 @@ namespace MlOperator.Kubernetes.Emulator.Tests;
 /// <summary>Which model URI a pod the operator built serves, and which pods real pod mode runs.</summary>
 public sealed class RealPodSpecTests : IDisposable
 {
-    private readonly string Model = Path.GetTempFileName();
+    private readonly string _model = Path.GetTempFileName();
 
-    public void Dispose() => File.Delete(Model);
+    public void Dispose() => File.Delete(_model);
 
     [Theory]
     [InlineData("pvc", "pvc://store/iris/3/model.onnx")]
@@ -17,11 +17,11 @@ public sealed class RealPodSpecTests : IDisposable
     [InlineData("file", "file:///opt/models/m.onnx")]
     public void The_model_uri_is_read_back_from_the_pod(string kind, string uri)
     {
-        var options = new RealPodOptions { SidecarPath = "sidecar.dll", Models = new Dictionary<string, string> { [uri] = Model } };
+        var options = new RealPodOptions { SidecarPath = "sidecar.dll", Models = new Dictionary<string, string> { [uri] = _model } };
         var spec = RealPodSpec.For(Pod(kind), options);
         Assert.NotNull(spec);
         Assert.Equal(uri, spec.ModelUri);
-        Assert.Equal(Path.GetFullPath(Model), spec.ModelFile);
+        Assert.Equal(Path.GetFullPath(_model), spec.ModelFile);
         Assert.Equal(9000, spec.Port);
         Assert.Equal(9000, spec.NamedPorts["http"]);
         Assert.Equal("m", spec.Env["MLOP_MODEL_NAME"]);
@@ -34,7 +34,7 @@ public sealed class RealPodSpecTests : IDisposable
         Assert.Null(RealPodSpec.For(Pod("pvc"), options));
         var other = Pod("file").ToNode();
         other["spec"]!["containers"]![0]!["name"] = "web";
-        Assert.Null(RealPodSpec.For(StoredObject.From(other, other.ToJsonString()), options with { Models = new Dictionary<string, string> { ["file:///opt/models/m.onnx"] = Model } }));
+        Assert.Null(RealPodSpec.For(StoredObject.From(other, other.ToJsonString()), options with { Models = new Dictionary<string, string> { ["file:///opt/models/m.onnx"] = _model } }));
     }
 
     private static StoredObject Pod(string kind)
