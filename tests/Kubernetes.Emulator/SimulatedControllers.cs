@@ -46,6 +46,7 @@ public sealed class SimulatedControllers : IAsyncDisposable
     /// <summary>
     /// Drive the pods of a Deployment's current ReplicaSet (the one for its current template): the first
     /// <paramref name="ready"/> are Ready, then unready, then failing (CrashLoopBackOff). Older ReplicaSets' pods keep time-driven readiness.
+    /// Pods that run as real processes (<see cref="EmulatorOptions.RealPods"/>) ignore this: their sidecar decides.
     /// </summary>
     public void SetPodStates(string ns, string deployment, int ready, int unready = 0, int failing = 0)
     {
