@@ -70,8 +70,10 @@ test-conformance: deps ## Serve every ONNX backend test model (Debian libonnx-te
 run: deps ## Run the operator against the current kubeconfig, or against a local emulator when no cluster answers
 	@scripts/run.sh
 
-emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeconfig
-	$(DOTNET) run --project tests/Kubernetes.Emulator -c $(CONFIG) -- --port 6443 --kubeconfig .dev/kubeconfig --simulate-controllers
+emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeconfig; inference pods run the real sidecar (models from tests/models)
+	$(DOTNET) build src/Inference.Sidecar -c $(CONFIG) -nologo -v q
+	$(DOTNET) run --project tests/Kubernetes.Emulator -c $(CONFIG) -- --port 6443 --kubeconfig .dev/kubeconfig --simulate-controllers \
+	  --real-pods --models-dir $(CURDIR)/tests/models --pod-logs $(CURDIR)/.dev/pods
 
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
 	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080

@@ -11,6 +11,7 @@ DEV_DIR="$PWD/.dev"
 EMULATOR_PORT=6443
 EMULATOR_PID=""
 OPERATOR_PID=""
+WATCH_PID=""
 
 say() { echo "make run: $*" >&2; }
 
@@ -27,6 +28,7 @@ stop() {
 }
 
 cleanup() {
+    if [[ -n "$WATCH_PID" ]]; then kill "$WATCH_PID" 2>/dev/null || true; fi
     if [[ -n "$OPERATOR_PID" ]]; then stop "$OPERATOR_PID"; fi
     if [[ -n "$EMULATOR_PID" ]]; then stop "$EMULATOR_PID"; fi
 }
@@ -85,8 +87,12 @@ if [[ -n "$server" ]] && server_answers "$server"; then
 else
     port_free "$EMULATOR_PORT" || EMULATOR_PORT="$(free_port)"
     build tests/Kubernetes.Emulator
+    build src/Inference.Sidecar
+    # Real pods: each inference pod runs the built sidecar on its own 127.1.x.y; model URIs whose file name is in
+    # tests/models (config/samples/local-model.yaml: file:///models/mlp.onnx) are served from there, others stay simulated.
     "$DOTNET" "tests/Kubernetes.Emulator/bin/$CONFIG/net10.0/MlOperator.Kubernetes.Emulator.dll" \
-        --port "$EMULATOR_PORT" --kubeconfig "$DEV_DIR/kubeconfig" --simulate-controllers >"$DEV_DIR/emulator.log" 2>&1 &
+        --port "$EMULATOR_PORT" --kubeconfig "$DEV_DIR/kubeconfig" --simulate-controllers \
+        --real-pods --models-dir "$PWD/tests/models" --pod-logs "$DEV_DIR/pods" >"$DEV_DIR/emulator.log" 2>&1 &
     EMULATOR_PID=$!
     for _ in $(seq 1 600); do
         grep -q '^ready' "$DEV_DIR/emulator.log" && break
@@ -102,7 +108,15 @@ else
         say "the API emulator did not report ready within 60 s (log: $DEV_DIR/emulator.log)"
         exit 1
     fi
+    # Pods listen on their own 127.1.x.y:8080; an operator on 0.0.0.0:8080 would take that port from all of them.
+    [[ " $* " == *" --metrics-address "* ]] || args+=(--metrics-address 127.0.0.1:8080)
     echo "No cluster reachable: started a local API emulator on 127.0.0.1:$EMULATOR_PORT. Point kubectl at it with: export KUBECONFIG=$DEV_DIR/kubeconfig"
+    # Each Service the operator creates gets a local proxy over its Ready pods; say where, as the emulator logs it.
+    (tail --pid="$EMULATOR_PID" -n +1 -F "$DEV_DIR/emulator.log" 2>/dev/null | while read -r word svc url _; do
+        [[ "$word" == service ]] || continue
+        say "Service ${svc%:} is proxied to its Ready real pods at $url (try: curl -s $url/v2/health/ready; README: Real pods under make run)"
+    done) &
+    WATCH_PID=$!
     export KUBECONFIG="$DEV_DIR/kubeconfig"
     # The emulator starts empty; install the CRDs so the operator's informers have something to watch.
     if [[ -x "$KUBECTL" && -d config/crds ]] && compgen -G 'config/crds/*.yaml' >/dev/null; then

@@ -34,6 +34,7 @@ try
 {
     // Fail before listening: a wrong digest or a bad setting must never serve, not even liveness.
     var options = SidecarOptions.FromConfiguration(builder.Configuration);
+    FaultSettings.FromConfiguration(builder.Configuration);
     ModelFile.Verify(options.ModelPath, options.ModelSha256);
 }
 catch (Exception e) when (e is SidecarOptionsException or ModelLoadException)

@@ -25,4 +25,7 @@ public sealed record EmulatorOptions
 
     /// <summary>Simulated pods turn Ready this long after creation (on <see cref="TimeProvider"/>), unless a test drives them.</summary>
     public TimeSpan PodReadyDelay { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Run the inference sidecar's pods as real processes (see <see cref="RealPodOptions"/>); null keeps every pod simulated.</summary>
+    public RealPodOptions? RealPods { get; init; }
 }

@@ -79,16 +79,18 @@ public sealed class KubeEmulator : IAsyncDisposable
         var app = builder.Build();
         string address = "";
         var tokens = new ServiceAccountTokens();
-        var frontend = new HttpFrontend(core, faults, options, tokens, () => address);
+        var realPods = options.RealPods is { } real ? new Kubelet.RealPodKubelet(core, real) : null;
+        var frontend = new HttpFrontend(core, faults, options, tokens, () => address, realPods);
         app.Run(frontend.HandleAsync);
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound).Port;
         address = $"127.0.0.1:{port}";
         var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
-        var controllers = new SimulatedControllers(core, options);
+        var controllers = new SimulatedControllers(core, options, realPods);
+        realPods?.Start();
         if (options.SimulateControllers) controllers.Start();
-        return new KubeEmulator(app, certificate, options, core, faults, controllers, baseAddress) { _tokens = tokens };
+        return new KubeEmulator(app, certificate, options, core, faults, controllers, baseAddress) { _tokens = tokens, _realPods = realPods };
     }
 
     /// <summary>
@@ -127,6 +129,31 @@ public sealed class KubeEmulator : IAsyncDisposable
     }
 
     private ServiceAccountTokens _tokens = new();
+    private Kubelet.RealPodKubelet? _realPods;
+
+    /// <summary>
+    /// Real pod mode: the address of the TCP proxy in front of a Service's Ready pods (its first port), e.g.
+    /// http://127.0.0.1:40123, or null until the Service has been seen. Also at GET /emulator/services/{ns}/{name}.
+    /// </summary>
+    public Uri? ServiceUrl(string ns, string name) => RealPods.Proxy.Url(ns, name);
+
+    /// <summary>
+    /// Real pod mode: extra environment for pod processes whose labels match <paramref name="labelSelector"/>, e.g.
+    /// <c>("app.kubernetes.io/version=2", {MLOP_FAULT_ERROR_RATE: "0.2"})</c>; applies to processes started from now on
+    /// (new pods and restarts). Also at POST /emulator/pod-env {"selector","env"}; DELETE clears.
+    /// </summary>
+    public void AddPodEnv(string labelSelector, IReadOnlyDictionary<string, string> env) => RealPods.AddEnv(new PodEnvRule(labelSelector, env));
+
+    /// <summary>Drops every pod env rule, those from <see cref="RealPodOptions.PodEnv"/> included.</summary>
+    public void ClearPodEnv() => RealPods.ClearEnv();
+
+    /// <summary>Real pod mode: the process id of a pod's sidecar now (null between restarts or for simulated pods).</summary>
+    public int? PodProcessId(string ns, string pod) => RealPods.ProcessId(ns, pod);
+
+    /// <summary>Real pod mode: every sidecar process running now.</summary>
+    public IReadOnlyList<int> PodProcessIds => RealPods.ProcessIds;
+
+    private Kubelet.RealPodKubelet RealPods => _realPods ?? throw new InvalidOperationException("real pod mode is off: set EmulatorOptions.RealPods");
 
     /// <summary>
     /// A bearer token for a ServiceAccount (which need not exist yet): requests with it are authorised by the RBAC
@@ -185,9 +212,14 @@ public sealed class KubeEmulator : IAsyncDisposable
         return client;
     }
 
+    private int _disposed;
+
+    /// <summary>Stops the controllers, ends every real pod process, then the server; a second call does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         await Controllers.DisposeAsync();
+        if (_realPods is not null) await _realPods.DisposeAsync();
         Core.Store.DropWatches();
         await _app.StopAsync(TimeSpan.FromSeconds(5));
         await _app.DisposeAsync();

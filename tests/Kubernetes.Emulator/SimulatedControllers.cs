@@ -27,13 +27,13 @@ public sealed class SimulatedControllers : IAsyncDisposable
     private long _pending;
     private volatile bool _started;
 
-    internal SimulatedControllers(ApiCore core, EmulatorOptions options)
+    internal SimulatedControllers(ApiCore core, EmulatorOptions options, Kubelet.RealPodKubelet? realPods = null)
     {
         _core = core;
         PodReadyDelay = options.PodReadyDelay;
         _gc = new GarbageCollector(core);
         _events = new EventRecorder(core);
-        _replicaSets = new ReplicaSetController(core, _events);
+        _replicaSets = new ReplicaSetController(core, _events, realPods);
         _deployments = new DeploymentController(core, this, _replicaSets, _events);
         _quotas = new QuotaController(core);
     }
@@ -46,6 +46,7 @@ public sealed class SimulatedControllers : IAsyncDisposable
     /// <summary>
     /// Drive the pods of a Deployment's current ReplicaSet (the one for its current template): the first
     /// <paramref name="ready"/> are Ready, then unready, then failing (CrashLoopBackOff). Older ReplicaSets' pods keep time-driven readiness.
+    /// Pods that run as real processes (<see cref="EmulatorOptions.RealPods"/>) ignore this: their sidecar decides.
     /// </summary>
     public void SetPodStates(string ns, string deployment, int ready, int unready = 0, int failing = 0)
     {

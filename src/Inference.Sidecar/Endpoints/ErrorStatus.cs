@@ -11,6 +11,7 @@ public static class ErrorStatus
         InferenceError.UnknownModel => StatusCodes.Status404NotFound,
         InferenceError.TooLarge => StatusCodes.Status413PayloadTooLarge,
         InferenceError.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        InferenceError.Internal => StatusCodes.Status500InternalServerError,
         _ => StatusCodes.Status500InternalServerError,
     };
 }

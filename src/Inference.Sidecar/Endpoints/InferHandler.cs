@@ -13,7 +13,8 @@ namespace MlOperator.Inference.Sidecar.Endpoints;
 /// <c>POST /v2/models/{name}[/versions/{v}]/infer</c>: admission, body limits, decoding, the run, the response,
 /// and exactly one <c>inference_requests_total</c> increment and duration sample per request, whatever happens.
 /// </summary>
-public sealed class InferHandler(ModelHost model, AdmissionControl admission, SidecarOptions options, SidecarMetrics metrics, ILogger<InferHandler> logger)
+public sealed class InferHandler(ModelHost model, AdmissionControl admission, SidecarOptions options, SidecarMetrics metrics, ILogger<InferHandler> logger,
+    InjectedFaults faults)
 {
     public async Task HandleAsync(HttpContext context, string name, string? version)
     {
@@ -28,6 +29,11 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
             if (!model.IsReady)
             {
                 throw new InferenceException(InferenceError.Unavailable, $"model '{model.Name}' is not ready yet");
+            }
+
+            if (faults.Active)
+            {
+                await faults.ApplyAsync(cancellation);
             }
 
             slot = await admission.EnterAsync(cancellation)

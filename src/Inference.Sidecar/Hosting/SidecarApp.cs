@@ -17,13 +17,14 @@ public static class SidecarApp
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             kestrel.AddServerHeader = false;
-            if (context.Configuration[SidecarOptions.PortKey] is { } port && int.TryParse(port, out var p))
+            var port = context.Configuration[SidecarOptions.PortKey] is { } text && int.TryParse(text, out var p) ? p : 8080;
+            if (SidecarOptions.ListenAddress(context.Configuration) is { } host)
             {
-                kestrel.ListenAnyIP(p);
+                kestrel.Listen(host, port);
             }
             else
             {
-                kestrel.ListenAnyIP(8080);
+                kestrel.ListenAnyIP(port);
             }
         });
 
@@ -33,6 +34,8 @@ public static class SidecarApp
         services.AddSingleton<SidecarMetrics>();
         services.AddSingleton<ModelHost>();
         services.AddSingleton<AdmissionControl>();
+        services.AddSingleton(provider => FaultSettings.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
+        services.AddSingleton<InjectedFaults>();
         services.AddSingleton<InferHandler>();
         services.AddHostedService<ModelLoader>();
         services.AddPrometheusMetrics(SidecarMetrics.MeterName);

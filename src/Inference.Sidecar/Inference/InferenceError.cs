@@ -14,4 +14,7 @@ public enum InferenceError
 
     /// <summary>Not ready, overloaded or shutting down: worth retrying later.</summary>
     Unavailable,
+
+    /// <summary>A failure on the server's side that the caller cannot fix (answered 500).</summary>
+    Internal,
 }

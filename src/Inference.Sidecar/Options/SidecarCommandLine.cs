@@ -13,6 +13,7 @@ public static class SidecarCommandLine
         ("--version", SidecarOptions.ModelVersionKey, "model version (default: 1)"),
         ("--sha256", SidecarOptions.ModelSha256Key, "expected SHA-256 of the model file; a mismatch exits non-zero before listening"),
         ("--port", SidecarOptions.PortKey, "HTTP port (default: 8080)"),
+        ("--host", SidecarOptions.HostKey, "IP address to listen on (default: every address)"),
         ("--execution-providers", SidecarOptions.ExecutionProvidersKey, "comma-separated, e.g. cuda,cpu (default: cpu)"),
         ("--device-id", SidecarOptions.DeviceIdKey, "GPU device id for CUDA (default: 0)"),
         ("--intra-op-threads", SidecarOptions.IntraOpThreadsKey, "ORT intra-op threads (default: 0 = the CPUs this process may use)"),
@@ -26,6 +27,8 @@ public static class SidecarCommandLine
         ("--max-queue", SidecarOptions.MaxQueueKey, "requests waiting beyond that before 503 (default: 256)"),
         ("--access-log", SidecarOptions.AccessLogKey, "one log line per HTTP request; a switch, or =true/=false (default: off)"),
         ("--warmup-request", SidecarOptions.WarmupRequestKey, "FILE with a V2 JSON infer body run before ready; startup fails if it fails"),
+        ("--fault-error-rate", FaultSettings.ErrorRateKey, "tests/chaos only: fraction 0..1 of infer requests answered 500 (default: 0)"),
+        ("--fault-latency-ms", FaultSettings.LatencyMsKey, "tests/chaos only: milliseconds added to every infer request (default: 0)"),
     ];
 
     /// <summary>Flags that need no value: alone they mean true.</summary>

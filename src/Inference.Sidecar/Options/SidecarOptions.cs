@@ -14,6 +14,7 @@ public sealed record SidecarOptions
     public const string ModelVersionKey = "MLOP_MODEL_VERSION";
     public const string ModelSha256Key = "MLOP_MODEL_SHA256";
     public const string PortKey = "MLOP_PORT";
+    public const string HostKey = "MLOP_HOST";
     public const string ExecutionProvidersKey = "MLOP_EXECUTION_PROVIDERS";
     public const string DeviceIdKey = "MLOP_DEVICE_ID";
     public const string IntraOpThreadsKey = "MLOP_INTRA_OP_THREADS";
@@ -41,6 +42,9 @@ public sealed record SidecarOptions
     public string? ModelSha256 { get; init; }
 
     public int Port { get; init; } = 8080;
+
+    /// <summary>The listen address; null listens on every address.</summary>
+    public string? Host { get; init; }
 
     public SessionSettings Session { get; init; } = new();
 
@@ -90,6 +94,7 @@ public sealed record SidecarOptions
             ModelVersion = Get(ModelVersionKey) ?? "1",
             ModelSha256 = sha,
             Port = Int(Get(PortKey), PortKey, 8080, 1, 65535),
+            Host = ListenAddress(configuration)?.ToString(),
             Session = new SessionSettings
             {
                 IntraOpThreads = Int(Get(IntraOpThreadsKey), IntraOpThreadsKey, 0, 0, 1024),
@@ -107,6 +112,20 @@ public sealed record SidecarOptions
             AccessLog = Bool(Get(AccessLogKey), AccessLogKey),
             WarmupRequestPath = Get(WarmupRequestKey),
         };
+    }
+
+    /// <summary>The IP address of <see cref="HostKey"/>, or null for every address (the default, as in a pod).</summary>
+    public static System.Net.IPAddress? ListenAddress(IConfiguration configuration)
+    {
+        var value = configuration[HostKey]?.Trim();
+        if (string.IsNullOrEmpty(value) || value is "*" or "0.0.0.0")
+        {
+            return null;
+        }
+
+        return System.Net.IPAddress.TryParse(value, out var address)
+            ? address
+            : throw new SidecarOptionsException($"{HostKey} must be an IP address, got '{value}'");
     }
 
     private static string ProviderName(string name) => name.ToLowerInvariant() switch

@@ -42,7 +42,7 @@ public sealed partial class MetricsTests
     }
 
     /// <summary>The value of the one sample of <paramref name="name"/> whose labels include all of <paramref name="labels"/>.</summary>
-    private static double Value(string text, string name, params (string Key, string Value)[] labels)
+    internal static double Value(string text, string name, params (string Key, string Value)[] labels)
     {
         var matches = text.Split('\n')
             .Select(line => Sample().Match(line))

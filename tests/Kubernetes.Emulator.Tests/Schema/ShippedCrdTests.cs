@@ -28,6 +28,7 @@ public sealed class ShippedCrdTests
     [InlineData("config/samples/tpu-model.yaml")]
     [InlineData("config/samples/ingress-hpa-model.yaml")]
     [InlineData("config/samples/s3-model.yaml")]
+    [InlineData("config/samples/local-model.yaml")]
     public void Samples_are_admitted_unchanged_but_for_defaults(string sample)
     {
         var original = YamlFile(sample);

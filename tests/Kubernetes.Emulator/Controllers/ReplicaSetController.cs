@@ -11,7 +11,7 @@ namespace MlOperator.Kubernetes.Emulator.Controllers;
 /// ReplicaFailure condition and a FailedCreate event, and status counted from the pods. Pods carry podIP 127.0.0.1
 /// and turn Ready <see cref="SimulatedControllers.PodReadyDelay"/> after creation unless a test drives them.
 /// </summary>
-internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
+internal sealed class ReplicaSetController(ApiCore core, EventRecorder events, Kubelet.RealPodKubelet? realPods = null)
 {
     private static readonly WriteOptions Internal = new(Internal: true);
     private const string Component = "replicaset-controller";
@@ -35,6 +35,11 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
         var result = new List<(StoredObject, PodState, DateTimeOffset?)>(pods.Count);
         for (var i = 0; i < pods.Count; i++)
         {
+            if (realPods?.StateOf(pods[i]) is { } real)
+            {
+                result.Add((pods[i], real, null));
+                continue;
+            }
             if (driven is not null)
             {
                 var state = i < driven.Ready ? PodState.Ready : i < driven.Ready + driven.Unready ? PodState.Unready : i < driven.Ready + driven.Unready + driven.Failing ? PodState.Failing : PodState.Unready;
@@ -128,7 +133,7 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
             if (state == PodState.Ready) ready++;
             if (state == PodState.Failing) failing++;
             if (due is { } d && (nextReady is null || d < nextReady)) nextReady = d;
-            SetPodStatus(pod, state, now);
+            if (realPods?.Claims(pod) != true) SetPodStatus(pod, state, now);
         }
         var (available, nextAvailable) = Availability(rs, States(Pods(rs), driven, delay, now), now);
         if (nextAvailable is { } na && (nextReady is null || na < nextReady)) nextReady = na;
@@ -141,6 +146,7 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events)
     {
         var now = core.Time.GetUtcNow();
         var (_, state, due) = States([pod], null, delay, now)[0];
+        if (realPods?.Claims(pod) == true) return null;
         SetPodStatus(pod, state, now);
         return due;
     }

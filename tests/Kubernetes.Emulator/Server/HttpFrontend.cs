@@ -14,7 +14,7 @@ namespace MlOperator.Kubernetes.Emulator.Server;
 /// decodes the kube URL and query, calls ApiCore and writes JSON or Status bodies. Nothing a client sends
 /// may escape as a 500 or a dropped connection.
 /// </summary>
-internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, ServiceAccountTokens tokens, Func<string> serverAddress)
+internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, ServiceAccountTokens tokens, Func<string> serverAddress, Kubelet.RealPodKubelet? realPods = null)
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
@@ -576,6 +576,8 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
 
     // ------------------------------------------------------------------ /emulator/ test hooks over HTTP
 
+    private Kubelet.RealPodKubelet RealPods() => realPods ?? throw ApiError.ForCode(404, "real pod mode is off (EmulatorOptions.RealPods, --real-pods)");
+
     private async Task EmulatorEndpointAsync(HttpContext ctx, string path, CancellationToken ct)
     {
         var method = ctx.Request.Method;
@@ -613,6 +615,25 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
                 return;
             case ("DELETE", "/emulator/counts"):
                 faults.ResetCounts();
+                break;
+            case ("GET", _) when path.StartsWith("/emulator/services/", StringComparison.Ordinal) && path.Split('/') is [_, _, _, var ns, var name]:
+                var url = RealPods().Proxy.Url(ns, name) ?? throw ApiError.ForCode(404, $"no proxy for service {ns}/{name} (a Service with a selector gets one once seen)");
+                await WriteJsonAsync(ctx, 200, new JsonObject { ["url"] = url.ToString().TrimEnd('/') });
+                return;
+            case ("POST", "/emulator/pod-env"):
+                var env = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var (k, v) in body?["env"] as JsonObject ?? []) env[k] = v?.ToString() ?? "";
+                try
+                {
+                    RealPods().AddEnv(new PodEnvRule(Json.String(body, "selector") ?? "", env));
+                }
+                catch (ArgumentException e)
+                {
+                    throw ApiError.BadRequest(e.Message);
+                }
+                break;
+            case ("DELETE", "/emulator/pod-env"):
+                RealPods().ClearEnv();
                 break;
             default:
                 throw ApiError.NoSuchResource();
