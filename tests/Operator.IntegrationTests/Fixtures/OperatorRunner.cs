@@ -23,9 +23,12 @@ public sealed class OperatorRunner : IAsyncDisposable
     public IKubeClient Client { get; }
 
     /// <param name="metrics">Where canary analysis reads pod metrics (tests without real sidecars script them).</param>
-    public static async Task<OperatorRunner> StartAsync(TestCluster cluster, string ns, IRevisionMetrics? metrics = null)
+    public static Task<OperatorRunner> StartAsync(TestCluster cluster, string ns, IRevisionMetrics? metrics = null) =>
+        StartAsync(cluster.NewClient(), ns, metrics);
+
+    /// <summary>The operator on its own client (disposed with the runner); without <paramref name="metrics"/> it scrapes the pods' real /metrics.</summary>
+    public static async Task<OperatorRunner> StartAsync(IKubeClient client, string ns, IRevisionMetrics? metrics = null)
     {
-        var client = cluster.NewClient();
         var manager = new ControllerManager(client, new ManagerOptions { Namespace = ns, LeaderElection = false, Workers = 2 },
             NullLoggerFactory.Instance, TimeProvider.System);
         ModelDeploymentController.Register(manager, client, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers: 2, metrics: metrics);

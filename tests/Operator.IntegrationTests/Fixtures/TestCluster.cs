@@ -66,7 +66,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
 
         Config = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = KubeconfigPath });
         Client = NewClient();
-        await InstallCrdsAsync();
+        await InstallCrdsAsync(Client);
     }
 
     public IKubeClient NewClient(KubeClientOptions? options = null) => KubeClient.Create(Config, options);
@@ -121,7 +121,8 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
         Directory.Delete(_workDir, recursive: true);
     }
 
-    private async Task InstallCrdsAsync()
+    /// <summary>Applies the generated CRDs (config/crds) and waits until they are served.</summary>
+    public static async Task InstallCrdsAsync(IKubeClient client)
     {
         var dir = Path.Combine(RepoPaths.Root, "config", "crds");
         var files = Directory.Exists(dir) ? Directory.GetFiles(dir, "*.yaml") : [];
@@ -133,7 +134,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
         foreach (var file in files)
         {
             var crd = KubeYaml.Deserialize<V1CustomResourceDefinition>(await File.ReadAllTextAsync(file));
-            await Client.ApplyAsync(crd, new ApplyOptions("mloperator-tests", Force: true));
+            await client.ApplyAsync(crd, new ApplyOptions("mloperator-tests", Force: true));
         }
 
         // Established before use, as a real apiserver needs a moment to serve a new CRD.
@@ -142,7 +143,7 @@ public sealed class TestCluster(IMessageSink diagnostics) : IAsyncLifetime
             var name = Path.GetFileNameWithoutExtension(file).Split('_') is [var group, var plural] ? $"{plural}.{group}" : null;
             if (name is not null)
             {
-                await EventuallyAsync(() => Client.TryGetAsync<V1CustomResourceDefinition>(name), c => c?.Status?.Conditions?.Any(x => x.Type == "Established" && x.Status == "True") == true, $"CRD {name} established");
+                await EventuallyAsync(() => client.TryGetAsync<V1CustomResourceDefinition>(name), c => c?.Status?.Conditions?.Any(x => x.Type == "Established" && x.Status == "True") == true, $"CRD {name} established");
             }
         }
     }

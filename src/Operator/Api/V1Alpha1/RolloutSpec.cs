@@ -16,20 +16,25 @@ public sealed class RolloutSpec
     public string? Strategy { get; set; }
 
     /// <summary>
-    /// How traffic is split: ReplicaRatio (one Service over both revisions, weight by replica count),
-    /// NginxIngress (canary Ingress with weight annotations) or GatewayAPI (HTTPRoute with weighted backends).
+    /// How traffic is split: ReplicaRatio (one Service over both revisions, weight by replica count). NginxIngress
+    /// (canary Ingress with weight annotations) and GatewayAPI (HTTPRoute with weighted backends) are accepted but not
+    /// built yet: they split by replica count too.
     /// </summary>
     [Enum(ReplicaRatio, NginxIngress, GatewayApi), Default(ReplicaRatio)]
     public string? TrafficRouting { get; set; }
 
-    /// <summary>Canary steps in order; each sets a traffic weight and holds it for a pause under analysis.</summary>
+    /// <summary>
+    /// Canary steps in order; each runs ceil(weight × stable replicas) canary pods and, once they are Ready, holds for
+    /// its pause under analysis. Without steps a new revision comes up at full size and is promoted once available.
+    /// </summary>
     [MaxItems(20)]
     public List<RolloutStep>? Steps { get; set; }
 
     /// <summary>
-    /// How long a new revision may take to become available beside the stable one, as a duration ("10m") or whole
-    /// seconds. Past it the new revision is rolled back (its Deployment deleted, the stable keeps serving,
-    /// phase Degraded, reason ProgressDeadlineExceeded) and not retried until the spec changes.
+    /// How long a new revision may take to become available beside the stable one, or a canary step may stay unready
+    /// or inconclusive, as a duration ("10m") or whole seconds. Past it the new revision is rolled back (scaled to
+    /// zero and deleted, the stable keeps serving, phase Degraded, reason ProgressDeadlineExceeded) and not retried
+    /// until the spec changes or a retry is requested.
     /// </summary>
     [Duration, Default("10m")]
     public IntOrString? ProgressDeadline { get; set; }
