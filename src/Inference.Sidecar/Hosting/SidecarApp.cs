@@ -34,6 +34,7 @@ public static class SidecarApp
         services.AddSingleton<ModelHost>();
         services.AddSingleton<AdmissionControl>();
         services.AddSingleton<InferHandler>();
+        services.AddSingleton<InferFastPath>();
         services.AddHostedService<ModelLoader>();
         services.AddPrometheusMetrics(SidecarMetrics.MeterName);
     }
@@ -46,6 +47,8 @@ public static class SidecarApp
             app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         }
 
+        // Infer requests for the served model skip routing and the status-code pages; see InferFastPath.
+        app.Use(app.Services.GetRequiredService<InferFastPath>().Wrap);
         app.UseStatusCodePages(async context =>
         {
             // Framework-made errors (405, a 400 from a bad request line) get the same JSON body as ours.
@@ -60,6 +63,8 @@ public static class SidecarApp
             };
             await InferResponseWriter.WriteErrorAsync(response, response.StatusCode, allow, message, context.HttpContext.RequestAborted);
         });
+        // Explicit, so routing runs after the fast path (WebApplication would otherwise put it first in the pipeline).
+        app.UseRouting();
         app.MapPrometheusMetrics("/metrics");
         app.Services.GetRequiredService<SidecarMetrics>(); // instruments exist before the first scrape
         V2Endpoints.Map(app);
