@@ -388,7 +388,7 @@ public static class InferRequestReader
         }
 
         var type = expected.ElementType;
-        var shape = ReadShape(json, input.Shape, name);
+        var shape = input.Parsed?.Shape ?? ReadShape(json, input.Shape, name); // a parsed tensor's shape passed these checks
         if (!Compatible(shape, expected.Shape))
         {
             throw InferenceException.BadRequest(
