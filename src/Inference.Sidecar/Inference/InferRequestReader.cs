@@ -179,7 +179,10 @@ public static class InferRequestReader
         var binaryByDefault = false;
         if (parameters.Present)
         {
-            RequireObject(parameters, "'parameters'");
+            if (parameters.Token != JsonTokenType.StartObject)
+            {
+                throw NotAnObject(parameters, "'parameters'");
+            }
             binaryByDefault = Flag(json, parameters, "binary_data_output"u8, "binary_data_output", "request parameter");
         }
 
@@ -356,7 +359,10 @@ public static class InferRequestReader
     private static (int Index, Tensor Tensor, int BinaryBytes) ReadInput(ReadOnlySpan<byte> json, ref InputFields input, int position,
         ReadOnlyMemory<byte> binary, string modelName, IReadOnlyList<TensorInfo> modelInputs, long maxElements)
     {
-        RequireObject(input.Self, $"inputs[{position}]");
+        if (input.Self.Token != JsonTokenType.StartObject)
+        {
+            throw NotAnObject(input.Self, $"inputs[{position}]");
+        }
         if (!input.Name.Present || input.Name.Token != JsonTokenType.String)
         {
             throw InferenceException.BadRequest($"inputs[{position}] needs a string 'name'");
@@ -398,7 +404,10 @@ public static class InferRequestReader
         long? binarySize = null;
         if (input.Parameters.Present)
         {
-            RequireObject(input.Parameters, $"input '{name}' parameters");
+            if (input.Parameters.Token != JsonTokenType.StartObject)
+            {
+                throw NotAnObject(input.Parameters, $"input '{name}' parameters");
+            }
             if (TryFindProperty(json, input.Parameters, "binary_data_size"u8, out var size))
             {
                 var reader = ReaderAt(json, size);
@@ -538,7 +547,10 @@ public static class InferRequestReader
             var output = Capture(ref reader);
             Skip(ref reader, ref output);
             output.Start += outputs.Start;
-            RequireObject(output, $"outputs[{position}]");
+            if (output.Token != JsonTokenType.StartObject)
+            {
+                throw NotAnObject(output, $"outputs[{position}]");
+            }
             if (!TryFindProperty(json, output, "name"u8, out var nameField) || nameField.Token != JsonTokenType.String)
             {
                 throw InferenceException.BadRequest($"outputs[{position}] needs a string 'name'");
@@ -560,7 +572,10 @@ public static class InferRequestReader
             var wantsBinary = binaryByDefault;
             if (TryFindProperty(json, output, "parameters"u8, out var parameters))
             {
-                RequireObject(parameters, $"output '{name}' parameters");
+                if (parameters.Token != JsonTokenType.StartObject)
+                {
+                    throw NotAnObject(parameters, $"output '{name}' parameters");
+                }
                 if (TryFindProperty(json, parameters, "binary_data"u8, out _))
                 {
                     wantsBinary = Flag(json, parameters, "binary_data"u8, "binary_data", $"output '{name}' parameter");
@@ -616,13 +631,9 @@ public static class InferRequestReader
             _ => throw InferenceException.BadRequest($"{what} '{name}' must be true or false"),
         };
 
-    private static void RequireObject(Field field, string what)
-    {
-        if (field.Token != JsonTokenType.StartObject)
-        {
-            throw InferenceException.BadRequest($"{what} must be a JSON object, got {JsonTensorCodec.KindOf(field.Token)}");
-        }
-    }
+    // Callers test the kind themselves, so the description is formatted only for the error.
+    private static InferenceException NotAnObject(Field field, string what) =>
+        InferenceException.BadRequest($"{what} must be a JSON object, got {JsonTensorCodec.KindOf(field.Token)}");
 
     private static string StringOf(ReadOnlySpan<byte> json, Field field) => ReaderAt(json, field).GetString()!;
 
