@@ -21,7 +21,8 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
         var started = Stopwatch.GetTimestamp();
         var status = StatusCodes.Status200OK;
         var cancellation = context.RequestAborted;
-        AdmissionSlot? slot = null;
+        var admitted = false;
+        var inferencePending = false;
         byte[]? rented = null;
         try
         {
@@ -36,9 +37,14 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
                 await faults.ApplyAsync(cancellation);
             }
 
-            slot = await admission.EnterAsync(cancellation)
-                ?? throw new InferenceException(InferenceError.Unavailable,
+            admitted = admission.TryEnter() || await admission.WaitAsync(cancellation);
+            if (!admitted)
+            {
+                throw new InferenceException(InferenceError.Unavailable,
                     $"overloaded: {options.MaxInflight} requests in flight and {options.MaxQueue} waiting; retry later");
+            }
+
+            inferencePending = true;
 
             int length;
             (rented, length) = await ReadBodyAsync(context, options.MaxBodyBytes, cancellation);
@@ -49,7 +55,8 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
             rented = null;
 
             var outputs = await model.Runner.RunAsync(request.Inputs, request.OutputIndexes, cancellation);
-            slot.InferenceFinished();
+            admission.InferenceFinished();
+            inferencePending = false;
             await InferResponseWriter.WriteAsync(context.Response, model.Name, model.Version, request, session.Outputs, outputs, cancellation);
         }
         catch (InferenceException e)
@@ -84,7 +91,11 @@ public sealed class InferHandler(ModelHost model, AdmissionControl admission, Si
                 ArrayPool<byte>.Shared.Return(rented);
             }
 
-            slot?.Dispose();
+            if (admitted)
+            {
+                admission.Exit(inferencePending);
+            }
+
             metrics.RequestCompleted(model.Name, model.Version, status, Stopwatch.GetElapsedTime(started).TotalSeconds);
         }
     }

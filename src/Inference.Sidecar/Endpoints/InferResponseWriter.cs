@@ -100,9 +100,12 @@ public static class InferResponseWriter
         // Response.Body would flush (a send each) per part.
         var body = response.BodyWriter;
         body.Write(json.WrittenSpan);
-        foreach (var blob in blobs ?? [])
+        if (blobs is not null)
         {
-            body.Write(blob);
+            foreach (var blob in blobs)
+            {
+                body.Write(blob);
+            }
         }
 
         // Kept for the next response on this thread only now that the pipe holds a copy (nothing awaited before here).

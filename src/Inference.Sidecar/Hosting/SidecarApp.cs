@@ -37,6 +37,7 @@ public static class SidecarApp
         services.AddSingleton(provider => FaultSettings.FromConfiguration(provider.GetRequiredService<IConfiguration>()));
         services.AddSingleton<InjectedFaults>();
         services.AddSingleton<InferHandler>();
+        services.AddSingleton<InferFastPath>();
         services.AddHostedService<ModelLoader>();
         services.AddPrometheusMetrics(SidecarMetrics.MeterName);
     }
@@ -49,6 +50,8 @@ public static class SidecarApp
             app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         }
 
+        // Infer requests for the served model skip routing and the status-code pages; see InferFastPath.
+        app.Use(app.Services.GetRequiredService<InferFastPath>().Wrap);
         app.UseStatusCodePages(async context =>
         {
             // Framework-made errors (405, a 400 from a bad request line) get the same JSON body as ours.
@@ -63,6 +66,8 @@ public static class SidecarApp
             };
             await InferResponseWriter.WriteErrorAsync(response, response.StatusCode, allow, message, context.HttpContext.RequestAborted);
         });
+        // Explicit, so routing runs after the fast path (WebApplication would otherwise put it first in the pipeline).
+        app.UseRouting();
         app.MapPrometheusMetrics("/metrics");
         app.Services.GetRequiredService<SidecarMetrics>(); // instruments exist before the first scrape
         V2Endpoints.Map(app);

@@ -1,14 +1,12 @@
-using System.Threading.RateLimiting;
-using MlOperator.Inference.Sidecar.Metrics;
-
 namespace MlOperator.Inference.Sidecar.Inference;
 
 /// <summary>
 /// One admitted request's place: counted in flight until disposed, and awaiting inference until
 /// <see cref="InferenceFinished"/> (or disposal), so the batcher stops counting it while its response is written.
-/// Created by <see cref="AdmissionControl"/>, which has already counted it in both.
+/// Created by <see cref="AdmissionControl.EnterAsync"/>, which has already counted it in both. (The infer handler
+/// uses <see cref="AdmissionControl.TryEnter"/> and <see cref="AdmissionControl.Exit"/> directly: no object per request.)
 /// </summary>
-public sealed class AdmissionSlot(RateLimitLease lease, SidecarMetrics metrics) : IDisposable
+public sealed class AdmissionSlot(AdmissionControl admission) : IDisposable
 {
     private int inferenceFinished;
     private int disposed;
@@ -17,7 +15,7 @@ public sealed class AdmissionSlot(RateLimitLease lease, SidecarMetrics metrics) 
     {
         if (Interlocked.Exchange(ref inferenceFinished, 1) == 0)
         {
-            metrics.AwaitingInferenceChanged(-1);
+            admission.InferenceFinished();
         }
     }
 
@@ -25,9 +23,7 @@ public sealed class AdmissionSlot(RateLimitLease lease, SidecarMetrics metrics) 
     {
         if (Interlocked.Exchange(ref disposed, 1) == 0)
         {
-            InferenceFinished();
-            metrics.InflightChanged(-1);
-            lease.Dispose();
+            admission.Exit(inferencePending: Interlocked.Exchange(ref inferenceFinished, 1) == 0);
         }
     }
 }

@@ -13,7 +13,27 @@ namespace MlOperator.Inference.Sidecar.Inference;
 /// </summary>
 public static class JsonTensorCodec
 {
-    public static Tensor Read(JsonElement data, string name, TensorElementType type, long[] shape, long maxElements)
+    public static Tensor Read(JsonElement data, string name, TensorElementType type, long[] shape, long maxElements) =>
+        Read(JsonMarshal.GetRawUtf8Value(data), name, type, shape, maxElements);
+
+    /// <param name="data">The raw JSON of the <c>data</c> value.</param>
+    public static Tensor Read(ReadOnlySpan<byte> data, string name, TensorElementType type, long[] shape, long maxElements)
+    {
+        var expected = CheckedCount(name, shape, maxElements);
+        var reader = new Utf8JsonReader(data, new JsonReaderOptions { MaxDepth = 64 });
+        reader.Read();
+        if (reader.TokenType != JsonTokenType.StartArray)
+        {
+            throw InferenceException.BadRequest($"input '{name}': 'data' must be an array, got {KindOf(reader.TokenType)}");
+        }
+
+        return type == TensorElementType.String
+            ? ReadStrings(data, name, shape, expected, maxElements)
+            : ReadNumbers(ref reader, name, type, shape, expected, maxElements);
+    }
+
+    /// <summary>The element count of <paramref name="shape"/>, refused (413) above <paramref name="maxElements"/>.</summary>
+    internal static long CheckedCount(string name, long[] shape, long maxElements)
     {
         var expected = Tensor.ElementCountOf(shape);
         if (expected > maxElements)
@@ -22,30 +42,36 @@ public static class JsonTensorCodec
                 $"input '{name}' has {expected} elements, more than the limit of {maxElements} per tensor");
         }
 
-        if (data.ValueKind != JsonValueKind.Array)
-        {
-            throw InferenceException.BadRequest($"input '{name}': 'data' must be an array, got {Kind(data)}");
-        }
-
-        return type == TensorElementType.String
-            ? ReadStrings(data, name, shape, expected, maxElements)
-            : ReadNumbers(JsonMarshal.GetRawUtf8Value(data), name, type, shape, expected, maxElements);
+        return expected;
     }
 
     /// <summary>
-    /// One forward pass of a <see cref="Utf8JsonReader"/> over the array's own bytes, parsing each leaf straight into
-    /// the tensor's buffer (floats as floats, no double or JsonElement in between); nesting is flattened row-major.
+    /// One forward pass of a <see cref="Utf8JsonReader"/> over the array the reader stands on (its
+    /// <see cref="JsonTokenType.StartArray"/>), parsing each leaf straight into the tensor's buffer (floats as floats,
+    /// no double or JsonElement in between); nesting is flattened row-major. On success the reader stands on the
+    /// array's <see cref="JsonTokenType.EndArray"/>, so a caller reading the whole request can go on from there.
     /// </summary>
-    private static Tensor ReadNumbers(ReadOnlySpan<byte> json, string name, TensorElementType type, long[] shape, long expected, long maxElements)
+    internal static Tensor ReadNumbers(ref Utf8JsonReader reader, string name, TensorElementType type, long[] shape, long expected, long maxElements)
     {
+        var depth = reader.CurrentDepth;
         var buffer = GC.AllocateUninitializedArray<byte>(checked((int)(expected * Tensor.ElementSize(type))));
-        var reader = new Utf8JsonReader(json);
         var stopAt = maxElements == long.MaxValue ? long.MaxValue : maxElements + 1;
         long count = 0;
         while (reader.Read())
         {
-            if (reader.TokenType is JsonTokenType.StartArray or JsonTokenType.EndArray)
+            var token = reader.TokenType;
+            if (token == JsonTokenType.StartArray)
             {
+                continue;
+            }
+
+            if (token == JsonTokenType.EndArray)
+            {
+                if (reader.CurrentDepth == depth)
+                {
+                    break;
+                }
+
                 continue;
             }
 
@@ -53,7 +79,7 @@ public static class JsonTensorCodec
             {
                 WriteElement(ref reader, type, buffer, (int)count, name);
             }
-            else if (reader.TokenType is JsonTokenType.StartObject)
+            else if (token is JsonTokenType.StartObject)
             {
                 reader.Skip();
             }
@@ -73,67 +99,78 @@ public static class JsonTensorCodec
         return Tensor.FromBytes(type, shape, buffer);
     }
 
-    private static Tensor ReadStrings(JsonElement data, string name, long[] shape, long expected, long maxElements)
+    private static Tensor ReadStrings(ReadOnlySpan<byte> json, string name, long[] shape, long expected, long maxElements)
     {
-        var count = CountLeaves(data, maxElements == long.MaxValue ? long.MaxValue : maxElements + 1);
+        var stopAt = maxElements == long.MaxValue ? long.MaxValue : maxElements + 1;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        reader.Read();
+        var start = reader; // on the StartArray: the second pass starts here
+        long count = 0;
+        while (count < stopAt && NextLeaf(ref reader))
+        {
+            count++;
+            if (reader.TokenType == JsonTokenType.StartObject)
+            {
+                reader.Skip();
+            }
+        }
+
         if (count != expected)
         {
             throw InferenceException.BadRequest(
                 $"input '{name}' has {(count > maxElements ? $"more than {maxElements}" : count)} elements but shape {ShapeText(shape)} needs {expected}");
         }
 
+        reader = start;
         var strings = new byte[count][];
-        var k = 0;
-        foreach (var leaf in Leaves(data))
+        for (var k = 0; k < strings.Length && NextLeaf(ref reader); k++)
         {
-            if (leaf.ValueKind != JsonValueKind.String)
+            if (reader.TokenType != JsonTokenType.String)
             {
-                throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} is not a string: {Raw(leaf)}");
+                var from = (int)reader.TokenStartIndex;
+                if (reader.TokenType == JsonTokenType.StartObject)
+                {
+                    reader.Skip();
+                }
+
+                throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} is not a string: {Shorten(Encoding.UTF8.GetString(json[from..(int)reader.BytesConsumed]))}");
             }
 
-            var bytes = Encoding.UTF8.GetBytes(leaf.GetString()!);
+            var bytes = Encoding.UTF8.GetBytes(reader.GetString()!);
             if (bytes.AsSpan().Contains((byte)0))
             {
                 throw InferenceException.BadRequest($"input '{name}' (BYTES) element {k} contains a NUL character, which ONNX Runtime strings cannot hold");
             }
 
-            strings[k++] = bytes;
+            strings[k] = bytes;
         }
 
         return Tensor.FromStrings(shape, strings);
     }
 
-    private static long CountLeaves(JsonElement element, long stopAt)
+    /// <summary>Moves to the next leaf (anything but an array) of the array a reader over it alone reads; false after its end.</summary>
+    private static bool NextLeaf(ref Utf8JsonReader reader)
     {
-        long count = 0;
-        foreach (var item in element.EnumerateArray())
+        while (reader.Read())
         {
-            count += item.ValueKind == JsonValueKind.Array ? CountLeaves(item, stopAt - count) : 1;
-            if (count >= stopAt)
+            switch (reader.TokenType)
             {
-                return count;
+                case JsonTokenType.StartArray:
+                    continue;
+                case JsonTokenType.EndArray:
+                    if (reader.CurrentDepth == 0)
+                    {
+                        return false;
+                    }
+
+                    continue;
+                default:
+                    // An object is one (bad) leaf: left on its StartObject for the caller to report or skip.
+                    return true;
             }
         }
 
-        return count;
-    }
-
-    private static IEnumerable<JsonElement> Leaves(JsonElement element)
-    {
-        foreach (var item in element.EnumerateArray())
-        {
-            if (item.ValueKind == JsonValueKind.Array)
-            {
-                foreach (var leaf in Leaves(item))
-                {
-                    yield return leaf;
-                }
-            }
-            else
-            {
-                yield return item;
-            }
-        }
+        return false;
     }
 
     private static void WriteElement(ref Utf8JsonReader leaf, TensorElementType type, byte[] buffer, int i, string name)
@@ -327,7 +364,18 @@ public static class JsonTensorCodec
 
     public static string ShapeText(IReadOnlyList<long> shape) => "[" + string.Join(",", shape.Select(d => d.ToString(CultureInfo.InvariantCulture))) + "]";
 
-    private static string Kind(JsonElement e) => e.ValueKind.ToString().ToLowerInvariant();
+    /// <summary>A JSON value's kind as <see cref="JsonValueKind"/> names it, lower case ("object", "array", "number" …).</summary>
+    internal static string KindOf(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => "object",
+        JsonTokenType.StartArray => "array",
+        JsonTokenType.String => "string",
+        JsonTokenType.Number => "number",
+        JsonTokenType.True => "true",
+        JsonTokenType.False => "false",
+        JsonTokenType.Null => "null",
+        _ => "undefined",
+    };
 
     private static string Raw(ref Utf8JsonReader leaf)
     {
@@ -340,9 +388,5 @@ public static class JsonTensorCodec
         return raw.Length > 40 ? raw[..40] + "…" : raw;
     }
 
-    private static string Raw(JsonElement e)
-    {
-        var raw = e.GetRawText();
-        return raw.Length > 40 ? raw[..40] + "…" : raw;
-    }
+    private static string Shorten(string raw) => raw.Length > 40 ? raw[..40] + "…" : raw;
 }

@@ -77,4 +77,44 @@ public sealed class LoadSheddingTests
         failed.Dispose(); // a request that never reached inference (an error) releases both counts
         Assert.Equal((0, 0), (metrics.Inflight, metrics.AwaitingInference));
     }
+
+    [Fact]
+    public async Task Under_contention_no_more_than_max_inflight_are_ever_admitted_and_every_waiter_gets_in()
+    {
+        var options = new MlOperator.Inference.Sidecar.Options.SidecarOptions { ModelPath = "unused", MaxInflight = 3, MaxQueue = 1000 };
+        var metrics = new SidecarMetrics(new TestMeterFactory());
+        using var admission = new AdmissionControl(options, metrics);
+        var inside = 0;
+        var most = 0;
+        var admitted = 0;
+
+        await Parallel.ForAsync(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            Assert.True(admission.TryEnter() || await admission.WaitAsync(ct));
+            var now = Interlocked.Increment(ref inside);
+            InterlockedMax(ref most, now);
+            if (i % 64 == 0)
+            {
+                await Task.Yield();
+            }
+
+            Interlocked.Decrement(ref inside);
+            Interlocked.Increment(ref admitted);
+            admission.Exit(inferencePending: true);
+        });
+
+        Assert.Equal(20_000, admitted);
+        Assert.InRange(most, 1, 3);
+        Assert.Equal((0, 0, 0), (metrics.Inflight, metrics.AwaitingInference, metrics.QueueDepth));
+        Assert.True(admission.TryEnter(), "every slot is free again");
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        var current = Volatile.Read(ref target);
+        while (value > current && Interlocked.CompareExchange(ref target, value, current) is var seen && seen != current)
+        {
+            current = seen;
+        }
+    }
 }

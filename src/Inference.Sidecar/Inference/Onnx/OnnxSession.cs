@@ -176,10 +176,21 @@ public sealed class OnnxSession : IDisposable
 
             Interlocked.Add(ref liveValues, results.Count);
             var tensors = new Tensor[results.Count];
-            var j = 0;
-            foreach (var value in results)
+            if (results is IReadOnlyList<Ort.OrtValue> list)
             {
-                tensors[j++] = ReadValue(value);
+                // The package returns a list: indexing it boxes no enumerator (foreach over the interface would).
+                for (var j = 0; j < tensors.Length; j++)
+                {
+                    tensors[j] = ReadValue(list[j]);
+                }
+            }
+            else
+            {
+                var j = 0;
+                foreach (var value in results)
+                {
+                    tensors[j++] = ReadValue(value);
+                }
             }
 
             return tensors;
@@ -199,7 +210,14 @@ public sealed class OnnxSession : IDisposable
                 }
             }
 
-            if (results is not null)
+            if (results is IReadOnlyList<Ort.OrtValue> outputs)
+            {
+                for (var j = 0; j < outputs.Count; j++)
+                {
+                    Release(outputs[j]);
+                }
+            }
+            else if (results is not null)
             {
                 foreach (var value in results)
                 {
