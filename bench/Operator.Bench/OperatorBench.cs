@@ -62,6 +62,9 @@ internal static class OperatorBench
             ["DOTNET_NOLOGO"] = "1",
             // The image sets DOTNET_EnableDiagnostics=0; BENCH_DIAGNOSTICS=1 keeps them so dotnet-trace can attach.
             ["DOTNET_EnableDiagnostics"] = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1" ? null : "0",
+            // With diagnostics on, perf can name JIT-compiled frames too (perf record -g -p PID).
+            ["DOTNET_PerfMapEnabled"] = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1" ? "1" : null,
+            ["DOTNET_EnableWriteXorExecute"] = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1" ? "0" : null,
             ["KUBECONFIG"] = null,
         };
         await using var op = ChildProcess.Start(clientCpu, Path.Combine(dir, "operator.log"), environment,
