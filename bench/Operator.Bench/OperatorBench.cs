@@ -56,15 +56,16 @@ internal static class OperatorBench
         // What the image runs: `dotnet MlOperator.Operator.dll run` with the Dockerfile's environment and no flags but
         // where to find the cluster and a free metrics port (8080 may be taken on a shared machine).
         var metricsPort = FreePort();
-        var environment = new Dictionary<string, string?>
+        var environment = ImageEnvironment(Path.Combine(root, "src", "Operator", "Dockerfile"));
+        Report.Note("operator environment (the image's ENV): " + string.Join(' ', environment.Select(p => $"{p.Key}={p.Value}")));
+        var diagnostics = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1";
+        environment = new Dictionary<string, string?>(environment)
         {
-            ["DOTNET_gcServer"] = "0",
-            ["DOTNET_NOLOGO"] = "1",
-            // The image sets DOTNET_EnableDiagnostics=0; BENCH_DIAGNOSTICS=1 keeps them so dotnet-trace can attach.
-            ["DOTNET_EnableDiagnostics"] = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1" ? null : "0",
+            // BENCH_DIAGNOSTICS=1 keeps the diagnostics port (the image turns it off) so dotnet-trace can attach.
+            ["DOTNET_EnableDiagnostics"] = diagnostics ? null : environment.GetValueOrDefault("DOTNET_EnableDiagnostics"),
             // With diagnostics on, perf can name JIT-compiled frames too (perf record -g -p PID).
-            ["DOTNET_PerfMapEnabled"] = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1" ? "1" : null,
-            ["DOTNET_EnableWriteXorExecute"] = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1" ? "0" : null,
+            ["DOTNET_PerfMapEnabled"] = diagnostics ? "1" : null,
+            ["DOTNET_EnableWriteXorExecute"] = diagnostics ? "0" : null,
             ["KUBECONFIG"] = null,
         };
         await using var op = ChildProcess.Start(clientCpu, Path.Combine(dir, "operator.log"), environment,
@@ -236,6 +237,40 @@ internal static class OperatorBench
         }
 
         Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>The ENV lines of the operator's Dockerfile (KEY=VALUE, continued with backslashes): the bench runs what the image runs.</summary>
+    private static Dictionary<string, string?> ImageEnvironment(string dockerfile)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var inEnv = false;
+        foreach (var raw in File.ReadLines(dockerfile))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("ENV ", StringComparison.Ordinal))
+            {
+                inEnv = true;
+                line = line[4..];
+            }
+            else if (!inEnv)
+            {
+                continue;
+            }
+
+            var continued = line.EndsWith('\\');
+            foreach (var pair in line.TrimEnd('\\').Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                if (eq > 0)
+                {
+                    environment[pair[..eq]] = pair[(eq + 1)..];
+                }
+            }
+
+            inEnv = continued;
+        }
+
+        return environment;
     }
 
     private static int Cpu(string variable, int fallback) =>
