@@ -83,6 +83,7 @@ internal static class OperatorBench
         var tracking = tracker.RunAsync(stopTracking.Token);
         await tracker.Started.WaitAsync(ct);
 
+        await WaitIdleAsync(emulator, ct);
         await ResetCountsAsync(http, ct);
         var before = await Scrape(metrics, ct);
         var (opCpu0, emuCpu0) = (op.Cpu(), emulator.Cpu());
@@ -224,7 +225,7 @@ internal static class OperatorBench
 
         // The peer, against the same emulator process: the same ModelDeployments in another namespace, then the
         // Deployments + Services the builder produces for them, applied with a bare HttpClient from this (client) CPU.
-        var raw = await RawApplyAsync(creator, http, template, count, ct);
+        var raw = await RawApplyAsync(creator, http, template, count, () => WaitIdleAsync(emulator, ct), ct);
         Report.Line("raw SSA of the same children (bare HttpClient, concurrency 8)", raw, "applies/s");
         Report.Line("ratio operator child-apply rate / raw apply rate (target >= 0.5)", applyRate / raw, "x");
         Report.Line("ratio operator MDs Ready/s / raw ceiling (raw applies/s / 2)", tracker.Ready / converged.TotalSeconds / (raw / 2), "x");
@@ -275,6 +276,27 @@ internal static class OperatorBench
 
     private static int Cpu(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var cpu) ? cpu : fallback;
+
+    /// <summary>
+    /// Waits (at most 90 s) until the emulator's simulated controllers have caught up (under 10% of its CPU over a
+    /// second), so each phase starts from a quiet server and the operator and the raw peer meet the same one.
+    /// </summary>
+    private static async Task WaitIdleAsync(ChildProcess emulator, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            var cpu = emulator.Cpu();
+            await Task.Delay(1000, ct);
+            if ((emulator.Cpu() - cpu).TotalMilliseconds < 100)
+            {
+                Report.Note($"emulator idle after {watch.Elapsed.TotalSeconds:0} s");
+                return;
+            }
+        }
+
+        Report.Note("emulator still busy after 90 s; measuring anyway");
+    }
 
     private static int FreePort()
     {
@@ -459,7 +481,7 @@ internal static class OperatorBench
         return md;
     }
 
-    private static async Task<double> RawApplyAsync(KubeClient creator, HttpClient http, Md template, int count, CancellationToken ct)
+    private static async Task<double> RawApplyAsync(KubeClient creator, HttpClient http, Md template, int count, Func<Task> waitIdle, CancellationToken ct)
     {
         var mds = new ConcurrentBag<Md>();
         await Concurrently.RunAsync(count, 32, async (i, c) => mds.Add(await creator.CreateAsync(Named(template, i, RawNs), c)), ct);
@@ -468,6 +490,7 @@ internal static class OperatorBench
             var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
             return desired.Deployments.Cast<IKubernetesObject<V1ObjectMeta>>().Append(desired.Service);
         }).Select(o => (Path: PathOf(o), Body: Encoding.UTF8.GetBytes(KubeJson.Serialize(KubeResource.Stamp(o))))).ToList();
+        await waitIdle();
         var elapsed = await Concurrently.RunAsync(children.Count, 8, (i, c) =>
             PatchAsync(http, children[i].Path + "?fieldManager=mloperator&force=true", children[i].Body, "application/apply-patch+yaml", c), ct);
         return children.Count / elapsed.TotalSeconds;
