@@ -90,8 +90,9 @@ bench-sidecar: deps ## Sidecar vs a Node.js peer (onnxruntime-node), server pinn
 	$(DOTNET) build bench/Sidecar.Bench -c Release -warnaserror >/dev/null
 	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Sidecar.Bench/bin/Release/net10.0/MlOperator.Sidecar.Bench.dll
 
-bench-operator: ## 1,000 ModelDeployments on the emulator
-	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- operator; fi
+bench-operator: ## 1,000 ModelDeployments: the operator binary (shipped defaults) on CPU 1, the emulator process on CPU 0 (taskset), raw SSA peer in the same run
+	$(DOTNET) build bench/Operator.Bench -c Release -warnaserror >/dev/null
+	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Operator.Bench/bin/Release/net10.0/MlOperator.Operator.Bench.dll operator
 
 bench-client: ## Informer sync of 10,000 objects and KubeClient server-side-apply rate vs a bare HttpClient
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- client; fi

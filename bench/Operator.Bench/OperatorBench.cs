@@ -1,97 +1,115 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Net;
 using System.Net.Http.Headers;
-using MlOperator.Kubernetes.Emulator;
-using MlOperator.Operator.Api.V1Alpha1;
-using MlOperator.Operator.Controllers.ModelDeployment;
-using MlOperator.Operator.Kube.Client;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
+using MlOperator.Operator.Api.V1Alpha1;
+using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.Kube;
+using MlOperator.Operator.Kube.Client;
 using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Resources;
-using MlOperator.Operator.Runtime;
-using MlOperator.Operator.Runtime.Events;
-using MlOperator.Operator.Runtime.Hosting;
-using Microsoft.Extensions.Logging.Abstractions;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 
 namespace MlOperator.Operator.Bench;
 
 /// <summary>
-/// Issue 5: many ModelDeployments created at once against the emulator (simulated controllers, pods Ready
-/// quickly), the real ControllerManager + ModelDeployment controller talking to it over HTTP, in this process.
+/// Item 7 of issue 8: many ModelDeployments created at once, the operator running as users run it (its own process,
+/// the shipped binary with its default settings and the image's environment) against the emulator in another process
+/// (simulated controllers, pods Ready quickly). The emulator is pinned to one CPU, the operator and this load generator
+/// to the other, so the operator's CPU time and resident set are its own. The peer, in the same run against the same
+/// emulator: a bare HttpClient server-side-applying the same children.
 /// </summary>
 internal static class OperatorBench
 {
     private const string Ns = "md-bench";
+    private const string RawNs = "md-raw";
 
-    public static async Task RunAsync(int count, int workers, TimeSpan quiet, CancellationToken ct)
+    public static async Task RunAsync(int count, TimeSpan quiet, CancellationToken ct)
     {
-        Report.Header($"operator: {count:N0} ModelDeployments, {workers} reconcile workers, operator in this process");
-        using var meters = new RuntimeCounters();
-        var emulatorOptions = new EmulatorOptions { SimulateControllers = true, PodReadyDelay = TimeSpan.FromMilliseconds(100) };
-        await using var cluster = await BenchCluster.StartAsync(emulatorOptions, ct);
-        await cluster.InstallCrdsAsync(ct);
-        await cluster.CreateNamespaceAsync(Ns, ct);
-        var template = Template();
+        var root = BenchCluster.RepoRoot();
+        var emulatorDll = Path.Combine(root, "tests", "Kubernetes.Emulator", "bin", "Release", "net10.0", "MlOperator.Kubernetes.Emulator.dll");
+        var operatorDll = Path.Combine(root, "src", "Operator", "bin", "Release", "net10.0", "MlOperator.Operator.dll");
+        var (serverCpu, clientCpu) = (Cpu("BENCH_SERVER_CPU", 0), Cpu("BENCH_CLIENT_CPU", 1));
+        Report.Header($"operator: {count:N0} ModelDeployments; operator process (shipped defaults) on CPU {clientCpu} with this load generator, emulator process on CPU {serverCpu}");
+        var dir = Directory.CreateTempSubdirectory("mlop-bench-op-").FullName;
+        var kubeconfig = Path.Combine(dir, "kubeconfig");
 
-        var heapBefore = Report.HeapMb(collect: true);
-        var rssBefore = Report.RssMb();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var operatorClient = cluster.NewClient(new KubeClientOptions { Qps = 0 });
-        var manager = new ControllerManager(operatorClient, new ManagerOptions { Namespace = Ns, LeaderElection = false, Workers = workers },
-            NullLoggerFactory.Instance, TimeProvider.System);
-        ModelDeploymentController.Register(manager, operatorClient, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers);
-        await manager.StartAsync(stop.Token);
-        while (!manager.CachesSynced)
+        await using var emulator = ChildProcess.Start(serverCpu, Path.Combine(dir, "emulator.log"), new Dictionary<string, string?>(),
+            "dotnet", emulatorDll, "--port", "0", "--kubeconfig", kubeconfig, "--simulate-controllers", "--pod-ready-delay", "0.1");
+        var readyLine = await emulator.WaitForLineAsync("ready ", TimeSpan.FromSeconds(60), ct);
+        var server = new Uri(readyLine.Split(' ')[1]);
+        using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(120) };
+        var connection = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = kubeconfig });
+        using var creator = KubeClient.Create(connection, BenchCluster.Unthrottled);
+        await InstallCrdsAsync(http, root, ct);
+        foreach (var ns in new[] { Ns, RawNs })
         {
-            await Task.Delay(50, ct);
+            await creator.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, ct);
         }
 
-        // The bench's own client reports to its own meter, so the listener counts only the operator's requests.
-        using var benchMeter = new Meter("MlOperator.Bench");
-        var creator = cluster.NewClient(BenchCluster.Unthrottled with { Meter = benchMeter });
-        cluster.Emulator.Faults.ResetCounts();
-        meters.Reset();
-
-        // Readiness is tracked from the informer's events: List() deep-copies every object, and polling it would
-        // burn the very CPU being measured.
-        var mds = manager.GetInformer<Md>();
-        var ready = new ConcurrentDictionary<string, bool>();
-        void Track(Md md)
+        // What the image runs: `dotnet MlOperator.Operator.dll run` with the Dockerfile's environment and no flags but
+        // where to find the cluster and a free metrics port (8080 may be taken on a shared machine).
+        var metricsPort = FreePort();
+        var environment = ImageEnvironment(Path.Combine(root, "src", "Operator", "Dockerfile"));
+        Report.Note("operator environment (the image's ENV): " + string.Join(' ', environment.Select(p => $"{p.Key}={p.Value}")));
+        var diagnostics = Environment.GetEnvironmentVariable("BENCH_DIAGNOSTICS") == "1";
+        environment = new Dictionary<string, string?>(environment)
         {
-            if (IsReady(md))
-            {
-                ready[md.Metadata.Name!] = true;
-            }
-            else
-            {
-                ready.TryRemove(md.Metadata.Name!, out _);
-            }
-        }
+            // BENCH_DIAGNOSTICS=1 keeps the diagnostics port (the image turns it off) so dotnet-trace can attach.
+            ["DOTNET_EnableDiagnostics"] = diagnostics ? null : environment.GetValueOrDefault("DOTNET_EnableDiagnostics"),
+            // With diagnostics on, perf can name JIT-compiled frames too (perf record -g -p PID).
+            ["DOTNET_PerfMapEnabled"] = diagnostics ? "1" : null,
+            ["DOTNET_EnableWriteXorExecute"] = diagnostics ? "0" : null,
+            ["KUBECONFIG"] = null,
+        };
+        await using var op = ChildProcess.Start(clientCpu, Path.Combine(dir, "operator.log"), environment,
+            "dotnet", operatorDll, "run", "--kubeconfig", kubeconfig, "--metrics-address", $"127.0.0.1:{metricsPort}");
+        using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(30) };
+        await WaitReadyAsync(op, metrics, ct);
+        Report.Note($"operator pid {op.Id} (log {op.LogPath}), emulator pid {emulator.Id} at {server}");
+        File.WriteAllText(Path.Combine(Path.GetTempPath(), "mlop-bench-operator.pid"), op.Id.ToString(CultureInfo.InvariantCulture));
+        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        var (idleRss, _) = op.RssMb();
+        var template = Template(root);
 
-        using var tracking = mds.AddEventHandler(new(OnAdd: Track, OnUpdate: (_, md) => Track(md), OnDelete: md => ready.TryRemove(md.Metadata.Name!, out _)));
-        var cpuBefore = Cpu();
+        var tracker = new ReadinessTracker(creator, Ns);
+        using var stopTracking = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var tracking = tracker.RunAsync(stopTracking.Token);
+        await tracker.Started.WaitAsync(ct);
+
+        await WaitIdleAsync(emulator, ct);
+        await ResetCountsAsync(http, ct);
+        var before = await Scrape(metrics, ct);
+        var (opCpu0, emuCpu0) = (op.Cpu(), emulator.Cpu());
         var watch = Stopwatch.StartNew();
-        await Concurrently.RunAsync(count, 32, (i, c) => creator.CreateAsync(Named(template, i), c), ct);
+        await Concurrently.RunAsync(count, 32, (i, c) => creator.CreateAsync(Named(template, i, Ns), c), ct);
         var created = watch.Elapsed;
-        var deployments = manager.GetInformer<V1Deployment>();
-        var services = manager.GetInformer<V1Service>();
         TimeSpan? childrenAt = null;
         var lastReport = TimeSpan.Zero;
-        var readyCount = 0;
-        while (watch.Elapsed < TimeSpan.FromMinutes(4))
+        var lastPoll = TimeSpan.Zero;
+        long childApplies = 0;
+        while (watch.Elapsed < TimeSpan.FromMinutes(5))
         {
-            // Read the operator's own caches: polling the API would add requests to the counts.
-            readyCount = ready.Count;
-            if (childrenAt is null && deployments.ListKeys().Count >= count && services.ListKeys().Count >= count)
+            // Children are counted from the emulator's request counts (cheap), not by watching them: every watch
+            // the bench opens is fan-out work for the emulator that the raw peer does not pay.
+            if (childrenAt is null && watch.Elapsed - lastPoll >= TimeSpan.FromMilliseconds(200))
             {
-                childrenAt = watch.Elapsed;
+                lastPoll = watch.Elapsed;
+                var now = await CountsAsync(http, ct);
+                childApplies = now.GetValueOrDefault("patch deployments") + now.GetValueOrDefault("patch services");
+                if (childApplies >= 2 * count)
+                {
+                    childrenAt = watch.Elapsed;
+                }
             }
 
-            if (readyCount == count && childrenAt is not null)
+            if (tracker.Ready >= count && childrenAt is not null)
             {
                 break;
             }
@@ -99,122 +117,348 @@ internal static class OperatorBench
             if (watch.Elapsed - lastReport > TimeSpan.FromSeconds(15))
             {
                 lastReport = watch.Elapsed;
-                Report.Note($"t={watch.Elapsed.TotalSeconds:0}s ready {readyCount}/{count}, deployments {deployments.ListKeys().Count}, services {services.ListKeys().Count}, reconciles {meters.Reconciles}");
+                Report.Note($"t={watch.Elapsed.TotalSeconds:0}s ready {tracker.Ready}/{count}, child applies {childApplies}, loadavg {Report.LoadAverage()}");
+            }
+
+            if (op.HasExited)
+            {
+                throw new InvalidOperationException($"the operator exited: {op.Tail()}");
             }
 
             await Task.Delay(100, ct);
         }
 
         var converged = watch.Elapsed;
-        var cpu = Cpu() - cpuBefore;
-        var counts = cluster.Emulator.Faults.Counts;
-        var benchRequests = counts.GetValueOrDefault("create modeldeployments");
-        var serverRequests = counts.Values.Sum() - benchRequests;
-        var reconciles = meters.Reconciles;
-        var clientRequests = meters.ClientRequests;
+        var (opCpu, emuCpu) = (op.Cpu() - opCpu0, emulator.Cpu() - emuCpu0);
+        var (rss, peakRss) = op.RssMb();
+        var after = await Scrape(metrics, ct);
+        var counts = await CountsAsync(http, ct);
+        var benchCreates = counts.GetValueOrDefault("create modeldeployments");
+        var operatorWrites = Writes(counts) - benchCreates;
+        var reconciles = after.Sum("controller_reconcile_total") - before.Sum("controller_reconcile_total");
+        var requests = after.Sum("kube_client_requests_total") - before.Sum("kube_client_requests_total");
+        var applies = after.Sum("kube_client_requests_total", "verb=\"apply\"") - before.Sum("kube_client_requests_total", "verb=\"apply\"");
+        var applyRate = 2.0 * count / (childrenAt ?? converged).TotalSeconds;
 
         Report.Line("creates issued (concurrency 32) in", created.TotalSeconds, "s");
-        Report.Line("ModelDeployments Ready=True", readyCount, $"of {count}");
-        Report.Line("seconds until every MD has Deployment + Service", childrenAt?.TotalSeconds ?? double.NaN, "s");
+        Report.Line("ModelDeployments Ready=True", tracker.Ready, $"of {count}");
+        Report.Line("seconds until the emulator saw 2 child applies per MD", childrenAt?.TotalSeconds ?? double.NaN, "s");
         Report.Line("seconds until every MD is Ready=True (from first create)", converged.TotalSeconds, "s");
-        Report.Line("operator throughput", readyCount / converged.TotalSeconds, "MDs Ready/s");
-        Report.Line("operator child-apply rate until every child exists", 2.0 * count / (childrenAt ?? converged).TotalSeconds, "children/s");
-        Report.Line("events dropped by the recorder (buffer full)", (manager.Events as EventRecorder)?.DroppedCount ?? double.NaN, "events");
-        Report.Line("process CPU time until converged (operator + emulator + simulated controllers)", cpu.TotalSeconds, "cpu-s");
-        Report.Line("  per ModelDeployment", cpu.TotalMilliseconds / count, "cpu-ms");
+        Report.Line("operator throughput", tracker.Ready / converged.TotalSeconds, "MDs Ready/s");
+        Report.Line("operator child-apply rate until every child exists", applyRate, "children/s");
+        Report.Line("operator process CPU until converged", opCpu.TotalSeconds, "cpu-s");
+        Report.Line("  operator CPU per ModelDeployment (target <= 5)", opCpu.TotalMilliseconds / count, "cpu-ms");
+        Report.Line("emulator process CPU until converged (peer side, not the operator)", emuCpu.TotalMilliseconds / count, "cpu-ms/MD");
+        Report.Line("operator RSS before any ModelDeployment (caches empty)", idleRss, "MB");
+        Report.Line("operator RSS after convergence (target < 150)", rss, "MB");
+        Report.Line("operator peak RSS (VmHWM)", peakRss, "MB");
         Report.Line("reconciles (controller_reconcile_total)", reconciles, "reconciles");
-        Report.Line("reconciles per ModelDeployment", reconciles / (double)count, "x");
-        Report.Line("reconcile errors / requeues", meters.ReconcileErrors, "errors");
-        Report.Line("API requests seen by the emulator (minus the bench's creates)", serverRequests, "requests");
-        Report.Line("API requests sent by the operator's client (kube_client_requests_total)", clientRequests, "requests");
-        Report.Line("API requests per reconcile (operator client)", clientRequests / (double)Math.Max(1, reconciles), "req/reconcile");
-        Report.Line("API writes per reconcile (emulator, minus bench creates)", (cluster.Emulator.Faults.Writes() - benchRequests) / (double)Math.Max(1, reconciles), "writes/reconcile");
-        Report.Line("mean reconcile duration", meters.MeanMs("controller_reconcile_duration_seconds"), "ms");
-        Report.Line("mean time a request waited in the work queue", meters.MeanMs("workqueue_queue_duration_seconds"), "ms");
-        Report.Line("mean operator API request latency", meters.MeanMs("kube_client_request_duration_seconds"), "ms");
-        foreach (var (key, value) in counts.OrderByDescending(p => p.Value).Take(12))
+        Report.Line("  of them errors (controller_reconcile_errors_total)", after.Sum("controller_reconcile_errors_total") - before.Sum("controller_reconcile_errors_total"), "errors");
+        Report.Line("  per ModelDeployment", reconciles / count, "x");
+        Report.Line("operator API requests (kube_client_requests_total)", requests, "requests");
+        Report.Line("  per ModelDeployment", requests / count, "req/MD");
+        Report.Line("  server-side applies per ModelDeployment", applies / count, "applies/MD");
+        Report.Line("API writes per ModelDeployment (emulator, minus the bench's creates)", operatorWrites / (double)count, "writes/MD");
+        Report.Line("  of them Event creates and patches (the recorder may still be sending)", counts.Where(p => IsWrite(p.Key) && p.Key.EndsWith(" events", StringComparison.Ordinal)).Sum(p => p.Value) / (double)count, "writes/MD");
+        foreach (var (key, value) in counts.Where(p => IsWrite(p.Key) && p.Key != "create modeldeployments").OrderByDescending(p => p.Value).Take(10))
         {
-            Report.Note($"{key,-44} {value,8}");
+            Report.Note($"write: {key,-40} {value,8}");
         }
 
-        var heapAfter = Report.HeapMb(collect: true);
-        var rssAfter = Report.RssMb();
-        Report.Line("managed heap before operator start (emulator only)", heapBefore, "MB");
-        Report.Line("managed heap after convergence (operator + emulator)", heapAfter, "MB");
-        Report.Line("  growth (operator caches + emulator store of ~5k objects)", heapAfter - heapBefore, "MB");
-        Report.Line("process RSS before operator start", rssBefore, "MB");
-        Report.Line("process RSS after convergence (emulator shares the process)", rssAfter, "MB");
+        // Steady state: nothing changes, so a correct operator writes nothing (the leader Lease renewals aside). First
+        // let the event recorder drain what it queued while converging: those writes belong to convergence.
+        var settle = Stopwatch.StartNew();
+        var quietFor = 0;
+        var lastWrites = Writes(await CountsAsync(http, ct)) - benchCreates;
+        while (quietFor < 5 && settle.Elapsed < TimeSpan.FromSeconds(120))
+        {
+            await Task.Delay(1000, ct);
+            var writesNow = Writes(await CountsAsync(http, ct)) - benchCreates;
+            // One write a second at most is the leader Lease being renewed.
+            quietFor = writesNow - lastWrites <= 1 ? quietFor + 1 : 0;
+            lastWrites = writesNow;
+        }
 
-        // Steady state: nothing changes, so a correct operator writes nothing.
-        await Task.Delay(TimeSpan.FromSeconds(5), ct);
-        cluster.Emulator.Faults.ResetCounts();
-        meters.Reset();
+        counts = await CountsAsync(http, ct);
+        Report.Line("seconds after Ready until the operator stopped writing", Math.Max(0, settle.Elapsed.TotalSeconds - 5), "s");
+        Report.Line("  API writes per ModelDeployment including them", (Writes(counts) - benchCreates) / (double)count, "writes/MD");
+        await ResetCountsAsync(http, ct);
+        var quietCpu0 = op.Cpu();
+        before = await Scrape(metrics, ct);
         await Task.Delay(quiet, ct);
-        var quietCounts = cluster.Emulator.Faults.Counts;
-        var writes = cluster.Emulator.Faults.Writes();
-        Report.Line($"API writes in {quiet.TotalSeconds:0} s of steady state", writes, "writes");
-        Report.Line("API writes per minute in steady state (target 0)", writes / quiet.TotalMinutes, "writes/min");
-        Report.Line("reconciles in steady state", meters.Reconciles, "reconciles");
-        Report.Line("all API requests in steady state", quietCounts.Values.Sum(), "requests");
-        foreach (var (key, value) in quietCounts.Where(p => p.Value > 0).OrderByDescending(p => p.Value).Take(10))
+        after = await Scrape(metrics, ct);
+        var quietCpu = op.Cpu() - quietCpu0;
+        counts = await CountsAsync(http, ct);
+        var leaseWrites = counts.Where(p => IsWrite(p.Key) && p.Key.EndsWith(" leases", StringComparison.Ordinal)).Sum(p => p.Value);
+        Report.Line($"API writes in {quiet.TotalSeconds:0} s of steady state, Lease renewals excluded (target 0)", Writes(counts) - leaseWrites, "writes");
+        Report.Line("  Lease renewals in the same window", leaseWrites, "writes");
+        Report.Line("  reconciles in steady state", after.Sum("controller_reconcile_total") - before.Sum("controller_reconcile_total"), "reconciles");
+        Report.Line("  operator CPU in steady state", quietCpu.TotalMilliseconds / quiet.TotalSeconds, "cpu-ms/s");
+        foreach (var (key, value) in counts.Where(p => IsWrite(p.Key) && !p.Key.EndsWith(" leases", StringComparison.Ordinal)).Take(10))
         {
-            Report.Note($"steady: {key,-36} {value,8}");
+            Report.Note($"steady write: {key,-36} {value,8}");
         }
 
-        // The request log is not reset with the counts: show its tail only when the quiet window saw writes.
-        foreach (var line in cluster.Emulator.Faults.RequestLog.Where(l => !l.StartsWith("GET", StringComparison.Ordinal)).TakeLast((int)Math.Min(writes, 10)))
-        {
-            Report.Note("steady write: " + line);
-        }
-
-        // No-op reconciles: an annotation wakes the controller (AnnotationsChanged) but changes nothing it derives
-        // children or status from, so every write it makes now is a write that should not happen.
-        cluster.Emulator.Faults.ResetCounts();
-        meters.Reset();
-        var touchCpu = Cpu();
+        // No-op reconciles: an annotation wakes the controller but changes nothing it derives children or status from.
+        await ResetCountsAsync(http, ct);
+        before = await Scrape(metrics, ct);
+        var touchCpu0 = op.Cpu();
         await Concurrently.RunAsync(count, 16, (i, c) => creator.PatchAsync<Md>($"model-{i:D4}", Ns,
             new V1Patch("""{"metadata":{"annotations":{"bench.mloperator.io/touched":"true"}}}""", V1Patch.PatchType.MergePatch), ct: c), ct);
         var touchWatch = Stopwatch.StartNew();
-        while (meters.Reconciles < count && touchWatch.Elapsed < TimeSpan.FromSeconds(90))
+        double touched = 0;
+        while (touchWatch.Elapsed < TimeSpan.FromSeconds(90))
         {
+            await Task.Delay(1000, ct);
+            after = await Scrape(metrics, ct);
+            touched = after.Sum("controller_reconcile_total") - before.Sum("controller_reconcile_total");
+            if (touched >= count)
+            {
+                break;
+            }
+        }
+
+        var touchCpu = op.Cpu() - touchCpu0;
+        await Task.Delay(TimeSpan.FromSeconds(3), ct);
+        counts = await CountsAsync(http, ct);
+        var touchWrites = Writes(counts) - counts.GetValueOrDefault("patch modeldeployments")
+            - counts.Where(p => IsWrite(p.Key) && p.Key.EndsWith(" leases", StringComparison.Ordinal)).Sum(p => p.Value);
+        Report.Line("no-op reconciles after annotating every MD", touched, "reconciles");
+        Report.Line("  operator API writes during them (target 0)", touchWrites, "writes");
+        Report.Line("  operator CPU per no-op reconcile (watch event + reconcile)", touchCpu.TotalMilliseconds / Math.Max(1, touched), "cpu-ms");
+        var (rssEnd, peakEnd) = op.RssMb();
+        Report.Line("operator RSS at the end / peak", rssEnd, $"MB / {peakEnd:0.#} MB");
+
+        await stopTracking.CancelAsync();
+        await tracking;
+        await op.StopAsync(TimeSpan.FromSeconds(20));
+
+        // The peer, against the same emulator process: the same ModelDeployments in another namespace, then the
+        // Deployments + Services the builder produces for them, applied with a bare HttpClient from this (client) CPU.
+        var raw = await RawApplyAsync(creator, http, template, count, () => WaitIdleAsync(emulator, ct), ct);
+        Report.Line("raw SSA of the same children (bare HttpClient, concurrency 8)", raw, "applies/s");
+        Report.Line("ratio operator child-apply rate / raw apply rate (target >= 0.5)", applyRate / raw, "x");
+        Report.Line("ratio operator MDs Ready/s / raw ceiling (raw applies/s / 2)", tracker.Ready / converged.TotalSeconds / (raw / 2), "x");
+        Report.Note("the operator's path per MD is reconciles, 2 applies, status patches, events and a wait for pods; raw is the 2 applies alone");
+        Report.Note($"loadavg at the end {Report.LoadAverage()}");
+        await emulator.StopAsync(TimeSpan.FromSeconds(10));
+        foreach (var line in File.ReadLines(op.LogPath).Where(l => l.Contains("\"level\":\"warn\"", StringComparison.Ordinal) || l.Contains("\"level\":\"error\"", StringComparison.Ordinal)).Take(5))
+        {
+            Report.Note("operator log: " + (line.Length > 300 ? line[..300] : line));
+        }
+
+        Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>The ENV lines of the operator's Dockerfile (KEY=VALUE, continued with backslashes): the bench runs what the image runs.</summary>
+    private static Dictionary<string, string?> ImageEnvironment(string dockerfile)
+    {
+        var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
+        var inEnv = false;
+        foreach (var raw in File.ReadLines(dockerfile))
+        {
+            var line = raw.Trim();
+            if (line.StartsWith("ENV ", StringComparison.Ordinal))
+            {
+                inEnv = true;
+                line = line[4..];
+            }
+            else if (!inEnv)
+            {
+                continue;
+            }
+
+            var continued = line.EndsWith('\\');
+            foreach (var pair in line.TrimEnd('\\').Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var eq = pair.IndexOf('=');
+                if (eq > 0)
+                {
+                    environment[pair[..eq]] = pair[(eq + 1)..];
+                }
+            }
+
+            inEnv = continued;
+        }
+
+        return environment;
+    }
+
+    private static int Cpu(string variable, int fallback) =>
+        int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var cpu) ? cpu : fallback;
+
+    /// <summary>
+    /// Waits (at most 90 s) until the emulator's simulated controllers have caught up (under 10% of its CPU over a
+    /// second), so each phase starts from a quiet server and the operator and the raw peer meet the same one.
+    /// </summary>
+    private static async Task WaitIdleAsync(ChildProcess emulator, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            var cpu = emulator.Cpu();
+            await Task.Delay(1000, ct);
+            if ((emulator.Cpu() - cpu).TotalMilliseconds < 100)
+            {
+                Report.Note($"emulator idle after {watch.Elapsed.TotalSeconds:0} s");
+                return;
+            }
+        }
+
+        Report.Note("emulator still busy after 90 s; measuring anyway");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitReadyAsync(ChildProcess op, HttpClient metrics, CancellationToken ct)
+    {
+        var watch = Stopwatch.StartNew();
+        while (watch.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (op.HasExited)
+            {
+                throw new InvalidOperationException($"the operator exited before it was ready: {op.Tail()}");
+            }
+
+            try
+            {
+                using var response = await metrics.GetAsync("/readyz", ct);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
             await Task.Delay(200, ct);
         }
 
-        var touchCpuUsed = Cpu() - touchCpu;
-        await Task.Delay(TimeSpan.FromSeconds(3), ct);
-        var touchCounts = cluster.Emulator.Faults.Counts;
-        var touchWrites = cluster.Emulator.Faults.Writes() - touchCounts.GetValueOrDefault("patch modeldeployments");
-        Report.Line("no-op reconciles after annotating every MD", meters.Reconciles, "reconciles");
-        Report.Line("  operator API writes during them (target 0)", touchWrites, "writes");
-        Report.Line("  operator API requests per no-op reconcile", meters.ClientRequests / (double)Math.Max(1, meters.Reconciles), "req/reconcile");
-        Report.Line("  process CPU per annotate + no-op reconcile (bench patch, watch, reconcile)", touchCpuUsed.TotalMilliseconds / count, "cpu-ms");
-        Report.Line("  mean no-op reconcile duration", meters.MeanMs("controller_reconcile_duration_seconds"), "ms");
-        foreach (var (key, value) in touchCounts.Where(p => p.Key != "patch modeldeployments" && p.Value > 0).OrderByDescending(p => p.Value).Take(8))
-        {
-            Report.Note($"no-op: {key,-37} {value,8}");
-        }
-
-        // What the children alone cost the emulator, to put the operator's throughput in proportion.
-        var statuses = mds.List(Ns).Where(m => m.Status is not null)
-            .ToDictionary(m => m.Metadata.Name!, m => System.Text.Encoding.UTF8.GetBytes(KubeJson.Serialize(new Dictionary<string, object> { ["status"] = m.Status! })));
-        await stop.CancelAsync();
-        await manager.StopAsync(CancellationToken.None);
-        manager.Dispose();
-        operatorClient.Dispose();
-        creator.Dispose();
-        var raw = await RawApplyAsync(emulatorOptions, template, count, statuses, ct);
-        Report.Line("raw SSA of the same children (bare HttpClient, concurrency 8)", raw.ObjectsPerSecond, "applies/s");
-        Report.Line("  children per ModelDeployment", raw.ObjectsPerMd, "objects");
-        Report.Line("  = raw ceiling", raw.ObjectsPerSecond / raw.ObjectsPerMd, "MDs/s");
-        Report.Line("ratio operator throughput / raw ceiling (target >= 0.5)", readyCount / converged.TotalSeconds / (raw.ObjectsPerSecond / raw.ObjectsPerMd), "x");
-        Report.Line("ratio operator child-apply rate / raw apply rate", 2.0 * count / (childrenAt ?? converged).TotalSeconds / raw.ObjectsPerSecond, "x");
-        Report.Note("the operator's end-to-end path per MD is ~2 reconciles, 2 applies, ~2 status patches, ~2 events and a wait for pods; raw is the 2 applies alone");
+        throw new TimeoutException($"the operator was not ready within 90 s: {op.Tail()}");
     }
 
-    private static TimeSpan Cpu()
+    /// <summary>The shipped CRDs, server-side applied over HTTP as kubectl would.</summary>
+    private static async Task InstallCrdsAsync(HttpClient http, string root, CancellationToken ct)
     {
-        using var self = Process.GetCurrentProcess();
-        return self.TotalProcessorTime;
+        foreach (var file in Directory.GetFiles(Path.Combine(root, "config", "crds"), "*.yaml"))
+        {
+            var json = KubeYaml.ToJson(await File.ReadAllTextAsync(file, ct));
+            var name = JsonNode.Parse(json)!["metadata"]!["name"]!.GetValue<string>();
+            await PatchAsync(http, $"/apis/apiextensions.k8s.io/v1/customresourcedefinitions/{name}?fieldManager=mloperator-bench&force=true",
+                Encoding.UTF8.GetBytes(json), "application/apply-patch+yaml", ct);
+        }
+    }
+
+    private static async Task PatchAsync(HttpClient http, string path, byte[] body, string contentType, CancellationToken ct)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        using var request = new HttpRequestMessage(HttpMethod.Patch, path) { Content = content };
+        using var response = await http.SendAsync(request, ct);
+        await response.Content.ReadAsByteArrayAsync(ct);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"PATCH {path} answered {(int)response.StatusCode}");
+        }
+    }
+
+    private static async Task ResetCountsAsync(HttpClient http, CancellationToken ct)
+    {
+        using var response = await http.DeleteAsync("/emulator/counts", ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>The emulator's request counts, keyed "verb resource[/subresource]".</summary>
+    private static async Task<Dictionary<string, long>> CountsAsync(HttpClient http, CancellationToken ct)
+    {
+        var node = JsonNode.Parse(await http.GetStringAsync("/emulator/counts", ct))!.AsObject();
+        return node.ToDictionary(p => p.Key, p => p.Value!.GetValue<long>());
+    }
+
+    private static bool IsWrite(string key) =>
+        key.StartsWith("create ", StringComparison.Ordinal) || key.StartsWith("update ", StringComparison.Ordinal)
+        || key.StartsWith("patch ", StringComparison.Ordinal) || key.StartsWith("delete", StringComparison.Ordinal);
+
+    private static long Writes(Dictionary<string, long> counts) => counts.Where(p => IsWrite(p.Key)).Sum(p => p.Value);
+
+    private static async Task<Exposition> Scrape(HttpClient metrics, CancellationToken ct) => new(await metrics.GetStringAsync("/metrics", ct));
+
+    /// <summary>The operator's /metrics text; sums the samples of one metric, optionally only those with a label.</summary>
+    private sealed class Exposition(string text)
+    {
+        private readonly string[] _lines = text.Split('\n');
+
+        public double Sum(string metric, string? label = null) => _lines
+            .Where(l => (l.StartsWith(metric + "{", StringComparison.Ordinal) || l.StartsWith(metric + " ", StringComparison.Ordinal))
+                && (label is null || l.Contains(label, StringComparison.Ordinal)))
+            .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Follows the ModelDeployments of a namespace through one watch on the bench's own client.</summary>
+    private sealed class ReadinessTracker(KubeClient client, string ns)
+    {
+        private readonly ConcurrentDictionary<string, bool> _ready = new();
+        private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Started => _started.Task;
+
+        public int Ready => _ready.Count;
+
+        public Task RunAsync(CancellationToken ct) => FollowAsync<Md>(md =>
+            {
+                if (IsReady(md))
+                {
+                    _ready[md.Metadata.Name] = true;
+                }
+                else
+                {
+                    _ready.TryRemove(md.Metadata.Name, out _);
+                }
+            }, ct);
+
+        private async Task FollowAsync<T>(Action<T> seen, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+        {
+            var first = true;
+            while (!ct.IsCancellationRequested)
+            {
+                try
+                {
+                    var list = await client.ListAsync<T>(ns, ct: ct);
+                    foreach (var item in list.Items)
+                    {
+                        seen(item);
+                    }
+
+                    if (first)
+                    {
+                        _started.TrySetResult();
+                    }
+
+                    first = false;
+                    await foreach (var e in client.WatchAsync<T>(ns, new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion }, ct))
+                    {
+                        if (e.Object is { } obj && e.Type is WatchEventType.Added or WatchEventType.Modified)
+                        {
+                            seen(obj);
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    return;
+                }
+                catch (Exception e) when (e is IOException or HttpRequestException or GoneException)
+                {
+                    await Task.Delay(100, CancellationToken.None);
+                }
+            }
+        }
     }
 
     private static bool IsReady(Md md) =>
@@ -222,83 +466,34 @@ internal static class OperatorBench
         && md.Status?.Conditions?.Any(c => c.Type == ModelDeploymentConditions.Ready && c.Status == "True") == true;
 
     /// <summary>The shipped CPU sample with one replica, so 1,000 of them make 1,000 pods.</summary>
-    private static Md Template()
+    private static Md Template(string root)
     {
-        var md = KubeYaml.Deserialize<Md>(File.ReadAllText(Path.Combine(BenchCluster.RepoRoot(), "config", "samples", "cpu-model.yaml")));
+        var md = KubeYaml.Deserialize<Md>(File.ReadAllText(Path.Combine(root, "config", "samples", "cpu-model.yaml")));
         md.Spec.Replicas = 1;
         return md;
     }
 
-    private static Md Named(Md template, int i)
+    private static Md Named(Md template, int i, string ns)
     {
         var md = KubeJson.DeepCopy(template);
         md.Metadata.Name = $"model-{i:D4}";
-        md.Metadata.NamespaceProperty = Ns;
+        md.Metadata.NamespaceProperty = ns;
         return md;
     }
 
-    private sealed record RawResult(double ObjectsPerSecond, double ObjectsPerMd);
-
-    /// <summary>
-    /// A fresh emulator gets the same ModelDeployments (so ownerReferences point at live owners) and then the
-    /// Deployments + Services the builder produces for them, applied with a bare HttpClient.
-    /// </summary>
-    private static async Task<RawResult> RawApplyAsync(EmulatorOptions options, Md template, int count, Dictionary<string, byte[]> statuses, CancellationToken ct)
+    private static async Task<double> RawApplyAsync(KubeClient creator, HttpClient http, Md template, int count, Func<Task> waitIdle, CancellationToken ct)
     {
-        await using var cluster = await BenchCluster.StartAsync(options, ct);
-        await cluster.InstallCrdsAsync(ct);
-        await cluster.CreateNamespaceAsync(Ns, ct);
         var mds = new ConcurrentBag<Md>();
-        var createCpu = Cpu();
-        await Concurrently.RunAsync(count, 32, async (i, c) => mds.Add(await cluster.Client.CreateAsync(Named(template, i), c)), ct);
-        Report.Line("breakdown: process CPU per ModelDeployment create (client + emulator)", (Cpu() - createCpu).TotalMilliseconds / count, "cpu-ms");
+        await Concurrently.RunAsync(count, 32, async (i, c) => mds.Add(await creator.CreateAsync(Named(template, i, RawNs), c)), ct);
         var children = mds.SelectMany(md =>
         {
             var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
             return desired.Deployments.Cast<IKubernetesObject<V1ObjectMeta>>().Append(desired.Service);
-        }).Select(o => (Path: PathOf(o), Body: System.Text.Encoding.UTF8.GetBytes(KubeJson.Serialize(KubeResource.Stamp(o))))).ToList();
-
-        using var http = cluster.Emulator.CreateHttpClient(TimeSpan.FromSeconds(120));
-        var cpuBefore = Cpu();
-        var elapsed = await Concurrently.RunAsync(children.Count, 8, async (i, c) =>
-        {
-            using var content = new ByteArrayContent(children[i].Body);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/apply-patch+yaml");
-            using var request = new HttpRequestMessage(HttpMethod.Patch, children[i].Path + "?fieldManager=mloperator&force=true") { Content = content };
-            using var response = await http.SendAsync(request, c);
-            await response.Content.ReadAsByteArrayAsync(c);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"raw apply {children[i].Path} answered {(int)response.StatusCode}");
-            }
-        }, ct);
-        var cpu = Cpu() - cpuBefore;
-        Report.Line("raw SSA process CPU time per child applied (emulator + simulated controllers)", cpu.TotalMilliseconds / children.Count, "cpu-ms");
-
-        // The simulated controllers keep working after the applies return (ReplicaSets/pods, readiness, status).
-        var settleCpu = Cpu();
-        await Task.Delay(TimeSpan.FromSeconds(15), ct);
-        Report.Line("breakdown: simulated-controller CPU in the 15 s after the applies, per MD", (Cpu() - settleCpu).TotalMilliseconds / count, "cpu-ms");
-
-        // The operator's Ready status, written as it writes it (merge patch of the status subresource).
-        var names = statuses.Keys.Order().ToList();
-        var statusCpu = Cpu();
-        var statusElapsed = await Concurrently.RunAsync(names.Count, 8, async (i, c) =>
-        {
-            using var content = new ByteArrayContent(statuses[names[i]]);
-            content.Headers.ContentType = new MediaTypeHeaderValue("application/merge-patch+json");
-            using var request = new HttpRequestMessage(HttpMethod.Patch,
-                $"/apis/{Md.Group}/{Md.Version}/namespaces/{Ns}/modeldeployments/{names[i]}/status") { Content = content };
-            using var response = await http.SendAsync(request, c);
-            await response.Content.ReadAsByteArrayAsync(c);
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new InvalidOperationException($"raw status patch of {names[i]} answered {(int)response.StatusCode}");
-            }
-        }, ct);
-        Report.Line("raw status merge patch rate (bare HttpClient, concurrency 8)", names.Count / statusElapsed.TotalSeconds, "patches/s");
-        Report.Line("breakdown: process CPU per raw status patch", (Cpu() - statusCpu).TotalMilliseconds / Math.Max(1, names.Count), "cpu-ms");
-        return new RawResult(children.Count / elapsed.TotalSeconds, children.Count / (double)count);
+        }).Select(o => (Path: PathOf(o), Body: Encoding.UTF8.GetBytes(KubeJson.Serialize(KubeResource.Stamp(o))))).ToList();
+        await waitIdle();
+        var elapsed = await Concurrently.RunAsync(children.Count, 8, (i, c) =>
+            PatchAsync(http, children[i].Path + "?fieldManager=mloperator&force=true", children[i].Body, "application/apply-patch+yaml", c), ct);
+        return children.Count / elapsed.TotalSeconds;
     }
 
     private static string PathOf(IKubernetesObject<V1ObjectMeta> o)
@@ -306,66 +501,5 @@ internal static class OperatorBench
         var resource = KubeResource.For(o.GetType());
         var prefix = resource.Group.Length == 0 ? "/api/v1" : $"/apis/{resource.Group}/{resource.Version}";
         return $"{prefix}/namespaces/{o.Metadata.NamespaceProperty}/{resource.Plural}/{o.Metadata.Name}";
-    }
-
-    /// <summary>Listens to the operator's meter: reconciles and the operator client's requests.</summary>
-    private sealed class RuntimeCounters : IDisposable
-    {
-        private readonly MeterListener _listener = new();
-        private long _reconciles;
-        private long _errors;
-        private long _requests;
-        private readonly ConcurrentDictionary<string, (double Sum, long Count)> _sums = new();
-
-        /// <summary>Mean of a histogram since the last reset, in milliseconds.</summary>
-        public double MeanMs(string histogram) =>
-            _sums.TryGetValue(histogram, out var s) && s.Count > 0 ? s.Sum / s.Count * 1000 : double.NaN;
-
-        public RuntimeCounters()
-        {
-            _listener.InstrumentPublished = (instrument, listener) =>
-            {
-                if (instrument.Meter.Name == RuntimeMeter.Name
-                    && instrument.Name is "controller_reconcile_total" or "controller_reconcile_errors_total" or "kube_client_requests_total"
-                        or "controller_reconcile_duration_seconds" or "workqueue_queue_duration_seconds" or "kube_client_request_duration_seconds")
-                {
-                    listener.EnableMeasurementEvents(instrument);
-                }
-            };
-            _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-            {
-                switch (instrument.Name)
-                {
-                    case "controller_reconcile_total":
-                        Interlocked.Add(ref _reconciles, value);
-                        break;
-                    case "controller_reconcile_errors_total":
-                        Interlocked.Add(ref _errors, value);
-                        break;
-                    default:
-                        Interlocked.Add(ref _requests, value);
-                        break;
-                }
-            });
-            _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
-                _sums.AddOrUpdate(instrument.Name, (value, 1), (_, old) => (old.Sum + value, old.Count + 1)));
-            _listener.Start();
-        }
-
-        public long Reconciles => Interlocked.Read(ref _reconciles);
-
-        public long ReconcileErrors => Interlocked.Read(ref _errors);
-
-        public long ClientRequests => Interlocked.Read(ref _requests);
-
-        public void Reset()
-        {
-            Interlocked.Exchange(ref _reconciles, 0);
-            Interlocked.Exchange(ref _errors, 0);
-            Interlocked.Exchange(ref _requests, 0);
-            _sums.Clear();
-        }
-
-        public void Dispose() => _listener.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using MlOperator.Operator.Bench;
-using MlOperator.Operator.Hosting;
 
 // Subcommands: informer | client-apply | operator | all. Numbers and ratios only: nothing here passes or fails on time.
 using var cts = new CancellationTokenSource();
@@ -17,9 +16,6 @@ int Arg(string name, int fallback)
     return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var v) ? v : fallback;
 }
 
-// What users run: the operator's default worker count (--workers), not a bench-only value.
-var shippedWorkers = new OperatorOptions().Workers;
-
 switch (command)
 {
     case "informer":
@@ -33,15 +29,15 @@ switch (command)
         await ClientApplyBench.RunAsync(Arg("applies", 2_000), Arg("concurrency", 8), Arg("rounds", 3), cts.Token);
         break;
     case "operator":
-        await OperatorBench.RunAsync(Arg("count", 1_000), Arg("workers", shippedWorkers), TimeSpan.FromSeconds(Arg("quiet-seconds", 60)), cts.Token);
+        await OperatorBench.RunAsync(Arg("count", 1_000), TimeSpan.FromSeconds(Arg("quiet-seconds", 30)), cts.Token);
         break;
     case "all":
         await InformerBench.RunAsync(Arg("objects", 10_000), cts.Token);
         await ClientApplyBench.RunAsync(Arg("applies", 2_000), Arg("concurrency", 8), Arg("rounds", 3), cts.Token);
-        await OperatorBench.RunAsync(Arg("count", 1_000), Arg("workers", shippedWorkers), TimeSpan.FromSeconds(Arg("quiet-seconds", 60)), cts.Token);
+        await OperatorBench.RunAsync(Arg("count", 1_000), TimeSpan.FromSeconds(Arg("quiet-seconds", 30)), cts.Token);
         break;
     default:
-        Console.Error.WriteLine("usage: Operator.Bench informer|client-apply|client|operator|all [--objects N] [--applies N] [--concurrency N] [--rounds N] [--count N] [--workers N] [--quiet-seconds N]");
+        Console.Error.WriteLine("usage: Operator.Bench informer|client-apply|client|operator|all [--objects N] [--applies N] [--concurrency N] [--rounds N] [--count N] [--quiet-seconds N]");
         return 2;
 }
 

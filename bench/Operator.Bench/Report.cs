@@ -7,7 +7,7 @@ namespace MlOperator.Operator.Bench;
 internal static class Report
 {
     public static void Header(string name) =>
-        Console.WriteLine($"== {name} ({DateTime.UtcNow:HH:mm:ss} UTC, loadavg {LoadAverage()}, {Environment.ProcessorCount} cpus)");
+        Console.WriteLine($"== {name} ({DateTime.UtcNow:HH:mm:ss} UTC, loadavg {LoadAverage()}, {Environment.ProcessorCount} cpus for this process)");
 
     public static void Line(string what, double value, string unit) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {what,-58} {value,12:0.###} {unit}"));

@@ -20,8 +20,12 @@ public sealed record OperatorOptions
     /// <summary>Concurrent reconciles of the ModelDeployment controller.</summary>
     public int Workers { get; init; } = 8;
 
-    /// <summary>Client-side limit on API requests per second, with a burst allowance.</summary>
-    public double KubeApiQps { get; init; } = 50;
+    /// <summary>
+    /// Client-side limit on API requests per second, with a burst allowance; 0 (the default) sends without one, as
+    /// controller-runtime does since it followed SIG API Machinery's advice to rely on the API server's priority and
+    /// fairness (Kubernetes 1.22+). The operator's own concurrency is bounded by its workers anyway.
+    /// </summary>
+    public double KubeApiQps { get; init; }
 
     public int KubeApiBurst { get; init; } = 100;
 

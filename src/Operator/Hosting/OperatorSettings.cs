@@ -34,8 +34,8 @@ public static partial class OperatorSettings
         new("watch-namespaces", "NS[,NS…]", "Namespaces to watch, comma-separated (default: all namespaces)", null,
             (o, v) => o with { WatchNamespaces = Namespaces(v) }, "--namespace", "-n"),
         new("workers", "N", "Concurrent reconciles", "8", (o, v) => o with { Workers = Integer(v, 1, 256) }),
-        new("kube-api-qps", "N", "API requests per second the operator may send (client-side limit)", "50",
-            (o, v) => o with { KubeApiQps = PositiveNumber(v) }),
+        new("kube-api-qps", "N", "API requests per second the operator may send (client-side limit; 0: none, the API server's priority and fairness decides)", "0",
+            (o, v) => o with { KubeApiQps = NonNegativeNumber(v) }),
         new("kube-api-burst", "N", "Requests allowed above --kube-api-qps in a burst", "100",
             (o, v) => o with { KubeApiBurst = Integer(v, 1, 100_000) }),
         new("metrics-scrape-timeout", "DURATION", "Canary analysis: how long one pod's /metrics may take to answer before the pod is left out",
@@ -169,10 +169,10 @@ public static partial class OperatorSettings
             ? n
             : throw Invalid(value, $"is not a whole number from {min} to {max}");
 
-    private static double PositiveNumber(string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n > 0 && double.IsFinite(n)
+    private static double NonNegativeNumber(string value) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var n) && n >= 0 && double.IsFinite(n)
             ? n
-            : throw Invalid(value, "is not a number above 0");
+            : throw Invalid(value, "is not a number of 0 or more");
 
     private static bool Boolean(string value) => value.ToLowerInvariant() switch
     {

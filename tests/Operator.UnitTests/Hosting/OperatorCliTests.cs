@@ -19,7 +19,7 @@ public sealed class OperatorCliTests : IDisposable
         Assert.Equal(0, exitCode);
         Assert.Empty(options!.WatchNamespaces);
         Assert.Equal(8, options.Workers);
-        Assert.Equal(50, options.KubeApiQps);
+        Assert.Equal(0, options.KubeApiQps);
         Assert.Equal(100, options.KubeApiBurst);
         Assert.Equal(LogFormat.Json, options.LogFormat);
         Assert.Equal(LogEventLevel.Information, options.LogLevel);
@@ -107,7 +107,7 @@ public sealed class OperatorCliTests : IDisposable
     [InlineData("--health-address", "bad host:80", "'bad host' is not an IP address or host name")]
     [InlineData("--leader-elect", "maybe", "fatal: --leader-elect: 'maybe' is not true or false")]
     [InlineData("--workers", "0", "fatal: --workers: '0' is not a whole number from 1 to 256")]
-    [InlineData("--kube-api-qps", "-1", "fatal: --kube-api-qps: '-1' is not a number above 0")]
+    [InlineData("--kube-api-qps", "-1", "fatal: --kube-api-qps: '-1' is not a number of 0 or more")]
     [InlineData("--watch-namespaces", "Team_A", "fatal: --watch-namespaces: 'Team_A' is not a namespace name")]
     [InlineData("--lease-duration", "soon", "fatal: --lease-duration: 'soon' is not a duration such as 500ms, 15s or 1m")]
     [InlineData("--renew-deadline", "20s", "fatal: --lease-duration (15s) must be longer than --renew-deadline (20s)")]

@@ -9,8 +9,8 @@ public sealed record KubeClientOptions
 {
     public static string DefaultUserAgent { get; } = "mloperator/" + Version();
 
-    /// <summary>Sustained requests per second (client-go's QPS); zero or less turns throttling off.</summary>
-    public double Qps { get; init; } = 50;
+    /// <summary>Sustained requests per second (client-go's QPS); zero or less, the default, turns throttling off (the server's priority and fairness decides).</summary>
+    public double Qps { get; init; }
 
     /// <summary>Requests allowed at once above <see cref="Qps"/> before callers wait.</summary>
     public int Burst { get; init; } = 100;
