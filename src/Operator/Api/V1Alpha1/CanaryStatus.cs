@@ -45,6 +45,9 @@ public sealed class CanaryStatus
     /// </summary>
     public int? StableReplicas { get; set; }
 
+    /// <summary>The pods' counters at the last analysis scrape (the start of the next window).</summary>
+    public AnalysisBaselineStatus? Baseline { get; set; }
+
     /// <summary>Held at the current step by the serving.mloperator.io/pause annotation.</summary>
     public bool? Paused { get; set; }
 }

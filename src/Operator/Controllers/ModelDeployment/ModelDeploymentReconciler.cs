@@ -81,7 +81,6 @@ public sealed class ModelDeploymentReconciler(
         if (md is null || md.Metadata.DeletionTimestamp is not null)
         {
             _written.TryRemove((request.Namespace ?? "", request.Name), out _);
-            analysis.Forget(request.Namespace ?? "", request.Name);
             Metrics?.Forget(request.Namespace ?? "", request.Name);
             return ReconcileResult.Done; // gone or going: the garbage collector takes the children
         }
@@ -96,8 +95,9 @@ public sealed class ModelDeploymentReconciler(
         }
 
         var observed = new ObservedState(OwnedKind.ControlledBy(caches.Deployments, md.Metadata.Uid ?? ""));
-        var verdict = await AnalyseAsync(md, now, ct).ConfigureAwait(false);
+        var (verdict, baseline) = await AnalyseAsync(md, now, ct).ConfigureAwait(false);
         var revisions = RolloutPlanner.Plan(md, observed, defaults, now, verdict);
+        await KeepBaselineAsync(md, revisions, baseline, now, ct).ConfigureAwait(false);
         var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
 
         var quota = CheckQuota(md, desired, observed);
@@ -142,7 +142,7 @@ public sealed class ModelDeploymentReconciler(
             logger.LogInformation("Applied {Applied} and deleted {Deleted} children for generation {Generation}", applied, deleted, md.Metadata.Generation);
         }
 
-        await AfterPlanAsync(md, revisions, now, ct).ConfigureAwait(false);
+        AfterPlan(md, revisions);
         if (revisions.Failed is { Available: not null } failed)
         {
             logger.LogWarning("Revision {Revision} (model version {Version}) not available after its progress deadline {Deadline}: rolled back, stable revision {StableRevision} keeps serving",
@@ -174,30 +174,55 @@ public sealed class ModelDeploymentReconciler(
         return new RevisionHealth(Describe(desired.Stable), Describe(desired.Revisions.FirstOrDefault(r => r.Role == RevisionRole.Canary)));
     }
 
-    /// <summary>The analysis check due on this pass, if any: scrape both revisions and judge the window since the last scrape.</summary>
-    private async Task<AnalysisVerdict?> AnalyseAsync(Md md, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// The analysis check due on this pass, if any: scrape both revisions and judge the window since the baseline kept in
+    /// status. Also returns the scrape, the next window's start.
+    /// </summary>
+    private async Task<(AnalysisVerdict? Verdict, AnalysisBaseline? Baseline)> AnalyseAsync(Md md, DateTimeOffset now, CancellationToken ct)
     {
         if (RolloutPlanner.DueAnalysis(md, defaults, now) is not { } due)
         {
-            return null;
+            return (null, null);
         }
 
-        var verdict = await analysis.CheckAsync(md.Metadata.NamespaceProperty, md.Metadata.Name, due.Canary, due.Stable, due.Limits, ct).ConfigureAwait(false);
+        var previous = AnalysisBaseline.FromStatus(md.Status?.Canary?.Baseline);
+        var (verdict, baseline) = await analysis.CheckAsync(md.Metadata.NamespaceProperty, md.Metadata.Name, due.Canary, due.Stable, due.Limits, previous, ct).ConfigureAwait(false);
         if (verdict is null)
         {
             logger.LogInformation("Analysis baseline taken for canary revision {Revision}; the first window is judged one interval from now", due.Canary);
         }
         else
         {
-            logger.LogInformation("Analysis of canary revision {Revision}: {Outcome} ({Summary})", due.Canary, verdict.Outcome, verdict.Summary);
+            logger.LogInformation("Analysis of canary revision {Revision}: {Outcome} ({Summary}); {Unreachable} canary pods not scraped",
+                due.Canary, verdict.Outcome, verdict.Summary, baseline.Unreachable);
             Metrics?.AnalysisRun(md.Metadata.NamespaceProperty, md.Metadata.Name, verdict.Outcome);
         }
 
-        return verdict;
+        return (verdict, baseline);
     }
 
-    /// <summary>Events and analysis baselines that follow from the plan.</summary>
-    private async Task AfterPlanAsync(Md md, RevisionDecision revisions, DateTimeOffset now, CancellationToken ct)
+    /// <summary>
+    /// Puts the analysis baseline into the planned status.canary: the scrape this pass took, a fresh one when a step starts
+    /// now (its first window starts now), else the one status already holds for this canary.
+    /// </summary>
+    private async Task KeepBaselineAsync(Md md, RevisionDecision revisions, AnalysisBaseline? scraped, DateTimeOffset now, CancellationToken ct)
+    {
+        if (revisions.Canary is not { Revision: { } canary } status)
+        {
+            return;
+        }
+
+        if (scraped is null && status is { StepStartedAt: { } started, NextAnalysisAt: not null } && started == now)
+        {
+            scraped = await analysis.BaselineAsync(md.Metadata.NamespaceProperty, md.Metadata.Name, canary, revisions.Stable.Hash, ct).ConfigureAwait(false);
+        }
+
+        status.Baseline = scraped?.ToStatus()
+            ?? (md.Status?.Canary is { Revision: var previous, Baseline: { } kept } && previous == canary && status.Promoting != true ? kept : null);
+    }
+
+    /// <summary>Events and metrics that follow from the plan.</summary>
+    private void AfterPlan(Md md, RevisionDecision revisions)
     {
         foreach (var notice in revisions.Notices)
         {
@@ -223,15 +248,6 @@ public sealed class ModelDeploymentReconciler(
             Metrics?.Rollback(md.Metadata.NamespaceProperty, md.Metadata.Name, ReasonProgressDeadlineExceeded);
         }
 
-        if (revisions.Incoming is null)
-        {
-            analysis.Forget(md.Metadata.NamespaceProperty, md.Metadata.Name);
-        }
-        else if (revisions.Canary is { StepStartedAt: { } started, NextAnalysisAt: not null } canary && started == now)
-        {
-            // A step starts now: its first window starts now too.
-            await analysis.BaselineAsync(md.Metadata.NamespaceProperty, md.Metadata.Name, canary.Revision!, revisions.Stable.Hash, ct).ConfigureAwait(false);
-        }
     }
 
     /// <summary>Applies only spec.replicas of the new stable under a field manager of its own (see <see cref="HandOverFieldManager"/>).</summary>
