@@ -41,7 +41,8 @@ public sealed partial class ModelDeploymentReconcilerTests
         Assert.Equal(4, live.Spec!.Replicas);
         await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns),
             l => l.Items.Count == 1 && l.Items[0].Metadata.Name == v4, "the old stable scaled to zero and deleted");
-        var events = await Client.ListAsync<Corev1Event>(_ns);
+        var events = await TestCluster.EventuallyAsync(() => Client.ListAsync<Corev1Event>(_ns),
+            l => l.Items.Any(e => e.Reason == ReasonPromoted) && l.Items.Any(e => e.Reason == ReasonCanaryStep), "CanaryStep and Promoted events");
         Assert.Contains(events.Items, e => e.Reason == ReasonCanaryStep && e.Message!.Contains("step 2", StringComparison.Ordinal));
         Assert.Single(events.Items, e => e.Reason == ReasonPromoted && e.Type == "Normal" && e.Message == PromotedMessage("4"));
         Assert.NotEqual(stable.Metadata.Name, v4);

@@ -146,8 +146,9 @@ public sealed class CanaryTrafficTests : IAsyncLifetime
         await using var second = await StartOperatorAsync();
         var promoted = await StatusAsync(m => m.Status?.StableVersion == "2", "version 2 promoted by the restarted operator");
         Assert.NotNull(started);
-        var events = await _client.ListAsync<Corev1Event>(_ns);
-        Assert.Single(events.Items, e => e.Reason == ReasonPromoted);
+        // Events are recorded after the status write: wait for it, then make sure there is only one.
+        await EventuallyAsync(async () => (await _client.ListAsync<Corev1Event>(_ns)).Items.Any(e => e.Reason == ReasonPromoted), "a Promoted event");
+        Assert.Single((await _client.ListAsync<Corev1Event>(_ns)).Items, e => e.Reason == ReasonPromoted);
         Assert.Null(promoted.Status!.Canary);
     }
 
