@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
+using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Sidecar.Bench;
 
 // The sidecar benchmark: numbers and ratios, never pass/fail. What a pod runs is what is measured: the sidecar with
@@ -28,10 +29,13 @@ var work = Directory.CreateTempSubdirectory("sidecar-bench-");
 
 // The image's environment (src/Inference.Sidecar/Dockerfile ENV), nothing else: no log silencing, no GC tuning.
 var image = new Dictionary<string, string> { ["DOTNET_gcServer"] = "0", ["DOTNET_EnableDiagnostics"] = "0", ["DOTNET_NOLOGO"] = "1" };
+// What the operator's pod adds (src/Operator/Api/V1Alpha1/ModelDeploymentDefaults.cs: maxBatchSize 8, maxBatchDelay 2ms),
+// so the MLP runs measure the configuration a ModelDeployment without spec.runtime.batching runs.
+var pod = new Dictionary<string, string>(image) { [SidecarOptions.MaxBatchSizeKey] = "8", [SidecarOptions.MaxBatchDelayKey] = "2ms" };
 
 Console.WriteLine($"Sidecar benchmark: ONNX Runtime {OnnxRuntime.Shared.Version} (NuGet), server on CPU {serverCpu}, wrk on CPU {clientCpu}, " +
     $"{seconds}s per run after a {warmup.TotalSeconds:F0}s warm-up, {repeats} repeats; {Environment.ProcessorCount} CPUs visible, shared machine: read ranges, not points");
-Console.WriteLine("Sidecar: shipped defaults and the image's environment only (quiet per request by default, as pods run it). " +
+Console.WriteLine("Sidecar: shipped defaults, the image's environment and the batching the operator's pod sets (MLP runs; quiet per request by default, as pods run it). " +
     "Node peer: bench/Sidecar.Bench/node-peer (onnxruntime-node, 1 intra-op thread).");
 Console.WriteLine();
 
@@ -51,7 +55,7 @@ for (var round = 1; round <= repeats; round++)
     var results = new Dictionary<string, Result>();
     rounds.Add(results);
 
-    await using (var sidecar = await StartSidecar("mlp_bench", image))
+    await using (var sidecar = await StartSidecar("mlp_bench", pod))
     {
         var url = InferUrl(sidecar, "mlp_bench");
         await Measure(sidecar, results, "sidecar JSON", url, 16, mlpJson, "application/json", null);
