@@ -36,6 +36,14 @@ public sealed record RealPodOptions
     /// <summary>Where the emulator reports what it starts (service proxy addresses, pod exits); null is silent.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>
+    /// The host a .dll runs with: the one `dotnet test` or `dotnet run` names (DOTNET_HOST_PATH), the dotnet running
+    /// this process, else dotnet on PATH. Public for tests that start other built .dlls (the operator) the same way.
+    /// </summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
+        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
+
     /// <summary>The local file for a model URI, or null.</summary>
     public string? ModelFile(string uri)
     {

@@ -107,7 +107,7 @@ internal sealed class RealPod(StoredObject pod, RealPodSpec spec, IPAddress addr
     private Process Launch(IReadOnlyDictionary<string, string> extraEnv)
     {
         var dll = options.SidecarPath.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
-        var psi = new ProcessStartInfo(dll ? DotnetHost() : options.SidecarPath)
+        var psi = new ProcessStartInfo(dll ? RealPodOptions.DotnetHost : options.SidecarPath)
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
@@ -283,10 +283,6 @@ internal sealed class RealPod(StoredObject pod, RealPodSpec spec, IPAddress addr
             return text.Length > 1024 ? text[^1024..] : text;
         }
     }
-
-    private static string DotnetHost() =>
-        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host
-        : Path.GetFileNameWithoutExtension(Environment.ProcessPath) == "dotnet" ? Environment.ProcessPath! : "dotnet";
 
     private static bool HasExited(Process p)
     {

@@ -14,7 +14,7 @@ namespace MlOperator.Operator.IntegrationTests.RealPods;
 /// (tests/models/mlp.onnx), the operator scrapes their real /metrics, and a bad version regresses for real through
 /// the sidecar's fault settings. Its own emulator per test class.
 /// </summary>
-public sealed class CanaryTrafficTests : IAsyncLifetime
+public sealed partial class CanaryTrafficTests : IAsyncLifetime
 {
     private const string Body = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}]}";
     private static readonly TimeSpan Within = TimeSpan.FromSeconds(120);
@@ -38,9 +38,8 @@ public sealed class CanaryTrafficTests : IAsyncLifetime
                 MaxGracePeriod = TimeSpan.FromSeconds(5),
             },
         });
-        var kubeconfig = Path.Combine(_dir, "kubeconfig");
-        _emulator.WriteKubeconfig(kubeconfig);
-        _client = KubeClient.Create(KubeConnectionLoader.Load(new KubeConnectionOptions { Path = kubeconfig }));
+        _emulator.WriteKubeconfig(Kubeconfig);
+        _client = KubeClient.Create(KubeConnectionLoader.Load(new KubeConnectionOptions { Path = Kubeconfig }));
         await TestCluster.InstallCrdsAsync(_client);
         _ns = "canary";
         await _client.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = _ns } });
@@ -152,8 +151,10 @@ public sealed class CanaryTrafficTests : IAsyncLifetime
         Assert.Null(promoted.Status!.Canary);
     }
 
+    private string Kubeconfig => Path.Combine(_dir, "kubeconfig");
+
     private Task<OperatorRunner> StartOperatorAsync() => OperatorRunner.StartAsync(KubeClient.Create(KubeConnectionLoader.Load(
-        new KubeConnectionOptions { Path = Path.Combine(_dir, "kubeconfig") })), _ns);
+        new KubeConnectionOptions { Path = Kubeconfig })), _ns);
 
     private Md MlpModel(AnalysisSpec? analysis, string pause = "3s") => new()
     {

@@ -25,15 +25,7 @@ public sealed class RealPodTests : IAsyncLifetime
     private HttpClient _api = null!;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
 
-    public static string SidecarPath
-    {
-        get
-        {
-            // Built next to this project by its ProjectReference, in the same configuration.
-            var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            return Path.Combine(RepoPaths.Root, "src", "Inference.Sidecar", "bin", configuration, "net10.0", "MlOperator.Inference.Sidecar.dll");
-        }
-    }
+    public static string SidecarPath => RepoPaths.Built("Inference.Sidecar", "MlOperator.Inference.Sidecar.dll");
 
     public async Task InitializeAsync()
     {
