@@ -17,7 +17,7 @@ export DOTNET_NOLOGO := 1
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate images test test-k3s test-conformance test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-client clean
+.PHONY: help deps build generate images test test-k3s test-conformance test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-rollout bench-client clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -78,7 +78,7 @@ emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeco
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
 	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080
 
-bench: bench-emulator bench-client bench-operator ## Run the benchmarks (numbers and ratios, no pass/fail)
+bench: bench-emulator bench-client bench-operator bench-rollout ## Run the benchmarks (numbers and ratios, no pass/fail)
 	@true
 
 bench-emulator: ## Emulator and client throughput benchmarks
@@ -93,6 +93,10 @@ bench-sidecar: deps ## Sidecar vs a Node.js peer (onnxruntime-node), server pinn
 bench-operator: ## 1,000 ModelDeployments: the operator binary (shipped defaults) on CPU 1, the emulator process on CPU 0 (taskset), raw SSA peer in the same run
 	$(DOTNET) build bench/Operator.Bench -c Release -warnaserror >/dev/null
 	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Operator.Bench/bin/Release/net10.0/MlOperator.Operator.Bench.dll operator
+
+bench-rollout: ## Canary rollouts with real sidecar pods and traffic: operator overhead over the pauses, regression detection latency vs its bound, failed requests (operator binary + load on CPU 1, emulator and pods on CPU 0)
+	$(DOTNET) build bench/Operator.Bench -c Release -warnaserror >/dev/null
+	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Operator.Bench/bin/Release/net10.0/MlOperator.Operator.Bench.dll rollout --rounds $${BENCH_ROUNDS:-3} --replicas $${BENCH_REPLICAS:-2}
 
 bench-client: ## Informer sync of 10,000 objects and KubeClient server-side-apply rate vs a bare HttpClient
 	@if [ -d bench/Operator.Bench ]; then $(DOTNET) run --project bench/Operator.Bench -c Release -- client; fi

@@ -251,7 +251,7 @@ internal static class OperatorBench
     }
 
     /// <summary>The ENV lines of the operator's Dockerfile (KEY=VALUE, continued with backslashes): the bench runs what the image runs.</summary>
-    private static Dictionary<string, string?> ImageEnvironment(string dockerfile)
+    internal static Dictionary<string, string?> ImageEnvironment(string dockerfile)
     {
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal);
         var inEnv = false;
@@ -284,7 +284,7 @@ internal static class OperatorBench
         return environment;
     }
 
-    private static int Cpu(string variable, int fallback) =>
+    internal static int Cpu(string variable, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(variable), NumberStyles.Integer, CultureInfo.InvariantCulture, out var cpu) ? cpu : fallback;
 
     /// <summary>
@@ -308,14 +308,14 @@ internal static class OperatorBench
         Report.Note("emulator still busy after 90 s; measuring anyway");
     }
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static async Task WaitReadyAsync(ChildProcess op, HttpClient metrics, CancellationToken ct)
+    internal static async Task WaitReadyAsync(ChildProcess op, HttpClient metrics, CancellationToken ct)
     {
         var watch = Stopwatch.StartNew();
         while (watch.Elapsed < TimeSpan.FromSeconds(90))
@@ -344,7 +344,7 @@ internal static class OperatorBench
     }
 
     /// <summary>The shipped CRDs, server-side applied over HTTP as kubectl would.</summary>
-    private static async Task InstallCrdsAsync(HttpClient http, string root, CancellationToken ct)
+    internal static async Task InstallCrdsAsync(HttpClient http, string root, CancellationToken ct)
     {
         foreach (var file in Directory.GetFiles(Path.Combine(root, "config", "crds"), "*.yaml"))
         {
@@ -410,8 +410,13 @@ internal static class OperatorBench
 
         public int Ready => _ready.Count;
 
-        public Task RunAsync(CancellationToken ct) => FollowAsync<Md>(md =>
+        public Task RunAsync(CancellationToken ct) => Follower.FollowAsync<Md>(client, ns, _started, (type, md) =>
             {
+                if (type == WatchEventType.Deleted)
+                {
+                    return;
+                }
+
                 if (IsReady(md))
                 {
                     _ready[md.Metadata.Name] = true;
@@ -421,44 +426,6 @@ internal static class OperatorBench
                     _ready.TryRemove(md.Metadata.Name, out _);
                 }
             }, ct);
-
-        private async Task FollowAsync<T>(Action<T> seen, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
-        {
-            var first = true;
-            while (!ct.IsCancellationRequested)
-            {
-                try
-                {
-                    var list = await client.ListAsync<T>(ns, ct: ct);
-                    foreach (var item in list.Items)
-                    {
-                        seen(item);
-                    }
-
-                    if (first)
-                    {
-                        _started.TrySetResult();
-                    }
-
-                    first = false;
-                    await foreach (var e in client.WatchAsync<T>(ns, new WatchOptions { ResourceVersion = list.Metadata.ResourceVersion }, ct))
-                    {
-                        if (e.Object is { } obj && e.Type is WatchEventType.Added or WatchEventType.Modified)
-                        {
-                            seen(obj);
-                        }
-                    }
-                }
-                catch (OperationCanceledException) when (ct.IsCancellationRequested)
-                {
-                    return;
-                }
-                catch (Exception e) when (e is IOException or HttpRequestException or GoneException)
-                {
-                    await Task.Delay(100, CancellationToken.None);
-                }
-            }
-        }
     }
 
     private static bool IsReady(Md md) =>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MlOperator.Operator.Bench;
 
-// Subcommands: informer | client-apply | operator | all. Numbers and ratios only: nothing here passes or fails on time.
+// Subcommands: informer | client-apply | client | operator | rollout | all (all: the first three). Numbers and ratios only: nothing here passes or fails on time.
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -31,13 +31,16 @@ switch (command)
     case "operator":
         await OperatorBench.RunAsync(Arg("count", 1_000), TimeSpan.FromSeconds(Arg("quiet-seconds", 30)), cts.Token);
         break;
+    case "rollout":
+        await RolloutBench.RunAsync(Arg("replicas", 2), Arg("rounds", 3), cts.Token);
+        break;
     case "all":
         await InformerBench.RunAsync(Arg("objects", 10_000), cts.Token);
         await ClientApplyBench.RunAsync(Arg("applies", 2_000), Arg("concurrency", 8), Arg("rounds", 3), cts.Token);
         await OperatorBench.RunAsync(Arg("count", 1_000), TimeSpan.FromSeconds(Arg("quiet-seconds", 30)), cts.Token);
         break;
     default:
-        Console.Error.WriteLine("usage: Operator.Bench informer|client-apply|client|operator|all [--objects N] [--applies N] [--concurrency N] [--rounds N] [--count N] [--quiet-seconds N]");
+        Console.Error.WriteLine("usage: Operator.Bench informer|client-apply|client|operator|rollout|all [--objects N] [--applies N] [--concurrency N] [--rounds N] [--count N] [--quiet-seconds N] [--replicas N]");
         return 2;
 }
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using MlOperator.Kubernetes.Emulator;
 
 // CLI: serve the emulator until Ctrl-C; prints exactly one "ready ..." line once it accepts requests.
@@ -73,7 +74,20 @@ root.SetAction(async (parse, cancellationToken) =>
     }
     return 0;
 });
-return await root.Parse(args).InvokeAsync();
+// SIGTERM and Ctrl-C are handled here, not by System.CommandLine: its handler exits the process 2 s after cancelling,
+// and disposing the emulator (which kills every real pod's process) can take longer on a loaded machine, which left
+// sidecars running after the emulator had gone.
+using var shutdown = new CancellationTokenSource();
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Shutdown);
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Shutdown);
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null }, shutdown.Token);
+
+// A second signal is not cancelled: the runtime ends the process at once.
+void Shutdown(PosixSignalContext context)
+{
+    context.Cancel = !shutdown.IsCancellationRequested;
+    shutdown.Cancel();
+}
 
 // The sidecar built in this repository, in the configuration this emulator was built in.
 static string DefaultSidecar()

@@ -1,5 +1,6 @@
 using k8s.Models;
 using MlOperator.Kubernetes.Emulator;
+using MlOperator.Kubernetes.Emulator.Traffic;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.IntegrationTests.Fixtures;
 using MlOperator.Operator.Kube;

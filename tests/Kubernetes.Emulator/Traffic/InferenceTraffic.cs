@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Text;
 using System.Text.Json.Nodes;
 
-namespace MlOperator.Operator.IntegrationTests.Fixtures;
+namespace MlOperator.Kubernetes.Emulator.Traffic;
 
 /// <summary>
 /// Steady real inference traffic through a Service: a few workers each send a V2 infer request on a new connection
 /// (Connection: close), as many independent clients would, so the Service's per-connection balancing spreads them by
 /// pod count. Every answer is counted: 2xx per model version, and every other outcome (status or exception) as a failure.
+/// Shared by the real-pod integration tests and the rollout benchmark, which also reads when each failure happened.
 /// </summary>
 public sealed class InferenceTraffic : IAsyncDisposable
 {
@@ -29,6 +31,9 @@ public sealed class InferenceTraffic : IAsyncDisposable
     public ConcurrentDictionary<string, long> Succeeded { get; } = new();
 
     public long Failed => Interlocked.Read(ref _failed);
+
+    /// <summary>When each failure was counted, as <see cref="Stopwatch.GetTimestamp"/> values, in the order counted.</summary>
+    public ConcurrentQueue<long> FailedAt { get; } = new();
 
     /// <summary>The first failures, for the assertion message.</summary>
     public ConcurrentQueue<string> Failures { get; } = new();
@@ -77,6 +82,7 @@ public sealed class InferenceTraffic : IAsyncDisposable
 
     private void Fail(string why)
     {
+        FailedAt.Enqueue(Stopwatch.GetTimestamp());
         Interlocked.Increment(ref _failed);
         if (Failures.Count < 20)
         {
