@@ -37,9 +37,12 @@ public static class RolloutPlanner
 
     /// <summary>
     /// The revisions this pass runs and what status says about them. <paramref name="verdict"/> is the check
-    /// <see cref="DueAnalysis"/> asked for (null when none was due or no baseline existed yet).
+    /// <see cref="DueAnalysis"/> asked for (null when none was due or no baseline existed yet). <paramref name="readyPods"/>
+    /// counts a revision's Ready pods as the operator's own pod cache sees them: a step starts only once both the
+    /// Deployment and that cache see its pods Ready, so the step's first scrape (taken from that cache) includes them.
     /// </summary>
-    public static RevisionDecision Plan(ModelDeployment md, ObservedState observed, ModelDeploymentDefaults defaults, DateTimeOffset now, AnalysisVerdict? verdict)
+    public static RevisionDecision Plan(
+        ModelDeployment md, ObservedState observed, ModelDeploymentDefaults defaults, DateTimeOffset now, AnalysisVerdict? verdict, Func<string, int>? readyPods = null)
     {
         var requests = RolloutRequests.From(md);
         var notices = requests.Ignored.Select(text => new RolloutNotice(true, ReasonIgnoredAnnotation, text)).ToList();
@@ -57,7 +60,7 @@ public static class RolloutPlanner
         var decision = RevisionLifecycle.Decide(md, observed, defaults, now, retry);
         if (decision.Incoming is { } incoming && CanaryPolicy.HasSteps(md))
         {
-            decision = Canary(md, observed, decision, spec, incoming, requests, verdict, retry, now, notices);
+            decision = Canary(md, observed, decision, spec, incoming, requests, verdict, retry, now, notices, readyPods);
         }
         else if (requests.Promote is not null || requests.Abort is not null)
         {
@@ -75,7 +78,7 @@ public static class RolloutPlanner
 
     private static RevisionDecision Canary(
         ModelDeployment md, ObservedState observed, RevisionDecision decision, RevisionPlan spec, RevisionPlan incoming, RolloutRequests requests,
-        AnalysisVerdict? verdict, bool retry, DateTimeOffset now, List<RolloutNotice> notices)
+        AnalysisVerdict? verdict, bool retry, DateTimeOffset now, List<RolloutNotice> notices, Func<string, int>? readyPods)
     {
         var policy = CanaryPolicy.From(md);
         var stable = decision.Stable;
@@ -114,6 +117,11 @@ public static class RolloutPlanner
         if (!promoting)
         {
             var ready = CaughtUp(canaryLive) ? canaryLive!.Status?.ReadyReplicas ?? 0 : 0;
+            if (readyPods is not null)
+            {
+                ready = Math.Min(ready, readyPods(incoming.Hash));
+            }
+
             planned = CanaryPlanner.Plan(policy, progress, new CanaryObservation(now, stableReplicas, ready, requests.Paused, verdict));
             progress = planned.Progress;
             switch (planned.Action)

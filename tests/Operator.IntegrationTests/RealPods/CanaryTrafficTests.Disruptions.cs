@@ -1,3 +1,4 @@
+using MlOperator.Kubernetes.Emulator.Traffic;
 using System.Text;
 using k8s.Models;
 using MlOperator.Operator.Api.V1Alpha1;

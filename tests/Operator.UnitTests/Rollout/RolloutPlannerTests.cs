@@ -53,6 +53,21 @@ public class RolloutPlannerTests
     }
 
     [Fact]
+    public void A_step_waits_until_the_operators_pod_cache_sees_the_pods_ready_too()
+    {
+        var md = Md("8", 4, steps: [(25, "1m")], analysis: true);
+        md.Status = Stable("7");
+        md.Status.Canary = new CanaryStatus { Revision = Hash("8"), Version = "8", Step = 0, InconclusiveSince = Now.AddSeconds(-5) };
+        var observed = Observed(4, ("7", 4, 4), ("8", 1, 1)); // the Deployment says its pod is Ready
+
+        var waiting = RolloutPlanner.Plan(md, observed, Defaults, Now, null, _ => 0);
+        var started = RolloutPlanner.Plan(md, observed, Defaults, Now, null, _ => 1);
+
+        Assert.Null(waiting.Canary!.StepStartedAt); // its first scrape would miss the pod: not yet
+        Assert.Equal(Now, started.Canary!.StepStartedAt);
+    }
+
+    [Fact]
     public void A_passed_last_step_scales_the_canary_to_the_stables_size_before_it_is_promoted()
     {
         var md = Md("8", 4, steps: [(50, "1m")], analysis: true);

@@ -96,7 +96,7 @@ public sealed class ModelDeploymentReconciler(
 
         var observed = new ObservedState(OwnedKind.ControlledBy(caches.Deployments, md.Metadata.Uid ?? ""));
         var (verdict, baseline) = await AnalyseAsync(md, now, ct).ConfigureAwait(false);
-        var revisions = RolloutPlanner.Plan(md, observed, defaults, now, verdict);
+        var revisions = RolloutPlanner.Plan(md, observed, defaults, now, verdict, revision => ReadyPods(md, revision));
         await KeepBaselineAsync(md, revisions, baseline, now, ct).ConfigureAwait(false);
         var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
 
@@ -164,6 +164,11 @@ public sealed class ModelDeploymentReconciler(
         // changes nothing, so its progress deadline needs a wake-up of its own.
         return revisions.RecheckAfter is { } left ? ReconcileResult.After(left < MinimumRequeue ? MinimumRequeue : left) : ReconcileResult.Done;
     }
+
+    /// <summary>A revision's pods the Pod cache sees Ready (with an IP): the pods analysis can scrape.</summary>
+    private int ReadyPods(Md md, string revision) =>
+        caches.Pods.List(md.Metadata.NamespaceProperty, LabelSelectorExpression.Parse(ModelDeploymentLabels.RevisionSelectorText(md.Metadata.Name, revision)))
+            .Count(PodMetricsProvider.IsReady);
 
     /// <summary>Why pods of the stable and the incoming revision are failing (CrashLoopBackOff, image pulls, quota), for the condition messages.</summary>
     private RevisionHealth PodHealth(Md md, DesiredState desired, ObservedState observed)
