@@ -48,7 +48,7 @@ public static class CanaryPlanner
 
         if (progress.StuckSince is { } stuck && now - stuck >= policy.ProgressDeadline)
         {
-            return RollBack(progress, RollbackCause.ProgressDeadlineExceeded,
+            return PastDeadline(policy, progress, target, step.Weight,
                 Text($"no conclusive analysis for {Minutes(now - stuck)}: {progress.LastAnalysis}"));
         }
 
@@ -97,7 +97,7 @@ public static class CanaryPlanner
         progress = progress with { StuckSince = stuck };
         if (now - stuck >= policy.ProgressDeadline)
         {
-            return RollBack(progress, RollbackCause.ProgressDeadlineExceeded,
+            return PastDeadline(policy, progress, target, previousWeight,
                 Text($"{observation.ReadyCanaryReplicas} of {target} canary pods ready after {Minutes(now - stuck)}"));
         }
 
@@ -117,6 +117,16 @@ public static class CanaryPlanner
             _ => progress with { StepPassed = false, StuckSince = progress.StuckSince ?? now },
         };
     }
+
+    /// <summary>
+    /// Past the progress deadline: rolled back, or with progressDeadlineAction Pause held where it is (an Progress
+    /// decision carrying the cause) until a check passes again or an annotation decides; no wake-up of its own.
+    /// </summary>
+    private static CanaryDecision PastDeadline(CanaryPolicy policy, CanaryProgress progress, int target, int weight, string why) =>
+        policy.PauseOnDeadline
+            ? new CanaryDecision(CanaryAction.Progress, progress, target, weight, policy.Analysed ? policy.Interval : null, RollbackCause.ProgressDeadlineExceeded,
+                "held past its progress deadline: " + why + "; promote or abort with an annotation")
+            : RollBack(progress, RollbackCause.ProgressDeadlineExceeded, why);
 
     private static CanaryDecision RollBack(CanaryProgress progress, RollbackCause cause, string message) =>
         new(CanaryAction.RollBack, progress, 0, 0, null, cause, message);

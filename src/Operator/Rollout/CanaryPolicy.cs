@@ -16,6 +16,9 @@ public sealed record CanaryPolicy(IReadOnlyList<CanaryStep> Steps, TimeSpan Inte
     /// </summary>
     public bool Analysed { get; init; } = true;
 
+    /// <summary>A canary past its progress deadline is held at its step instead of rolled back (progressDeadlineAction: Pause).</summary>
+    public bool PauseOnDeadline { get; init; }
+
     /// <summary>The checks of spec.rollout.analysis with defaults.</summary>
     public AnalysisLimits Limits { get; init; } = AnalysisLimits.From(null);
 
@@ -38,6 +41,7 @@ public sealed record CanaryPolicy(IReadOnlyList<CanaryStep> Steps, TimeSpan Inte
             RevisionLifecycle.ProgressDeadline(md))
         {
             Analysed = analysis is not null,
+            PauseOnDeadline = rollout?.ProgressDeadlineAction == RolloutSpec.ProgressDeadlinePause,
             Limits = AnalysisLimits.From(analysis),
         };
     }

@@ -23,6 +23,9 @@ public sealed record RevisionDecision(RevisionPlan Stable, RevisionPlan? Incomin
     /// <summary>A canary rolled back on this pass (analysis, deadline or abort), with the message for status and the Event.</summary>
     public RolloutFailure? RolledBack { get; init; }
 
+    /// <summary>A canary held past its progress deadline (progressDeadlineAction: Pause): Stalled=True with this message.</summary>
+    public string? Held { get; init; }
+
     /// <summary>One line on the canary's progress for the Progressing condition.</summary>
     public string? CanaryMessage { get; init; }
 

@@ -167,7 +167,8 @@ public static class RolloutPlanner
 
         return decision with
         {
-            Incoming = incoming with { Replicas = planned!.CanaryReplicas },
+            Held = planned!.Cause == RollbackCause.ProgressDeadlineExceeded ? $"canary {version} {planned.Message}" : null,
+            Incoming = incoming with { Replicas = planned.CanaryReplicas },
             Canary = Status(incoming, progress, policy, planned.Weight, requests.Paused, promoting: false, noSurge),
             CanaryMessage = $"canary {version}: {planned.Message}",
             RecheckAfter = planned.RequeueAfter,

@@ -125,6 +125,37 @@ public class RolloutPlannerTests
         Assert.Equal(("8", 0), (Assert.Single(plan.Retiring).Template.Model.Version, Assert.Single(plan.Retiring).Replicas));
     }
 
+    [Theory]
+    [InlineData(null)]
+    [InlineData("Pause")]
+    public void A_canary_inconclusive_past_its_deadline_is_rolled_back_or_held_as_the_spec_says(string? action)
+    {
+        var md = Md("8", 4, steps: [(25, "5m")], analysis: true);
+        md.Spec.Rollout!.ProgressDeadline = "2m";
+        md.Spec.Rollout.ProgressDeadlineAction = action;
+        md.Status = Stable("7");
+        md.Status.Canary = Started("8", step: 0, startedAgo: TimeSpan.FromMinutes(3), due: true);
+        md.Status.Canary.InconclusiveSince = Now.AddMinutes(-2);
+
+        var plan = RolloutPlanner.Plan(md, Observed(4, ("7", 4, 4), ("8", 1, 1)), Defaults, Now, AnalysisVerdict.Inconclusive("canary served 0 requests"));
+
+        if (action is null)
+        {
+            Assert.Equal(RollbackCause.ProgressDeadlineExceeded, plan.RolledBack!.Cause);
+            Assert.Null(plan.Incoming);
+        }
+        else
+        {
+            Assert.Null(plan.RolledBack);
+            Assert.Equal(1, plan.Incoming!.Replicas); // held where it is
+            Assert.StartsWith("canary 8 held past its progress deadline: no conclusive analysis for 2m", plan.Held);
+            var status = MlOperator.Operator.Controllers.ModelDeployment.ModelDeploymentStatusBuilder.Applied(
+                md, DesiredStateBuilder.Build(md, plan.Plans, Defaults), Observed(4, ("7", 4, 4), ("8", 1, 1)), Now, plan);
+            Assert.Contains(status.Conditions!, c => c.Type == ModelDeploymentConditions.Stalled && c.Status == "True" && c.Reason == ModelDeploymentConditions.ReasonProgressDeadlineExceeded);
+            Assert.DoesNotContain(status.Conditions!, c => c.Type == ModelDeploymentConditions.Degraded && c.Status == "True");
+        }
+    }
+
     [Fact]
     public void One_failed_check_below_the_limit_is_counted_and_the_canary_stays()
     {

@@ -39,10 +39,20 @@ public sealed class RolloutSpec
     [Duration, Default("10m")]
     public IntOrString? ProgressDeadline { get; set; }
 
+    /// <summary>
+    /// What a canary that misses progressDeadline (pods not Ready, or no conclusive check) does: Rollback (traffic back
+    /// to the stable, the revision marked failed) or Pause (held at its step with Stalled=True until a check passes
+    /// again or a promote/abort annotation decides).
+    /// </summary>
+    [Enum(ProgressDeadlineRollback, ProgressDeadlinePause), Default(ProgressDeadlineRollback)]
+    public string? ProgressDeadlineAction { get; set; }
+
     /// <summary>Health checks that decide whether the canary proceeds or rolls back.</summary>
     public AnalysisSpec? Analysis { get; set; }
 
     public const string Canary = "Canary";
+    public const string ProgressDeadlineRollback = "Rollback";
+    public const string ProgressDeadlinePause = "Pause";
     public const string Recreate = "Recreate";
     public const string ReplicaRatio = "ReplicaRatio";
     public const string NginxIngress = "NginxIngress";

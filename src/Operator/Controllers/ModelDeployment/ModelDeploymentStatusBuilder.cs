@@ -138,6 +138,13 @@ public static class ModelDeploymentStatusBuilder
             progressing = Create(md.Status?.Conditions, Progressing, True, progressing.Reason, WithFailure(progressing.Message, incomingFailure), generation, now);
         }
 
+        if (revisions?.Held is { } held)
+        {
+            // Held past its deadline: a human decides (kstatus Stalled); the stable keeps serving, so not Degraded.
+            progressing = Create(md.Status?.Conditions, Progressing, False, ReasonProgressDeadlineExceeded, held, generation, now);
+            stalled = Create(md.Status?.Conditions, Stalled, True, ReasonProgressDeadlineExceeded, held, generation, now);
+        }
+
         // kstatus: Reconciling=True while the operator still works towards the spec (a revision coming up, a canary).
         var reconciling = incoming is not null
             ? Create(md.Status?.Conditions, Reconciling, True, ReasonCanaryInProgress, progressing.Message, generation, now)
