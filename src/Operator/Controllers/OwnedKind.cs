@@ -24,10 +24,10 @@ public abstract record OwnedKind(Type Type)
 
     /// <summary>
     /// Cached objects whose controller ownerReference has this uid (by uid, so a recreated namesake never adopts
-    /// another's children), ordered by name.
+    /// another's children), ordered by name. The cached objects themselves: read them, never mutate them.
     /// </summary>
     public static IReadOnlyList<T> ControlledBy<T>(Informer<T> informer, string ownerUid) where T : class, IKubernetesObject<V1ObjectMeta> =>
-        [.. informer.ByIndex(IndexNames.OwnerUid, ownerUid)
+        [.. informer.ByIndexReadOnly(IndexNames.OwnerUid, ownerUid)
             .Where(c => c.Metadata.OwnerReferences?.Any(o => o.Controller == true && o.Uid == ownerUid) == true)
             .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
 }

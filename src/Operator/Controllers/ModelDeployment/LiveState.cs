@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
@@ -13,29 +14,84 @@ namespace MlOperator.Operator.Controllers.ModelDeployment;
 /// </summary>
 public static class LiveState
 {
-    public static bool Covers(IKubernetesObject<V1ObjectMeta>? live, IKubernetesObject<V1ObjectMeta> desired) =>
-        live is not null && Covers(ToNode(live), ToNode(desired));
-
-    public static bool Covers(JsonNode? live, JsonNode? desired) => desired switch
+    /// <summary>
+    /// Both objects are serialised into pooled <see cref="JsonDocument"/>s and walked in place: no JsonNode tree per
+    /// child per pass (a reconcile checks every child, so this runs on every pass of every ModelDeployment).
+    /// </summary>
+    public static bool Covers(IKubernetesObject<V1ObjectMeta>? live, IKubernetesObject<V1ObjectMeta> desired)
     {
-        null => true,
-        JsonObject d => live is JsonObject l && d.All(p => p.Value is null || Covers(l[p.Key], p.Value)),
-        JsonArray d => live is JsonArray l && l.Count == d.Count && d.Select((item, i) => Covers(l[i], item)).All(ok => ok),
-        JsonValue d => live is JsonValue l && SameValue(l, d),
-        _ => false,
-    };
+        if (live is null)
+        {
+            return false;
+        }
 
-    private static bool SameValue(JsonValue live, JsonValue desired)
+        using var l = JsonSerializer.SerializeToDocument(live, live.GetType(), KubeJson.Options);
+        using var d = JsonSerializer.SerializeToDocument(desired, desired.GetType(), KubeJson.Options);
+        return Covers(l.RootElement, d.RootElement);
+    }
+
+    public static bool Covers(JsonNode? live, JsonNode? desired) =>
+        desired is null || (live is not null && Covers(JsonSerializer.SerializeToElement(live), JsonSerializer.SerializeToElement(desired)));
+
+    /// <summary>The same rule on JSON elements; a JSON null in the desired object asks for nothing.</summary>
+    public static bool Covers(JsonElement live, JsonElement desired)
     {
-        if (JsonNode.DeepEquals(live, desired))
+        switch (desired.ValueKind)
+        {
+            case JsonValueKind.Null or JsonValueKind.Undefined:
+                return true;
+            case JsonValueKind.Object:
+                if (live.ValueKind != JsonValueKind.Object)
+                {
+                    return false;
+                }
+
+                foreach (var field in desired.EnumerateObject())
+                {
+                    if (field.Value.ValueKind != JsonValueKind.Null
+                        && !(live.TryGetProperty(field.Name, out var value) && Covers(value, field.Value)))
+                    {
+                        return false;
+                    }
+                }
+
+                return true;
+            case JsonValueKind.Array:
+                if (live.ValueKind != JsonValueKind.Array || live.GetArrayLength() != desired.GetArrayLength())
+                {
+                    return false;
+                }
+
+                using (var items = live.EnumerateArray())
+                {
+                    foreach (var item in desired.EnumerateArray())
+                    {
+                        if (!items.MoveNext() || !Covers(items.Current, item))
+                        {
+                            return false;
+                        }
+                    }
+                }
+
+                return true;
+            default:
+                return SameValue(live, desired);
+        }
+    }
+
+    private static bool SameValue(JsonElement live, JsonElement desired)
+    {
+        if (live.ValueKind is JsonValueKind.Object or JsonValueKind.Array or JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return false;
+        }
+
+        if (JsonElement.DeepEquals(live, desired))
         {
             return true;
         }
 
-        return live.TryGetValue<string>(out var l) && desired.TryGetValue<string>(out var d)
-            && Quantity.TryParse(l, out var lq) && Quantity.TryParse(d, out var dq) && lq == dq;
+        return live.ValueKind == JsonValueKind.String && desired.ValueKind == JsonValueKind.String
+            && Quantity.TryParse(live.GetString(), out var lq) && Quantity.TryParse(desired.GetString(), out var dq) && lq == dq;
     }
-
-    private static JsonNode ToNode(IKubernetesObject<V1ObjectMeta> obj) =>
-        System.Text.Json.JsonSerializer.SerializeToNode(obj, obj.GetType(), KubeJson.Options)!;
 }

@@ -1,4 +1,5 @@
 using k8s.Models;
+using MlOperator.Operator.Resources;
 using MlOperator.Operator.Runtime.Cache;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 
@@ -16,4 +17,23 @@ public sealed record ModelDeploymentCaches(
     Informer<V2HorizontalPodAutoscaler> Autoscalers,
     Informer<V1ResourceQuota> Quotas,
     Informer<V1Pod> Pods,
-    IReadOnlyList<BoundOwnedKind> Owned);
+    IReadOnlyList<BoundOwnedKind> Owned)
+{
+    /// <summary>
+    /// The <see cref="Pods"/> index by namespace and revision label, so a pass reads one revision's pods without
+    /// scanning every pod of the namespace (a pass per ModelDeployment over all of them grows with the square).
+    /// </summary>
+    public const string PodsByRevision = "revision";
+
+    public static string RevisionKey(string? ns, string revision) => (ns ?? "") + "/" + revision;
+
+    public static IEnumerable<string> RevisionKeys(V1Pod pod) =>
+        pod.GetLabel(ModelDeploymentLabels.Revision) is { } revision ? [RevisionKey(pod.Metadata.NamespaceProperty, revision)] : [];
+
+    /// <summary>One revision's pods of one ModelDeployment, read-only (the cached objects themselves).</summary>
+    public IEnumerable<V1Pod> RevisionPods(string? ns, string modelDeployment, string revision)
+    {
+        var selector = LabelSelectorExpression.Parse(ModelDeploymentLabels.RevisionSelectorText(modelDeployment, revision));
+        return Pods.ByIndexReadOnly(PodsByRevision, RevisionKey(ns, revision)).Where(p => selector.Matches(p.Metadata.Labels));
+    }
+}

@@ -65,12 +65,14 @@ public sealed class ModelDeploymentReconciler(
 
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken ct)
     {
-        var md = caches.ModelDeployments.Get(request.Namespace, request.Name);
+        // Every cache read of a pass is read-only (no deep copy per read): nothing below mutates what it reads; the
+        // status builder, the planner and the no-surge plan copy before they change anything.
+        var md = caches.ModelDeployments.GetReadOnly(request.Namespace, request.Name);
         if (md is not null && _written.TryGetValue((request.Namespace ?? "", request.Name), out var written))
         {
             if (md.Metadata.ResourceVersion == written.WrittenOver)
             {
-                md.Status = written.Status; // the cache has not seen our last status write yet
+                md = WithStatus(md, written.Status); // the cache has not seen our last status write yet
             }
             else
             {
@@ -167,15 +169,17 @@ public sealed class ModelDeploymentReconciler(
 
     /// <summary>A revision's pods the Pod cache sees Ready (with an IP): the pods analysis can scrape.</summary>
     private int ReadyPods(Md md, string revision) =>
-        caches.Pods.List(md.Metadata.NamespaceProperty, LabelSelectorExpression.Parse(ModelDeploymentLabels.RevisionSelectorText(md.Metadata.Name, revision)))
-            .Count(PodMetricsProvider.IsReady);
+        caches.RevisionPods(md.Metadata.NamespaceProperty, md.Metadata.Name, revision).Count(PodMetricsProvider.IsReady);
+
+    /// <summary>The cached ModelDeployment with another status, leaving the cached object (shared with every reader) alone.</summary>
+    private static Md WithStatus(Md md, ModelDeploymentStatus status) =>
+        new() { ApiVersion = md.ApiVersion, Kind = md.Kind, Metadata = md.Metadata, Spec = md.Spec, Status = status };
 
     /// <summary>Why pods of the stable and the incoming revision are failing (CrashLoopBackOff, image pulls, quota), for the condition messages.</summary>
     private RevisionHealth PodHealth(Md md, DesiredState desired, ObservedState observed)
     {
         string? Describe(RevisionPlan? plan) => plan is null ? null : PodFailures.Describe(
-            caches.Pods.List(md.Metadata.NamespaceProperty, LabelSelectorExpression.Parse(ModelDeploymentLabels.RevisionSelectorText(md.Metadata.Name, plan.Hash))),
-            observed.Revision(plan.Hash));
+            caches.RevisionPods(md.Metadata.NamespaceProperty, md.Metadata.Name, plan.Hash), observed.Revision(plan.Hash));
         return new RevisionHealth(Describe(desired.Stable), Describe(desired.Revisions.FirstOrDefault(r => r.Role == RevisionRole.Canary)));
     }
 
@@ -298,7 +302,7 @@ public sealed class ModelDeploymentReconciler(
                 : null;
         }
 
-        var plan = QuotaPlanner.PlanCanary(stablePod, stableNow, canaryPod, add, 1, caches.Quotas.List(md.Metadata.NamespaceProperty));
+        var plan = QuotaPlanner.PlanCanary(stablePod, stableNow, canaryPod, add, 1, caches.Quotas.ListReadOnly(md.Metadata.NamespaceProperty));
         return plan.Mode != CanaryCapacityMode.NoSurge ? null
             : plan with { Reason = NoSurgeMessage(full, plan.StableReplicas) };
     }
@@ -320,7 +324,7 @@ public sealed class ModelDeploymentReconciler(
 
     private QuotaCheck CheckQuota(Md md, DesiredState desired, ObservedState observed)
     {
-        var quotas = caches.Quotas.List(md.Metadata.NamespaceProperty);
+        var quotas = caches.Quotas.ListReadOnly(md.Metadata.NamespaceProperty);
         if (quotas.Count == 0)
         {
             return QuotaCheck.Fitting;
@@ -340,7 +344,7 @@ public sealed class ModelDeploymentReconciler(
         var pending = new List<Task>();
         foreach (var deployment in desired.Deployments)
         {
-            var live = caches.Deployments.Get(deployment.Metadata.NamespaceProperty, deployment.Metadata.Name!);
+            var live = caches.Deployments.GetReadOnly(deployment.Metadata.NamespaceProperty, deployment.Metadata.Name!);
             if (!LiveState.Covers(live, deployment))
             {
                 if (live is null)
@@ -370,7 +374,7 @@ public sealed class ModelDeploymentReconciler(
 
     private void ApplyIfChanged<T>(Informer<T> cache, T desired, List<Task> pending, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (!LiveState.Covers(cache.Get(desired.Metadata.NamespaceProperty, desired.Metadata.Name!), desired))
+        if (!LiveState.Covers(cache.GetReadOnly(desired.Metadata.NamespaceProperty, desired.Metadata.Name!), desired))
         {
             pending.Add(client.ApplyAsync(desired, Apply, ct));
         }
@@ -404,8 +408,17 @@ public sealed class ModelDeploymentReconciler(
     /// <summary>Writes status only when it differs, and records an Event for every condition that flipped.</summary>
     private async Task WriteStatusAsync(Md md, ModelDeploymentStatus status, CancellationToken ct)
     {
-        var before = JsonSerializer.SerializeToNode(md.Status ?? new ModelDeploymentStatus(), KubeJson.Options);
-        var after = JsonSerializer.SerializeToNode(status, KubeJson.Options);
+        // Same bytes is the common case (a pass that changes nothing) and settles it without building JSON trees; the
+        // trees only decide what differing bytes mean (fields in another order are still the same status).
+        var beforeJson = JsonSerializer.SerializeToUtf8Bytes(md.Status ?? new ModelDeploymentStatus(), KubeJson.Options);
+        var afterJson = JsonSerializer.SerializeToUtf8Bytes(status, KubeJson.Options);
+        if (beforeJson.AsSpan().SequenceEqual(afterJson))
+        {
+            return;
+        }
+
+        var before = JsonNode.Parse(beforeJson);
+        var after = JsonNode.Parse(afterJson);
         if (JsonNode.DeepEquals(before, after))
         {
             return;
@@ -416,7 +429,7 @@ public sealed class ModelDeploymentReconciler(
         var patchStatus = after!.AsObject();
         NullRemovedFields(before!.AsObject(), patchStatus);
 
-        var body = new JsonObject { ["status"] = patchStatus.DeepClone() }.ToJsonString();
+        var body = new JsonObject { ["status"] = patchStatus }.ToJsonString();
         await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.NamespaceProperty, new V1Patch(body, V1Patch.PatchType.MergePatch), "status", ct).ConfigureAwait(false);
         if (md.Metadata.ResourceVersion is { } writtenOver)
         {

@@ -5,7 +5,7 @@ namespace MlOperator.Operator.Runtime.Cache;
 
 /// <summary>
 /// Thread-safe store of objects by key plus secondary indexes (index name → value → keys). It holds the
-/// informer's own instances; <see cref="Informer{T}"/> copies before handing anything to callers.
+/// informer's own instances; <see cref="Informer{T}"/> copies before handing them to callers (except to its read-only reads).
 /// </summary>
 public sealed class Indexer<T> where T : class, IKubernetesObject<V1ObjectMeta>
 {

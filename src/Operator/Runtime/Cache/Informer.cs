@@ -10,7 +10,7 @@ namespace MlOperator.Operator.Runtime.Cache;
 /// Reflector + indexer + handler dispatch for one kind (client-go SharedIndexInformer). It lists, then watches
 /// from the list's resourceVersion with bookmarks; a clean watch end resumes from the last resourceVersion seen;
 /// 410 Gone (or an ERROR event) relists from scratch, delivering only the differences so nothing is lost or
-/// duplicated; other errors back off and retry. Reads return deep copies, so callers may mutate them. Scoped to
+/// duplicated; other errors back off and retry. Reads return deep copies, so callers may mutate them (the *ReadOnly reads do not copy). Scoped to
 /// several namespaces, it runs one list/watch per namespace into one cache (each relists only its own namespace).
 /// </summary>
 public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V1ObjectMeta>
@@ -93,6 +93,23 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
     public IReadOnlyList<T> ByIndex(string indexName, string value) => [.. _indexer.ByIndex(indexName, value).Select(o => KubeJson.DeepCopy(o))];
 
     public IReadOnlyList<string> ListKeys() => _indexer.Keys();
+
+    // The read-only accessors hand out the cached objects themselves (controller-runtime's UnsafeDisableDeepCopy):
+    // no copy per read for callers that only look. The cache replaces an object on every change and never edits one
+    // in place, so what a caller holds stays a consistent snapshot; mutating it would corrupt the cache for everyone.
+
+    /// <summary>Like <see cref="Get(string?, string)"/>, but the cached object itself: never mutate it.</summary>
+    public T? GetReadOnly(string? ns, string name) => _indexer.Get(ObjectKey.Of(ns, name));
+
+    /// <summary>Like <see cref="List"/>, but the cached objects themselves: never mutate them.</summary>
+    public IReadOnlyList<T> ListReadOnly(string? ns = null, LabelSelectorExpression? selector = null)
+    {
+        var items = ns is null ? _indexer.All() : _indexer.ByIndex(IndexNames.Namespace, ns);
+        return selector is null ? items : [.. items.Where(o => selector.Matches(o.Metadata.Labels))];
+    }
+
+    /// <summary>Like <see cref="ByIndex"/>, but the cached objects themselves: never mutate them.</summary>
+    public IReadOnlyList<T> ByIndexReadOnly(string indexName, string value) => _indexer.ByIndex(indexName, value);
 
     public async Task RunAsync(CancellationToken ct)
     {

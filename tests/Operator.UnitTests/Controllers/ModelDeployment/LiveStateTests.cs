@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using k8s.Models;
 using MlOperator.Operator.Controllers.ModelDeployment;
 
 namespace MlOperator.Operator.UnitTests.Controllers.ModelDeployment;
@@ -25,6 +26,40 @@ public class LiveStateTests
     public void Compares_quantities_by_value_because_the_server_canonicalises_them(string live, string desired, bool covers) =>
         Assert.Equal(covers, LiveState.Covers(
             new JsonObject { ["memory"] = live }, new JsonObject { ["memory"] = desired }));
+
+    [Fact]
+    public void A_typed_live_child_covers_what_was_applied_until_someone_edits_it()
+    {
+        static V1Deployment Deployment(int replicas, string memory) => new()
+        {
+            Metadata = new V1ObjectMeta { Name = "m", NamespaceProperty = "ns", Labels = new Dictionary<string, string> { ["app"] = "m" } },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = replicas,
+                Template = new V1PodTemplateSpec
+                {
+                    Spec = new V1PodSpec
+                    {
+                        Containers = [new V1Container
+                        {
+                            Name = "sidecar",
+                            Resources = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new(memory) } },
+                        }],
+                    },
+                },
+            },
+        };
+
+        var live = Deployment(2, "1Gi");
+        live.Metadata.Uid = "u1";
+        live.Metadata.ResourceVersion = "7";
+        live.Metadata.Labels["added-by-someone-else"] = "x";
+        live.Status = new V1DeploymentStatus { Replicas = 2, ReadyReplicas = 2 };
+
+        Assert.True(LiveState.Covers(live, Deployment(2, "1024Mi")));
+        Assert.False(LiveState.Covers(live, Deployment(3, "1Gi")));
+        Assert.False(LiveState.Covers(live, Deployment(2, "2Gi")));
+    }
 
     [Fact]
     public void A_missing_live_object_is_never_covered() =>

@@ -272,6 +272,29 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Read_only_reads_return_the_cached_objects_and_stay_as_they_were_when_the_cache_moves_on()
+    {
+        _client.Seed(Widget.Named("a"));
+        _client.Seed(Widget.Named("b", ns: "other"));
+        var informer = await StartAsync(new InformerOptions());
+
+        var held = informer.GetReadOnly("ns", "a")!;
+        Assert.Same(held, informer.GetReadOnly("ns", "a"));
+        Assert.Same(held, Assert.Single(informer.ListReadOnly("ns")));
+        Assert.Same(held, Assert.Single(informer.ByIndexReadOnly(IndexNames.Namespace, "ns")));
+        Assert.Equal(2, informer.ListReadOnly().Count);
+        Assert.Empty(informer.ListReadOnly("ns", LabelSelectorExpression.Parse("app=x")));
+        Assert.Null(informer.GetReadOnly("ns", "missing"));
+
+        // A change replaces the cached object: a reader holding the old one keeps a consistent snapshot.
+        var changed = Widget.Named("a");
+        changed.Spec!["v"] = "2";
+        await _client.UpdateAsync(changed);
+        await Eventually.TrueAsync(() => informer.GetReadOnly("ns", "a")!.Spec!["v"] == "2", "update seen");
+        Assert.Equal("1", held.Spec!["v"]);
+    }
+
+    [Fact]
     public async Task A_late_handler_gets_existing_objects_and_can_unregister()
     {
         _client.Seed(Widget.Named("a"));
