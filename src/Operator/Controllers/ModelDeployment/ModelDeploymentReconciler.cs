@@ -83,12 +83,13 @@ public sealed class ModelDeploymentReconciler(
         if (md is null || md.Metadata.DeletionTimestamp is not null)
         {
             _written.TryRemove((request.Namespace ?? "", request.Name), out _);
+            _validated.TryRemove((request.Namespace ?? "", request.Name), out _);
             Metrics?.Forget(request.Namespace ?? "", request.Name);
             return ReconcileResult.Done; // gone or going: the garbage collector takes the children
         }
 
         var now = time.GetUtcNow();
-        var violations = ModelDeploymentValidator.Validate(md);
+        var violations = Validate(md);
         if (violations.Count > 0)
         {
             logger.LogInformation("Invalid spec, children left untouched until the spec changes: {Violations}", InvalidSpecMessage(violations));
@@ -165,6 +166,26 @@ public sealed class ModelDeploymentReconciler(
         // Deployment status changes wake us through Owns<V1Deployment>; a revision that never becomes available
         // changes nothing, so its progress deadline needs a wake-up of its own.
         return revisions.RecheckAfter is { } left ? ReconcileResult.After(left < MinimumRequeue ? MinimumRequeue : left) : ReconcileResult.Done;
+    }
+
+    /// <summary>
+    /// The validator's verdict per ModelDeployment generation: the spec (all it reads, with the immutable name) only
+    /// changes with the generation, and a canary reconciles every analysis interval, so each generation is walked once.
+    /// </summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (string? Uid, long? Generation, IReadOnlyList<ValidationViolation> Violations)> _validated = new();
+
+    private IReadOnlyList<ValidationViolation> Validate(Md md)
+    {
+        var key = (md.Metadata.NamespaceProperty ?? "", md.Metadata.Name);
+        if (md.Metadata.Generation is not null && _validated.TryGetValue(key, out var known)
+            && known.Uid == md.Metadata.Uid && known.Generation == md.Metadata.Generation)
+        {
+            return known.Violations;
+        }
+
+        var violations = ModelDeploymentValidator.Validate(md);
+        _validated[key] = (md.Metadata.Uid, md.Metadata.Generation, violations);
+        return violations;
     }
 
     /// <summary>A revision's pods the Pod cache sees Ready (with an IP): the pods analysis can scrape.</summary>
