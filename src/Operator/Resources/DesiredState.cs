@@ -16,11 +16,17 @@ public sealed record DesiredState(
     string Selector,
     string Url)
 {
+    /// <summary>The NginxIngress router's Service {name}-canary over the canary's pods, during a weighted canary only.</summary>
+    public V1Service? CanaryService { get; init; }
+
+    /// <summary>The NginxIngress router's canary Ingress {name}-canary carrying the weight, during a weighted canary only.</summary>
+    public V1Ingress? CanaryIngress { get; init; }
+
     public RevisionPlan Stable => Revisions.First(r => r.Role == RevisionRole.Stable);
 
     public V1Deployment StableDeployment => Deployments[Revisions.ToList().FindIndex(r => r.Role == RevisionRole.Stable)];
 
-    /// <summary>In apply order: Deployments first (pods take longest), then the Service, Ingress and HPA that point at them.</summary>
+    /// <summary>Deployments first (pods take longest), then the Services, Ingresses and HPA that point at them.</summary>
     public IEnumerable<IKubernetesObject<V1ObjectMeta>> Objects
     {
         get
@@ -31,9 +37,19 @@ public sealed record DesiredState(
             }
 
             yield return Service;
+            if (CanaryService is not null)
+            {
+                yield return CanaryService;
+            }
+
             if (Ingress is not null)
             {
                 yield return Ingress;
+            }
+
+            if (CanaryIngress is not null)
+            {
+                yield return CanaryIngress;
             }
 
             if (HorizontalPodAutoscaler is not null)

@@ -17,9 +17,11 @@ public static class DesiredStateBuilder
 
     /// <summary>
     /// The seam for canaries: the caller decides which revisions exist (stable, and maybe a canary with its own
-    /// template) and how many replicas each runs; everything else follows from the spec.
+    /// template) and how many replicas each runs; everything else follows from the spec. <paramref name="canaryWeight"/>
+    /// is the traffic share a weighted canary gets this pass (null: no weighted canary runs); with NginxIngress routing
+    /// it becomes the canary Ingress's weight, with ReplicaRatio the replica counts carry it and it is unused.
     /// </summary>
-    public static DesiredState Build(ModelDeployment md, IReadOnlyList<RevisionPlan> revisions, ModelDeploymentDefaults defaults)
+    public static DesiredState Build(ModelDeployment md, IReadOnlyList<RevisionPlan> revisions, ModelDeploymentDefaults defaults, int? canaryWeight = null)
     {
         if (revisions.Count(r => r.Role == RevisionRole.Stable) != 1)
         {
@@ -27,15 +29,28 @@ public static class DesiredStateBuilder
         }
 
         var deployments = revisions.Select(r => KubeResource.Stamp(DeploymentBuilder.Build(md, r, defaults))).ToList();
-        var stable = deployments[revisions.ToList().FindIndex(r => r.Role == RevisionRole.Stable)];
+        var stablePlan = revisions.Single(r => r.Role == RevisionRole.Stable);
+        var stable = deployments[revisions.ToList().IndexOf(stablePlan)];
+        var routed = NginxCanary.Routes(md);
+        var service = routed
+            ? ServiceBuilder.Build(md, ModelDeploymentNames.Service(md), ModelDeploymentLabels.RevisionSelector(md, stablePlan), defaults)
+            : ServiceBuilder.Build(md, defaults);
+        var canary = routed && canaryWeight is int weight && revisions.FirstOrDefault(r => r.Role == RevisionRole.Canary) is { } canaryPlan
+            ? (Service: ServiceBuilder.Build(md, ModelDeploymentNames.CanaryService(md), ModelDeploymentLabels.RevisionSelector(md, canaryPlan), defaults),
+               Ingress: IngressBuilder.Build(md, ModelDeploymentNames.CanaryIngress(md), ModelDeploymentNames.CanaryService(md), NginxCanary.Annotations(weight), defaults))
+            : default;
         return new DesiredState(
             revisions,
             deployments,
-            KubeResource.Stamp(ServiceBuilder.Build(md, defaults)),
+            KubeResource.Stamp(service),
             IngressBuilder.Build(md, defaults) is { } ingress ? KubeResource.Stamp(ingress) : null,
             HpaBuilder.Build(md, stable.Metadata.Name!, defaults) is { } hpa ? KubeResource.Stamp(hpa) : null,
             ModelDeploymentLabels.SelectorText(md),
-            Url(md, defaults));
+            Url(md, defaults))
+        {
+            CanaryService = canary.Service is null ? null : KubeResource.Stamp(canary.Service),
+            CanaryIngress = canary.Ingress is null ? null : KubeResource.Stamp(canary.Ingress),
+        };
     }
 
     /// <summary>The revision the spec describes, with the replica count the spec asks for (null when the HPA owns it).</summary>

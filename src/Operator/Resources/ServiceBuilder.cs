@@ -4,15 +4,15 @@ using MlOperator.Operator.Api.V1Alpha1;
 namespace MlOperator.Operator.Resources;
 
 /// <summary>
-/// The Service {name}: selects the pods of every revision, so with ReplicaRatio routing the replica counts
-/// carry the canary weight.
+/// The Service {name}: with ReplicaRatio routing it selects the pods of every revision, so the replica counts carry
+/// the canary weight; with NginxIngress routing <see cref="DesiredStateBuilder"/> pins it to the stable revision.
 /// </summary>
 public static class ServiceBuilder
 {
     public static V1Service Build(ModelDeployment md, ModelDeploymentDefaults defaults) =>
         Build(md, ModelDeploymentNames.Service(md), ModelDeploymentLabels.Selector(md), defaults);
 
-    /// <summary>A Service over some pods only ({name}-stable / {name}-canary for the router modes).</summary>
+    /// <summary>A Service over some pods only ({name} pinned to the stable revision, {name}-canary for the NginxIngress router).</summary>
     public static V1Service Build(ModelDeployment md, string name, Dictionary<string, string> selector, ModelDeploymentDefaults defaults) => new()
     {
         Metadata = new V1ObjectMeta

@@ -4,6 +4,7 @@ using k8s.Models;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Controllers.ModelDeployment;
 using MlOperator.Operator.IntegrationTests.Fixtures;
+using MlOperator.Operator.Resources;
 using MlOperator.Operator.Rollout;
 using static MlOperator.Operator.Api.V1Alpha1.ModelDeploymentConditions;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
@@ -202,6 +203,54 @@ public sealed partial class ModelDeploymentReconcilerTests
         Assert.Equal(3, (await Client.GetAsync<V1Deployment>(v4, _ns)).Spec!.Replicas);
         await TestCluster.EventuallyAsync(() => Client.ListAsync<Corev1Event>(_ns),
             l => l.Items.Any(e => e.Reason == ReasonNoSurgePlan), "a NoSurgePlan event");
+    }
+
+    [EmulatorFact]
+    public async Task NginxIngress_routing_splits_by_a_canary_Ingress_then_moves_the_Service_to_the_promoted_revision()
+    {
+        var sample = Sample("cpu-model", steps: true);
+        sample.Spec.Replicas = 4;
+        sample.Spec.Rollout!.TrafficRouting = RolloutSpec.NginxIngress;
+        sample.Spec.Rollout.Steps = [new RolloutStep { Weight = 25, Pause = "1s" }];
+        sample.Spec.Rollout.Analysis = null;
+        sample.Spec.Ingress = new ModelIngressSpec { Host = "cpu.example.com", ClassName = "nginx" };
+        var md = await Client.CreateAsync(sample);
+        await ConditionAsync(md, Ready, True);
+        var stable = await DeploymentOfAsync(md);
+        var stableHash = stable.Metadata.Labels![ModelDeploymentLabels.Revision];
+        var v4 = RevisionDeploymentName(md, "4");
+        var canaryName = md.Metadata.Name + "-canary";
+        await AnnotateAsync(md, RolloutRequests.PauseAnnotation, "true"); // hold step 1 once its pods are Ready
+
+        await PatchVersionAsync(md, "4");
+
+        // Step 1 (held): ceil(25 % of 4) = 1 canary pod, 25 % of the Ingress traffic to it, the Service on the stable only.
+        var canaryIngress = await TestCluster.EventuallyAsync<V1Ingress?>(() => Client.TryGetAsync<V1Ingress>(canaryName, _ns),
+            i => i?.Metadata.Annotations is { } a && a.TryGetValue(NginxCanary.WeightAnnotation, out var w) && w == "25", "canary Ingress at weight 25");
+        var held = await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.Canary?.Paused == true, "held at step 1");
+        Assert.Equal(held.Status!.Canary!.Weight?.ToString(System.Globalization.CultureInfo.InvariantCulture), canaryIngress!.Metadata.Annotations![NginxCanary.WeightAnnotation]);
+        Assert.Equal("true", canaryIngress.Metadata.Annotations[NginxCanary.CanaryAnnotation]);
+        Assert.Equal(1, (await Client.GetAsync<V1Deployment>(v4, _ns)).Spec!.Replicas);
+
+        var mainIngress = await Client.GetAsync<V1Ingress>(md.Metadata.Name!, _ns);
+        Assert.Equal(("cpu.example.com", "nginx"), (canaryIngress.Spec!.Rules!.Single().Host, canaryIngress.Spec.IngressClassName));
+        Assert.Equal(mainIngress.Spec!.Rules!.Single().Http!.Paths!.Single().Path, canaryIngress.Spec.Rules!.Single().Http!.Paths!.Single().Path);
+        Assert.Equal(canaryName, canaryIngress.Spec.Rules!.Single().Http!.Paths!.Single().Backend!.Service!.Name);
+        Assert.Equal(md.Metadata.Name, mainIngress.Spec.Rules!.Single().Http!.Paths!.Single().Backend!.Service!.Name);
+        Assert.Equal(stableHash, (await Client.GetAsync<V1Service>(md.Metadata.Name!, _ns)).Spec!.Selector![ModelDeploymentLabels.Revision]);
+        Assert.Equal(RevisionHashOf(v4), (await Client.GetAsync<V1Service>(canaryName, _ns)).Spec!.Selector![ModelDeploymentLabels.Revision]);
+
+        // Promotion: the Service moves to version 4 and the canary Service and Ingress are deleted.
+        await AnnotateAsync(md, RolloutRequests.PromoteAnnotation, "p1");
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns),
+            m => m.Status?.StableVersion == "4" && m.Status.Canary is null, "version 4 promoted");
+        await TestCluster.EventuallyAsync<V1Ingress?>(() => Client.TryGetAsync<V1Ingress>(canaryName, _ns), i => i is null, "canary Ingress deleted");
+        await TestCluster.EventuallyAsync<V1Service?>(() => Client.TryGetAsync<V1Service>(canaryName, _ns), s => s is null, "canary Service deleted");
+        var service = await Client.GetAsync<V1Service>(md.Metadata.Name!, _ns);
+        Assert.Equal(RevisionHashOf(v4), service.Spec!.Selector![ModelDeploymentLabels.Revision]);
+        Assert.NotNull(await Client.TryGetAsync<V1Ingress>(md.Metadata.Name!, _ns));
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<V1Deployment>(_ns),
+            l => l.Items.Count == 1 && l.Items[0].Metadata.Name == v4, "the old stable scaled to zero and deleted");
     }
 
     /// <summary>The cpu-model sample with its own replicas, steps and analysis (JSON, null for none).</summary>

@@ -17,8 +17,10 @@ public sealed class RolloutSpec
 
     /// <summary>
     /// How traffic is split: ReplicaRatio (one Service over both revisions, weight by replica count). NginxIngress
-    /// (canary Ingress with weight annotations) and GatewayAPI (HTTPRoute with weighted backends) are accepted but not
-    /// built yet: they split by replica count too.
+    /// (requires spec.ingress): the Service selects the stable revision only and, during a weighted canary, an
+    /// ingress-nginx canary Ingress {name}-canary (nginx.ingress.kubernetes.io/canary-weight: the step's weight, 0 while
+    /// no canary pod is Ready) sends its share to the Service {name}-canary. GatewayAPI (HTTPRoute with weighted
+    /// backends) is accepted but not built yet: it splits by replica count.
     /// </summary>
     [Enum(ReplicaRatio, NginxIngress, GatewayApi), Default(ReplicaRatio)]
     public string? TrafficRouting { get; set; }

@@ -101,7 +101,7 @@ public sealed class ModelDeploymentReconciler(
         var (verdict, baseline) = await AnalyseAsync(md, now, ct).ConfigureAwait(false);
         var revisions = RolloutPlanner.Plan(md, observed, defaults, now, verdict, revision => ReadyPods(md, revision));
         await KeepBaselineAsync(md, revisions, baseline, now, ct).ConfigureAwait(false);
-        var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
+        var desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults, CanaryTraffic.Weight(revisions, observed));
 
         var quota = CheckQuota(md, desired, observed);
         if (!quota.Fits && NoSurge(md, revisions, desired, observed) is { } noSurge)
@@ -119,7 +119,7 @@ public sealed class ModelDeploymentReconciler(
                 Canary = WithStableReplicas(revisions.Canary, noSurge.StableReplicas),
                 NoSurgeReason = noSurge.Reason,
             };
-            desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults);
+            desired = DesiredStateBuilder.Build(md, revisions.Plans, defaults, CanaryTraffic.Weight(revisions, observed));
             quota = QuotaCheck.Fitting; // the canary's pods are admitted as the stable's go
         }
         else if (revisions.Canary?.StableReplicas is int kept)
@@ -358,13 +358,19 @@ public sealed class ModelDeploymentReconciler(
 
     /// <summary>
     /// Applies every child whose live state does not already hold what we want. The applies are independent
-    /// (server-side apply needs no read-modify-write), so they go out together: a pass costs one round trip, not one per child.
+    /// (server-side apply needs no read-modify-write), so they go out together, in two waves: first everything that
+    /// adds pods or moves traffic, then the scale-downs of retiring revisions. On a promotion under NginxIngress routing
+    /// the Service {name} moves to the new stable before the old stable's pods start terminating, so it never has a
+    /// moment without ready endpoints; the canary Ingress and Service go afterwards (stale deletion), by which time
+    /// {name} already reaches the same pods they did.
     /// </summary>
     private async Task<int> ApplyChildrenAsync(Md md, DesiredState desired, CancellationToken ct)
     {
         var pending = new List<Task>();
-        foreach (var deployment in desired.Deployments)
+        var scaleDowns = new List<V1Deployment>();
+        for (var i = 0; i < desired.Deployments.Count; i++)
         {
+            var deployment = desired.Deployments[i];
             var live = caches.Deployments.GetReadOnly(deployment.Metadata.NamespaceProperty, deployment.Metadata.Name!);
             if (!LiveState.Covers(live, deployment))
             {
@@ -374,14 +380,31 @@ public sealed class ModelDeploymentReconciler(
                     events.Normal(md, ReasonNewRevision, NewRevisionMessage(revision, deployment.GetLabel(ModelDeploymentLabels.Version) ?? md.Spec.Model.Version));
                 }
 
-                pending.Add(client.ApplyAsync(deployment, Apply, ct));
+                if (desired.Revisions[i].Role == RevisionRole.Retiring)
+                {
+                    scaleDowns.Add(deployment);
+                }
+                else
+                {
+                    pending.Add(client.ApplyAsync(deployment, Apply, ct));
+                }
             }
         }
 
-        ApplyIfChanged(caches.Services, desired.Service, pending, ct);
-        if (desired.Ingress is { } ingress)
+        foreach (var service in new[] { desired.Service, desired.CanaryService })
         {
-            ApplyIfChanged(caches.Ingresses, ingress, pending, ct);
+            if (service is not null)
+            {
+                ApplyIfChanged(caches.Services, service, pending, ct, SameSelector);
+            }
+        }
+
+        foreach (var ingress in new[] { desired.Ingress, desired.CanaryIngress })
+        {
+            if (ingress is not null)
+            {
+                ApplyIfChanged(caches.Ingresses, ingress, pending, ct);
+            }
         }
 
         if (desired.HorizontalPodAutoscaler is { } hpa)
@@ -390,12 +413,23 @@ public sealed class ModelDeploymentReconciler(
         }
 
         await Task.WhenAll(pending).ConfigureAwait(false);
-        return pending.Count;
+        await Task.WhenAll(scaleDowns.Select(d => client.ApplyAsync(d, Apply, ct))).ConfigureAwait(false);
+        return pending.Count + scaleDowns.Count;
     }
 
-    private void ApplyIfChanged<T>(Informer<T> cache, T desired, List<Task> pending, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    /// <summary>
+    /// A selector must match exactly, not only cover: the revision key dropped when routing changes from NginxIngress to
+    /// ReplicaRatio still has to reach the API (server-side apply then removes it, as our field manager owns it).
+    /// </summary>
+    private static bool SameSelector(V1Service live, V1Service desired) =>
+        (live.Spec?.Selector ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal)
+            .SequenceEqual((desired.Spec?.Selector ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal));
+
+    private void ApplyIfChanged<T>(Informer<T> cache, T desired, List<Task> pending, CancellationToken ct, Func<T, T, bool>? alsoSame = null)
+        where T : class, IKubernetesObject<V1ObjectMeta>
     {
-        if (!LiveState.Covers(cache.GetReadOnly(desired.Metadata.NamespaceProperty, desired.Metadata.Name!), desired))
+        var live = cache.GetReadOnly(desired.Metadata.NamespaceProperty, desired.Metadata.Name!);
+        if (!LiveState.Covers(live, desired) || (alsoSame is not null && !alsoSame(live!, desired)))
         {
             pending.Add(client.ApplyAsync(desired, Apply, ct));
         }
