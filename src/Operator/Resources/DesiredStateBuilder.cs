@@ -39,6 +39,15 @@ public static class DesiredStateBuilder
             ? (Service: ServiceBuilder.Build(md, ModelDeploymentNames.CanaryService(md), ModelDeploymentLabels.RevisionSelector(md, canaryPlan), defaults),
                Ingress: IngressBuilder.Build(md, ModelDeploymentNames.CanaryIngress(md), ModelDeploymentNames.CanaryService(md), NginxCanary.Annotations(weight), defaults))
             : default;
+
+        // Right after a promotion or rollback ingress-nginx may still route the canary share to {name}-canary for a
+        // moment: while a revision drains, that Service stays and selects the stable revision, so the share never
+        // meets a Service without endpoints.
+        if (routed && canary.Service is null && md.Spec.Rollout?.Steps is { Count: > 0 } && revisions.Any(r => r.Role == RevisionRole.Retiring))
+        {
+            canary.Service = ServiceBuilder.Build(md, ModelDeploymentNames.CanaryService(md), ModelDeploymentLabels.RevisionSelector(md, stablePlan), defaults);
+        }
+
         return new DesiredState(
             revisions,
             deployments,

@@ -106,17 +106,33 @@ public class NginxCanaryRoutingTests
     }
 
     [Fact]
-    public void Promotion_moves_the_Service_to_the_new_stable_and_drops_the_canary_objects()
+    public void Promotion_moves_the_Service_to_the_new_stable_and_drops_the_canary_Ingress_and_then_the_canary_Service()
     {
         var md = Md();
         var (stable, canary) = Revisions(md);
         var promoted = canary with { Role = RevisionRole.Stable, Replicas = 4 };
         var retiring = stable with { Role = RevisionRole.Retiring, Replicas = 0 };
 
-        var desired = DesiredStateBuilder.Build(md, [promoted, retiring], Defaults, canaryWeight: null);
+        var draining = DesiredStateBuilder.Build(md, [promoted, retiring], Defaults, canaryWeight: null);
+        var drained = DesiredStateBuilder.Build(md, [promoted], Defaults, canaryWeight: null);
 
-        Assert.Equal(PodsOf(canary.Hash), desired.Service.Spec.Selector);
-        Assert.Null(desired.CanaryService);
+        Assert.Equal(PodsOf(canary.Hash), draining.Service.Spec.Selector);
+        Assert.Null(draining.CanaryIngress);
+        // While the old revision drains, a lagging ingress-nginx's canary share still finds endpoints: the new stable's.
+        Assert.Equal(PodsOf(canary.Hash), draining.CanaryService!.Spec.Selector);
+        Assert.Null(drained.CanaryService);
+        Assert.Null(drained.CanaryIngress);
+    }
+
+    [Fact]
+    public void After_a_rollback_the_canary_Service_sends_a_lagging_canary_share_to_the_stable_until_the_canary_drained()
+    {
+        var md = Md();
+        var (stable, canary) = Revisions(md);
+
+        var desired = DesiredStateBuilder.Build(md, [stable, canary with { Role = RevisionRole.Retiring, Replicas = 0 }], Defaults, canaryWeight: null);
+
+        Assert.Equal(PodsOf(stable.Hash), desired.CanaryService!.Spec.Selector);
         Assert.Null(desired.CanaryIngress);
     }
 
