@@ -64,7 +64,7 @@ public static class RolloutPlanner
         }
         else if (requests.Promote is not null || requests.Abort is not null)
         {
-            notices.Add(new RolloutNotice(false, requests.Promote is not null ? ReasonPromoted : ReasonAborted,
+            notices.Add(new RolloutNotice(false, requests.Promote is not null ? ReasonPromoteRequested : ReasonAbortRequested,
                 (requests.Promote is not null ? "promote" : "abort") + " requested but no canary is in progress: nothing to do"));
         }
 
@@ -110,7 +110,7 @@ public static class RolloutPlanner
         var promoting = previous?.Promoting == true || requests.Promote is not null;
         if (requests.Promote is not null && previous?.Promoting != true)
         {
-            notices.Add(new RolloutNotice(false, ReasonPromoted, $"promotion of model version {version} requested by annotation: skipping the remaining steps"));
+            notices.Add(new RolloutNotice(false, ReasonPromoteRequested, $"promotion of model version {version} requested by annotation: skipping the remaining steps"));
         }
 
         CanaryDecision? planned = null;

@@ -16,6 +16,14 @@ public sealed record ClusterSelection(ClusterKind Kind, string Reason, string? K
     /// <summary>This test process's choice, made once (the fixture and <see cref="EmulatorFactAttribute"/> agree).</summary>
     public static ClusterSelection Current => Process.Value;
 
+    /// <summary>
+    /// What a test that starts its own real-pod emulator says about the cluster choice: its pods run the sidecar built
+    /// here, which a real cluster cannot pull, so it never runs against <see cref="KubeconfigVariable"/> or K3s.
+    /// </summary>
+    public static string OwnEmulatorNotice => Current.Kind == ClusterKind.Emulator
+        ? "runs on its own API emulator with real sidecar pods (processes of the sidecar built here)"
+        : $"runs on its own API emulator with real sidecar pods, NOT on the selected cluster ({Current.Reason}): its pods run the sidecar built here, which a real cluster cannot pull";
+
     /// <param name="variable">The environment (a dictionary in tests).</param>
     /// <param name="dockerAnswers">Asked only when needed: whether a Docker daemon answers a ping.</param>
     public static ClusterSelection Choose(Func<string, string?> variable, Func<bool> dockerAnswers)

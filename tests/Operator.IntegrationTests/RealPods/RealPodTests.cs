@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using MlOperator.Kubernetes.Emulator;
 using MlOperator.Operator.IntegrationTests.Fixtures;
+using Xunit.Abstractions;
 
 namespace MlOperator.Operator.IntegrationTests.RealPods;
 
@@ -12,7 +13,7 @@ namespace MlOperator.Operator.IntegrationTests.RealPods;
 /// their own loopback IPs, readiness from the sidecar, restarts and CrashLoopBackOff, a Service proxy, fault env by
 /// label, and no process left behind. Its own emulator per test, so the cluster choice does not apply.
 /// </summary>
-public sealed class RealPodTests : IAsyncLifetime
+public sealed class RealPodTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string ModelUri = "pvc://model-store/mlp/1/model.onnx";
     private const string Infer = "{\"inputs\":[{\"name\":\"input\",\"datatype\":\"FP32\",\"shape\":[1,16],\"data\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1]}]}";
@@ -29,6 +30,7 @@ public sealed class RealPodTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        output.WriteLine(ClusterSelection.OwnEmulatorNotice);
         await File.WriteAllTextAsync(_badModel, "not an onnx model");
         Assert.True(File.Exists(SidecarPath), $"the sidecar is not built at {SidecarPath}");
         _emulator = await KubeEmulator.StartAsync(new EmulatorOptions

@@ -45,6 +45,8 @@ public static class ModelDeploymentConditions
     public const string ReasonRolledBack = "RolledBack";
     public const string ReasonAborted = "Aborted";
     public const string ReasonRetry = "RetryRequested";
+    public const string ReasonPromoteRequested = "PromoteRequested";
+    public const string ReasonAbortRequested = "AbortRequested";
     public const string ReasonIgnoredAnnotation = "IgnoredAnnotation";
     public const string ReasonCanaryInProgress = "CanaryInProgress";
     public const string ReasonPodsNotReady = "PodsNotReady";

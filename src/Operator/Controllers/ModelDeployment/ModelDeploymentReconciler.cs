@@ -126,9 +126,12 @@ public sealed class ModelDeploymentReconciler(
         {
             revisions = revisions with { NoSurgeReason = NoSurgeMessage(md.Spec.Replicas ?? defaults.Replicas, kept) };
         }
+
         if (!quota.Fits)
         {
             logger.LogInformation("Desired state does not fit the namespace quota, nothing applied: {Shortfall}", quota.Message);
+            // The plan's decisions (a rollback, a token acted on) are in this status write: their Events go with it.
+            AfterPlan(md, revisions);
             await WriteStatusAsync(md, ModelDeploymentStatusBuilder.QuotaBlocked(md, desired, observed, quota, now, revisions), ct).ConfigureAwait(false);
             return ReconcileResult.After(revisions.RecheckAfter is { } untilDeadline && untilDeadline < QuotaRecheck ? untilDeadline : QuotaRecheck);
         }
@@ -152,7 +155,7 @@ public sealed class ModelDeploymentReconciler(
                 failed.Revision, failed.Version, failed.Deadline, revisions.Stable.Hash);
         }
 
-        if (revisions.Incoming is { } incoming)
+        if (revisions.Incoming is { } incoming && observed.Revision(incoming.Hash) is null)
         {
             logger.LogInformation("Revision {Revision} (model version {Version}) coming up beside stable revision {StableRevision}",
                 incoming.Hash, incoming.Template.Model.Version, revisions.Stable.Hash);
