@@ -2,6 +2,8 @@ using System.Security.Cryptography;
 using k8s;
 using k8s.KubeConfigModels;
 using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
 using LibraryConfigException = k8s.Exceptions.KubeConfigException;
 
 namespace MlOperator.Operator.Kube;
@@ -11,9 +13,19 @@ namespace MlOperator.Operator.Kube;
 /// an explicit file, else KUBECONFIG (merged, first definition wins), else the in-cluster service account, else
 /// ~/.kube/config. The library parses and authenticates (tokens, token files, client certificates, exec plugins,
 /// OIDC); what we add is the order above and one message per failure that names the file and the field.
+/// The file itself is read into the library's <see cref="K8SConfiguration"/> by <see cref="Read"/>, not by
+/// <c>LoadKubeConfig</c>: that goes through <c>KubernetesYaml</c>, whose first use loads every model type the library
+/// defines (5,900 types, ~45 MB of resident type metadata for the life of the process) to parse a dozen fields.
 /// </summary>
 public static class KubeConnectionLoader
 {
+    // The kubeconfig model's YAML names come from its [YamlMember] aliases (current-context, certificate-authority-data,
+    // ...) and camelCase for the rest, as the library's own reader; fields this version does not model are skipped.
+    private static readonly Lazy<IDeserializer> Yaml = new(() => new DeserializerBuilder()
+        .WithNamingConvention(CamelCaseNamingConvention.Instance)
+        .IgnoreUnmatchedProperties()
+        .Build());
+
     public static KubeConnection Load(KubeConnectionOptions? options = null)
     {
         options ??= new KubeConnectionOptions();
@@ -69,10 +81,10 @@ public static class KubeConnectionLoader
 
         try
         {
-            var merged = KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(paths[0]));
+            var merged = Read(paths[0]);
             foreach (var path in paths.Skip(1))
             {
-                Merge(merged, KubernetesClientConfiguration.LoadKubeConfig(new FileInfo(path)));
+                Merge(merged, Read(path));
             }
 
             var configuration = KubernetesClientConfiguration.BuildConfigFromConfigObject(merged, context);
@@ -90,6 +102,19 @@ public static class KubeConnectionLoader
         {
             throw new KubeConfigException($"{file}: {Field(e, context)}: {Describe(e)}", e);
         }
+    }
+
+    /// <summary>
+    /// One kubeconfig file as the library's model, remembering where it came from: relative certificate, key and
+    /// token-file paths resolve against the file's directory, as kubectl does.
+    /// </summary>
+    internal static K8SConfiguration Read(string path)
+    {
+        using var reader = new StreamReader(path);
+        var configuration = Yaml.Value.Deserialize<K8SConfiguration?>(reader)
+            ?? throw new LibraryConfigException("the file is empty");
+        configuration.FileName = Path.GetFullPath(path);
+        return configuration;
     }
 
     /// <summary>

@@ -219,4 +219,44 @@ public sealed class KubeConnectionLoaderTests : IDisposable
 
         Assert.Equal("https://real:1/", KubeConnectionLoader.Load(Options(kubeconfig: $"{empty}:{real}")).Server.ToString());
     }
+
+    [Fact]
+    public void An_empty_explicit_kubeconfig_file_is_an_error_naming_it()
+    {
+        var path = File("empty", "");
+
+        var error = Assert.Throws<KubeConfigException>(() => KubeConnectionLoader.Load(Options(path: path)));
+
+        Assert.Equal($"{path}: kubeconfig: the file is empty", error.Message);
+    }
+
+    [Fact]
+    public void Relative_certificate_and_key_paths_resolve_against_the_kubeconfig_files_directory()
+    {
+        using var key = RSA.Create(2048);
+        using var certificate = new CertificateRequest("CN=operator", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1)
+            .CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        File("conf/certs/client.crt", certificate.ExportCertificatePem());
+        File("conf/certs/client.key", key.ExportPkcs8PrivateKeyPem());
+        var path = File("conf/kubeconfig", Kubeconfig(Cluster("c", "https://c:1"),
+            User("u", "client-certificate: certs/client.crt\n    client-key: certs/client.key"), Context("dev", "c", "u"), current: "dev"));
+
+        // Loaded from elsewhere: the relative paths must not depend on the working directory.
+        var connection = KubeConnectionLoader.Load(Options(path: path));
+
+        Assert.Equal(Path.Combine(_dir, "conf", "certs", "client.crt"), connection.Configuration.ClientCertificateFilePath);
+        Assert.Equal(Path.Combine(_dir, "conf", "certs", "client.key"), connection.Configuration.ClientKeyFilePath);
+    }
+
+    [Fact]
+    public void Fields_the_kubeconfig_model_does_not_know_are_ignored()
+    {
+        var path = File("config", "preferences: {colors: true}\nfuture-field: [1, 2]\n" + Valid("https://c:1") +
+            "\nextensions:\n  - name: x\n    extension: {any: thing}\n");
+
+        var connection = KubeConnectionLoader.Load(Options(path: path));
+
+        Assert.Equal("https://c:1/", connection.Server.ToString());
+        Assert.Equal("t", connection.Configuration.AccessToken);
+    }
 }
