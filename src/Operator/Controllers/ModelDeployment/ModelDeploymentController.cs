@@ -27,6 +27,7 @@ public static class ModelDeploymentController
             manager.GetInformer<V1ResourceQuota>(),
             manager.GetInformer<V1Pod>(PodEvents.Selector),
             [.. OperatorKinds.Owned.Select(kind => kind.Bind(manager))]);
+        caches.Pods.SetTransform(PodEvents.Trim);
         caches.Pods.AddIndex(ModelDeploymentCaches.PodsByRevision, ModelDeploymentCaches.RevisionKeys);
         // Without a provider handed in (tests), scrape the pods this controller's own Pod informer holds.
         var analysis = new CanaryAnalysis(metrics ?? new PodMetricsProvider(caches.Pods, new PodMetricsOptions(), time, loggerFactory.CreateLogger<PodMetricsProvider>()));

@@ -18,6 +18,24 @@ public static class PodEvents
     /// <summary>The Pod informer's server-side selector: pods of every ModelDeployment, nothing else in the cluster.</summary>
     public const string Selector = ModelDeploymentLabels.ManagedBy + "=" + ModelDeploymentLabels.ManagedByValue;
 
+    /// <summary>
+    /// What the Pod cache keeps of a pod: metadata, status, the node, and each container's name and ports (analysis
+    /// finds the sidecar's metrics port there). The rest of the spec (env, probes, volumes, resources, a copy of the
+    /// Deployment's template per pod) is read by nobody here and was most of a cached pod's memory.
+    /// </summary>
+    public static V1Pod Trim(V1Pod pod) => pod.Spec is not { } spec ? pod : new V1Pod
+    {
+        ApiVersion = pod.ApiVersion,
+        Kind = pod.Kind,
+        Metadata = pod.Metadata,
+        Status = pod.Status,
+        Spec = new V1PodSpec
+        {
+            NodeName = spec.NodeName,
+            Containers = spec.Containers?.Select(c => new V1Container { Name = c.Name, Ports = c.Ports }).ToList()!,
+        },
+    };
+
     /// <summary>Creates and deletes pass; an update passes when readiness, phase, scheduling, container states, restarts or
     /// the pod IP changed (what availability, failure messages and scraping read).</summary>
     public static EventFilter StateChanged { get; } = new(Update: (o, n) => State(o) != State(n));

@@ -26,6 +26,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
     private readonly Lock _dispatch = new();
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private List<ResourceEventHandler<T>> _handlers = [];
+    private Func<T, T>? _transform;
     private readonly Reflector[] _reflectors;
     private int _running;
 
@@ -54,6 +55,34 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
     /// <summary>Adds a custom index (also over what is already cached).</summary>
     public void AddIndex(string name, Func<T, IEnumerable<string>> indexFunc) => _indexer.AddIndex(name, indexFunc);
+
+    /// <summary>
+    /// Trims every object before it is cached and delivered (client-go's SetTransform): a controller that reads a few
+    /// fields of a kind need not keep the rest in memory. Set it before the informer runs; handlers and readers then
+    /// only ever see transformed objects (managedFields are stripped as well, per <see cref="InformerOptions"/>).
+    /// </summary>
+    public void SetTransform(Func<T, T> transform)
+    {
+        lock (_dispatch)
+        {
+            if (Equals(_transform, transform))
+            {
+                return; // the same transform again (a second controller on this informer)
+            }
+
+            if (IsRunning || _indexer.Keys().Count > 0)
+            {
+                throw new InvalidOperationException($"the {typeof(T).Name} informer is already running; set its transform before it starts");
+            }
+
+            if (_transform is not null)
+            {
+                throw new InvalidOperationException($"the {typeof(T).Name} informer already has a transform");
+            }
+
+            _transform = transform;
+        }
+    }
 
     /// <summary>
     /// Registers handlers; what is already cached is delivered to them as adds first (so a controller that
@@ -227,7 +256,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
                     // A server-side selector is authoritative, but re-check so a misbehaving server cannot leak objects in.
                     if (!_selector.Matches(obj.Metadata.Labels))
                     {
-                        Delete(ObjectKey.Of(obj), obj);
+                        Delete(ObjectKey.Of(obj), Transform(obj));
                         break;
                     }
 
@@ -243,7 +272,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
 
                     break;
                 case WatchEventType.Deleted:
-                    Delete(ObjectKey.Of(obj), obj);
+                    Delete(ObjectKey.Of(obj), Transform(obj));
                     break;
                 case WatchEventType.Bookmark:
                     break;
@@ -263,7 +292,7 @@ public sealed class Informer<T> : IInformer where T : class, IKubernetesObject<V
             obj.Metadata.ManagedFields = null;
         }
 
-        return obj;
+        return _transform is null ? obj : _transform(obj);
     }
 
     private void Delete(string key, T final)

@@ -78,6 +78,45 @@ public class PodEventsTests
     }
 
     [Fact]
+    public void The_pod_cache_keeps_what_wake_ups_failures_and_scraping_read_and_drops_the_rest_of_the_spec()
+    {
+        var pod = Pod("fraud");
+        pod.Spec = new V1PodSpec
+        {
+            NodeName = "node-1",
+            InitContainers = [new V1Container { Name = "fetch", Image = "sidecar", Args = ["fetch", "s3://b/k"] }],
+            Containers =
+            [
+                new V1Container
+                {
+                    Name = "inference",
+                    Image = "sidecar",
+                    Ports = [new V1ContainerPort { Name = "http", ContainerPort = 8080 }],
+                    Env = [new V1EnvVar { Name = "MLOP_MAX_BATCH_SIZE", Value = "8" }],
+                    ReadinessProbe = new V1Probe { HttpGet = new V1HTTPGetAction { Path = "/v2/health/ready", Port = 8080 } },
+                },
+            ],
+            Volumes = [new V1Volume { Name = "model", EmptyDir = new V1EmptyDirVolumeSource() }],
+        };
+        pod.Status.InitContainerStatuses = [new V1ContainerStatus { Name = "fetch", State = new V1ContainerState { Terminated = new V1ContainerStateTerminated { ExitCode = 0 } } }];
+
+        var trimmed = PodEvents.Trim(pod);
+
+        Assert.Equal(PodEvents.State(pod), PodEvents.State(trimmed));
+        Assert.Same(pod.Metadata, trimmed.Metadata);
+        Assert.Same(pod.Status, trimmed.Status);
+        Assert.Equal("node-1", trimmed.Spec.NodeName);
+        var container = Assert.Single(trimmed.Spec.Containers);
+        Assert.Equal("inference", container.Name);
+        Assert.Equal(8080, Assert.Single(container.Ports).ContainerPort);
+        Assert.Null(container.Env);
+        Assert.Null(container.ReadinessProbe);
+        Assert.Null(container.Image);
+        Assert.Null(trimmed.Spec.InitContainers);
+        Assert.Null(trimmed.Spec.Volumes);
+    }
+
+    [Fact]
     public void The_selector_is_the_managed_by_label_every_pod_carries() =>
         Assert.True(LabelSelectorExpression.Parse(PodEvents.Selector).Matches(Pod("fraud").Metadata.Labels));
 

@@ -62,6 +62,46 @@ public sealed class InformerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_transform_trims_listed_and_watched_objects_before_handlers_and_readers_see_them()
+    {
+        var delivered = new List<Widget>();
+        var listed = Widget.Named("a");
+        listed.Metadata.Annotations = new Dictionary<string, string> { ["big"] = new string('x', 1000) };
+        _client.Seed(listed);
+        var informer = new Informer<Widget>(_client, new InformerOptions { Namespace = "ns" }, _time, NullLogger.Instance);
+        informer.SetTransform(w =>
+        {
+            w.Metadata.Annotations = null;
+            return w;
+        });
+        informer.AddEventHandler(new ResourceEventHandler<Widget>(OnAdd: delivered.Add, OnDelete: delivered.Add));
+        _running.Add(informer.RunAsync(_stop.Token));
+        await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(Eventually.Bound);
+        var watched = Widget.Named("b");
+        watched.Metadata.Annotations = new Dictionary<string, string> { ["big"] = "y" };
+
+        await _client.CreateAsync(watched);
+        await Eventually.TrueAsync(() => informer.List().Count == 2, "both cached");
+        await _client.DeleteAsync<Widget>("b", "ns");
+        await Eventually.TrueAsync(() => informer.List().Count == 1, "b deleted");
+
+        Assert.NotNull((await _client.GetAsync<Widget>("a", "ns")).Metadata.Annotations); // the server still has them
+        Assert.All(informer.List(), w => Assert.Null(w.Metadata.Annotations));
+        Assert.Equal(["a", "b", "b"], delivered.Select(w => w.Metadata.Name));
+        Assert.All(delivered, w => Assert.Null(w.Metadata.Annotations));
+    }
+
+    [Fact]
+    public async Task A_transform_cannot_be_set_once_the_informer_runs()
+    {
+        var informer = await StartAsync(new InformerOptions { Namespace = "ns" });
+
+        var error = Assert.Throws<InvalidOperationException>(() => informer.SetTransform(w => w));
+
+        Assert.Contains("set its transform before it starts", error.Message);
+    }
+
+    [Fact]
     public async Task Resumes_from_the_last_resourceVersion_after_a_clean_watch_end()
     {
         var informer = await StartAsync(new InformerOptions { Namespace = "ns" });
@@ -350,9 +390,14 @@ public sealed class InformerTests : IAsyncLifetime
         await factory.WhenStoppedAsync().WaitAsync(Eventually.Bound);
     }
 
-    private async Task<Informer<Widget>> StartAsync(InformerOptions options)
+    private async Task<Informer<Widget>> StartAsync(InformerOptions options, Func<Widget, Widget>? transform = null)
     {
         var informer = new Informer<Widget>(_client, options, _time, NullLogger.Instance);
+        if (transform is not null)
+        {
+            informer.SetTransform(transform);
+        }
+
         informer.AddEventHandler(_log.Handler);
         _running.Add(informer.RunAsync(_stop.Token));
         await informer.WaitForSyncAsync(CancellationToken.None).WaitAsync(Eventually.Bound);
