@@ -20,20 +20,26 @@ public sealed record ModelDeploymentCaches(
     IReadOnlyList<BoundOwnedKind> Owned)
 {
     /// <summary>
-    /// The <see cref="Pods"/> index by namespace and revision label, so a pass reads one revision's pods without
-    /// scanning every pod of the namespace (a pass per ModelDeployment over all of them grows with the square).
+    /// The <see cref="Pods"/> index by namespace, ModelDeployment label and revision label, so a pass reads one
+    /// revision's pods without scanning other pods (a pass per ModelDeployment over all of them grows with the square).
+    /// The ModelDeployment is part of the key because the revision is a hash of the pod template: ModelDeployments
+    /// with the same spec share it (1,000 identical ones in the bench put every pod under one key).
     /// </summary>
     public const string PodsByRevision = "revision";
 
-    public static string RevisionKey(string? ns, string revision) => (ns ?? "") + "/" + revision;
+    public static string RevisionKey(string? ns, string modelDeploymentLabel, string revision) =>
+        (ns ?? "") + "/" + modelDeploymentLabel + "/" + revision;
 
     public static IEnumerable<string> RevisionKeys(V1Pod pod) =>
-        pod.GetLabel(ModelDeploymentLabels.Revision) is { } revision ? [RevisionKey(pod.Metadata.NamespaceProperty, revision)] : [];
+        pod.GetLabel(ModelDeploymentLabels.Revision) is { } revision && pod.GetLabel(ModelDeploymentLabels.ModelDeploymentLabel) is { } owner
+            ? [RevisionKey(pod.Metadata.NamespaceProperty, owner, revision)]
+            : [];
 
     /// <summary>One revision's pods of one ModelDeployment, read-only (the cached objects themselves).</summary>
     public IEnumerable<V1Pod> RevisionPods(string? ns, string modelDeployment, string revision)
     {
         var selector = LabelSelectorExpression.Parse(ModelDeploymentLabels.RevisionSelectorText(modelDeployment, revision));
-        return Pods.ByIndexReadOnly(PodsByRevision, RevisionKey(ns, revision)).Where(p => selector.Matches(p.Metadata.Labels));
+        return Pods.ByIndexReadOnly(PodsByRevision, RevisionKey(ns, ModelDeploymentLabels.LabelValue(modelDeployment), revision))
+            .Where(p => selector.Matches(p.Metadata.Labels));
     }
 }
