@@ -41,6 +41,17 @@ public class ModelDeploymentJsonTests
     }
 
     [Fact]
+    public void Copies_and_comparisons_use_the_librarys_own_serializer_options_so_type_metadata_exists_once()
+    {
+        System.Text.Json.JsonSerializerOptions? library = null;
+        k8s.KubernetesJson.AddJsonOptions(options => library = options);
+
+        Assert.Same(library, KubeJson.Options);
+        var md = ModelDeploymentFixtures.Valid();
+        Assert.Equal(KubeJson.Serialize(md), System.Text.Json.JsonSerializer.Serialize(KubeJson.DeepCopy(md), KubeJson.Options));
+    }
+
+    [Fact]
     public void Int_or_string_round_trips_as_written()
     {
         var port = KubeJson.Deserialize<V1HTTPGetAction>("""{"port":8080,"path":"/"}""");

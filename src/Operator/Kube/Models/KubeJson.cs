@@ -23,21 +23,18 @@ public static class KubeJson
         (T)(JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Options), value.GetType(), Options)
             ?? throw new JsonException("null copy"));
 
-    /// <summary>Options equal to the library's (its own are internal), for APIs that need options, not strings.</summary>
-    public static JsonSerializerOptions Options { get; } = CreateOptions();
+    /// <summary>
+    /// The library's own options instance (<see cref="KubernetesJson.AddJsonOptions"/> hands it over), for APIs that
+    /// need options, not strings. One instance on purpose: System.Text.Json keeps its type metadata per options
+    /// instance, and an equal copy of our own resolved every Kubernetes model a second time through reflection
+    /// (1,900 emitted accessor methods and their metadata for the life of the process).
+    /// </summary>
+    public static JsonSerializerOptions Options { get; } = LibraryOptions();
 
-    private static JsonSerializerOptions CreateOptions()
+    private static JsonSerializerOptions LibraryOptions()
     {
-        var options = new JsonSerializerOptions
-        {
-            DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        };
-        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
-        options.Converters.Add(new KubernetesJson.Iso8601TimeSpanConverter());
-        options.Converters.Add(new KubernetesJson.KubernetesDateTimeConverter());
-        options.Converters.Add(new KubernetesJson.KubernetesDateTimeOffsetConverter());
-        options.MakeReadOnly(populateMissingResolver: true);
-        return options;
+        JsonSerializerOptions? library = null;
+        KubernetesJson.AddJsonOptions(options => library = options);
+        return library ?? throw new InvalidOperationException("KubernetesJson did not hand over its serializer options");
     }
 }
