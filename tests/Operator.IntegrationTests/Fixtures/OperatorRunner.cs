@@ -22,6 +22,8 @@ public sealed class OperatorRunner : IAsyncDisposable
 
     public IKubeClient Client { get; }
 
+    public ModelDeploymentReconciler Reconciler { get; private init; } = null!;
+
     /// <param name="metrics">Where canary analysis reads pod metrics (tests without real sidecars script them).</param>
     public static Task<OperatorRunner> StartAsync(TestCluster cluster, string ns, IRevisionMetrics? metrics = null) =>
         StartAsync(cluster.NewClient(), ns, metrics);
@@ -31,8 +33,8 @@ public sealed class OperatorRunner : IAsyncDisposable
     {
         var manager = new ControllerManager(client, new ManagerOptions { Namespace = ns, LeaderElection = false, Workers = 2 },
             NullLoggerFactory.Instance, TimeProvider.System);
-        ModelDeploymentController.Register(manager, client, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers: 2, metrics: metrics);
-        var runner = new OperatorRunner(manager, client);
+        var controller = ModelDeploymentController.Register(manager, client, ModelDeploymentDefaults.Default, NullLoggerFactory.Instance, TimeProvider.System, workers: 2, metrics: metrics);
+        var runner = new OperatorRunner(manager, client) { Reconciler = (ModelDeploymentReconciler)controller.Reconciler };
         await manager.StartAsync(runner._stop.Token);
         await TestCluster.EventuallyAsync(() => Task.FromResult(manager.CachesSynced), synced => synced, "operator caches synced");
         return runner;

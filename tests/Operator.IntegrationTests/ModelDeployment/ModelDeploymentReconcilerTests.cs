@@ -63,6 +63,17 @@ public sealed partial class ModelDeploymentReconcilerTests(TestCluster cluster) 
     }
 
     [Fact]
+    public async Task A_converged_model_deployment_leaves_no_remembered_status_write_behind()
+    {
+        var md = await CreateSampleAsync("cpu-model");
+        await ConditionAsync(md, Ready, True);
+
+        // Read-your-writes keeps each status write until the cache shows a newer version; once it has, nothing of it
+        // may stay (the status is already in the cache; a second copy per ModelDeployment would only cost memory).
+        await TestCluster.EventuallyAsync(() => Task.FromResult(_operator.Reconciler.RememberedStatusWrites), n => n == 0, "no remembered status writes");
+    }
+
+    [Fact]
     public async Task Spec_edit_updates_the_children_and_observed_generation_follows()
     {
         var md = await CreateSampleAsync("cpu-model");

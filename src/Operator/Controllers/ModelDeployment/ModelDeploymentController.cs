@@ -36,6 +36,8 @@ public static class ModelDeploymentController
             Metrics = rolloutMetrics,
         };
 
+        caches.ModelDeployments.AddEventHandler(reconciler.WrittenStatusEviction);
+
         // Our own status writes change neither generation nor metadata: they must not wake us again.
         var builder = manager.NewController(Name)
             .For<Md>(EventFilter.Or(EventFilter.GenerationChanged, EventFilter.AnnotationsChanged, EventFilter.LabelsChanged));
@@ -47,7 +49,7 @@ public static class ModelDeploymentController
         // Complete() registers the controller with the manager.
         return builder
             // A quota change can unblock (or block) every ModelDeployment of its namespace.
-            .Watches<V1ResourceQuota>(quota => caches.ModelDeployments.List(quota.Metadata.NamespaceProperty).Select(ReconcileRequest.For))
+            .Watches<V1ResourceQuota>(quota => caches.ModelDeployments.ListReadOnly(quota.Metadata.NamespaceProperty).Select(ReconcileRequest.For))
             // A pod becoming ready, crash-looping or going wakes its ModelDeployment; status heartbeats do not.
             .Watches<V1Pod>(pod => PodEvents.Owner(pod, caches.ModelDeployments), PodEvents.Selector, PodEvents.StateChanged)
             .WithWorkers(workers)

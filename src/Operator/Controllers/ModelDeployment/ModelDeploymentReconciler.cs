@@ -63,6 +63,27 @@ public sealed class ModelDeploymentReconciler(
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (string WrittenOver, ModelDeploymentStatus Status)> _written = new();
 
+    /// <summary>
+    /// Forgets a remembered status write once the cache holds a newer version of its ModelDeployment: a status write
+    /// does not wake the controller (no generation change), so without this every converged ModelDeployment would keep
+    /// a second copy of its status here for the life of the process.
+    /// </summary>
+    internal ResourceEventHandler<Md> WrittenStatusEviction => new(
+        OnUpdate: (_, md) => ForgetWrittenStatus(md, onlyIfNewer: true),
+        OnDelete: md => ForgetWrittenStatus(md, onlyIfNewer: false));
+
+    /// <summary>How many status writes are remembered for ModelDeployments the cache has not caught up with yet.</summary>
+    internal int RememberedStatusWrites => _written.Count;
+
+    private void ForgetWrittenStatus(Md md, bool onlyIfNewer)
+    {
+        var key = (md.Metadata.NamespaceProperty ?? "", md.Metadata.Name);
+        if (_written.TryGetValue(key, out var written) && (!onlyIfNewer || md.Metadata.ResourceVersion != written.WrittenOver))
+        {
+            _written.TryRemove(KeyValuePair.Create(key, written)); // only that entry: a newer write may have replaced it
+        }
+    }
+
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken ct)
     {
         // Every cache read of a pass is read-only (no deep copy per read): nothing below mutates what it reads; the
@@ -492,6 +513,12 @@ public sealed class ModelDeploymentReconciler(
         if (md.Metadata.ResourceVersion is { } writtenOver)
         {
             _written[(md.Metadata.NamespaceProperty ?? "", md.Metadata.Name)] = (writtenOver, KubeJson.DeepCopy(status));
+            // The watch event of this write may have reached the cache before the line above: then no update follows
+            // to forget it, so look now.
+            if (caches.ModelDeployments.GetReadOnly(md.Metadata.NamespaceProperty, md.Metadata.Name!) is { } cached)
+            {
+                ForgetWrittenStatus(cached, onlyIfNewer: true);
+            }
         }
 
         RecordTransitions(md, md.Status?.Conditions, status.Conditions);

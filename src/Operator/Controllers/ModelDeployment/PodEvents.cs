@@ -52,7 +52,7 @@ public static class PodEvents
         // Names up to 63 characters are the label itself; a longer name was shortened with a hash, so find who it fits.
         return label.Length < 63
             ? [new ReconcileRequest(ns, label)]
-            : modelDeployments.List(ns).Where(md => ModelDeploymentLabels.LabelValue(md.Metadata.Name) == label).Select(ReconcileRequest.For);
+            : modelDeployments.ListReadOnly(ns).Where(md => ModelDeploymentLabels.LabelValue(md.Metadata.Name) == label).Select(ReconcileRequest.For);
     }
 
     /// <summary>What of a pod the filter compares, as one string.</summary>

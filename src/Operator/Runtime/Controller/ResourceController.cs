@@ -20,6 +20,9 @@ public sealed class ResourceController(
 
     public string Name { get; } = name;
 
+    /// <summary>What this controller runs for each request: for tests and diagnostics.</summary>
+    internal IReconciler Reconciler { get; } = reconciler;
+
     public ControllerOptions Options { get; } = options;
 
     public IReadOnlyList<IWatchSource> Sources { get; } = sources;
@@ -103,7 +106,7 @@ public sealed class ResourceController(
         Exception? error = null;
         try
         {
-            var result = await reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
+            var result = await Reconciler.ReconcileAsync(request, ct).ConfigureAwait(false);
             (outcome, requeueAfter) = result switch
             {
                 { RequeueAfter: var after } when after > TimeSpan.Zero => (Outcome.RequeueAfter, after),
