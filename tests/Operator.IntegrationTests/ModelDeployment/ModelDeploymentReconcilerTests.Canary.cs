@@ -102,6 +102,32 @@ public sealed partial class ModelDeploymentReconcilerTests
         Assert.True(_metrics.Scrapes.GetValueOrDefault(RevisionHashOf(v4)) >= 2, "the canary was scraped for a baseline and at least one check");
     }
 
+    [Fact]
+    public async Task An_ignored_annotation_value_gets_one_warning_however_many_passes_see_it()
+    {
+        var md = await CreateCanarySampleAsync(replicas: 2, steps: """[{"weight":50,"pause":"1h"}]""", analysis: null);
+        await ConditionAsync(md, Ready, True);
+
+        await AnnotateAsync(md, RolloutRequests.PauseAnnotation, "maybe");
+        await TestCluster.EventuallyAsync(() => Client.ListAsync<Corev1Event>(_ns),
+            list => list.Items.Any(e => e.Reason == ReasonIgnoredAnnotation && e.Message.Contains("\"maybe\"")), "IgnoredAnnotation for maybe");
+        // Two more passes that still see "maybe" (an unrelated annotation wakes each)…
+        for (var i = 0; i < 2; i++)
+        {
+            var passes = _operator.Reconciler.Passes;
+            await AnnotateAsync(md, "example.com/touched", i.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            await TestCluster.EventuallyAsync(() => Task.FromResult(_operator.Reconciler.Passes), n => n > passes, "a pass after the touch");
+        }
+
+        // …then a new value: its Warning comes through the same recorder, after anything the passes before it sent.
+        await AnnotateAsync(md, RolloutRequests.PauseAnnotation, "perhaps");
+        var events = await TestCluster.EventuallyAsync(() => Client.ListAsync<Corev1Event>(_ns),
+            list => list.Items.Any(e => e.Reason == ReasonIgnoredAnnotation && e.Message.Contains("\"perhaps\"")), "IgnoredAnnotation for perhaps");
+
+        var maybe = Assert.Single(events.Items, e => e.Reason == ReasonIgnoredAnnotation && e.Message.Contains("\"maybe\""));
+        Assert.Equal(1, maybe.Count ?? 1);
+    }
+
     [EmulatorFact]
     public async Task Pause_holds_the_canary_and_promote_and_abort_tokens_act_once()
     {

@@ -63,6 +63,9 @@ public sealed class ModelDeploymentReconciler(
     /// </summary>
     private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), (string WrittenOver, ModelDeploymentStatus Status)> _written = new();
 
+    /// <summary>The ignored annotation values each ModelDeployment was last told about: one Warning per value, not per pass.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), string[]> _ignoredAnnotations = new();
+
     /// <summary>
     /// Forgets a remembered status write once the cache holds a newer version of its ModelDeployment: a status write
     /// does not wake the controller (no generation change), so without this every converged ModelDeployment would keep
@@ -75,17 +78,25 @@ public sealed class ModelDeploymentReconciler(
     /// <summary>How many status writes are remembered for ModelDeployments the cache has not caught up with yet.</summary>
     internal int RememberedStatusWrites => _written.Count;
 
+    private static (string, string) KeyOf(Md md) => (md.Metadata.NamespaceProperty ?? "", md.Metadata.Name);
+
     private void ForgetWrittenStatus(Md md, bool onlyIfNewer)
     {
-        var key = (md.Metadata.NamespaceProperty ?? "", md.Metadata.Name);
+        var key = KeyOf(md);
         if (_written.TryGetValue(key, out var written) && (!onlyIfNewer || md.Metadata.ResourceVersion != written.WrittenOver))
         {
             _written.TryRemove(KeyValuePair.Create(key, written)); // only that entry: a newer write may have replaced it
         }
     }
 
+    private long _passes;
+
+    /// <summary>Passes started, for tests that need "a pass ran after this change" without waiting on time.</summary>
+    internal long Passes => Interlocked.Read(ref _passes);
+
     public async Task<ReconcileResult> ReconcileAsync(ReconcileRequest request, CancellationToken ct)
     {
+        Interlocked.Increment(ref _passes);
         // Every cache read of a pass is read-only (no deep copy per read): nothing below mutates what it reads; the
         // status builder, the planner and the no-surge plan copy before they change anything.
         var md = caches.ModelDeployments.GetReadOnly(request.Namespace, request.Name);
@@ -105,6 +116,7 @@ public sealed class ModelDeploymentReconciler(
         {
             _written.TryRemove((request.Namespace ?? "", request.Name), out _);
             _validated.TryRemove((request.Namespace ?? "", request.Name), out _);
+            _ignoredAnnotations.TryRemove((request.Namespace ?? "", request.Name), out _);
             Metrics?.Forget(request.Namespace ?? "", request.Name);
             return ReconcileResult.Done; // gone or going: the garbage collector takes the children
         }
@@ -278,8 +290,25 @@ public sealed class ModelDeploymentReconciler(
     /// <summary>Events and metrics that follow from the plan.</summary>
     private void AfterPlan(Md md, RevisionDecision revisions)
     {
+        var key = KeyOf(md);
+        var ignored = revisions.Notices.Where(n => n.Reason == ReasonIgnoredAnnotation).Select(n => n.Message).ToArray();
+        _ignoredAnnotations.TryGetValue(key, out var told);
+        if (ignored.Length == 0)
+        {
+            _ignoredAnnotations.TryRemove(key, out _);
+        }
+        else
+        {
+            _ignoredAnnotations[key] = ignored;
+        }
+
         foreach (var notice in revisions.Notices)
         {
+            if (notice.Reason == ReasonIgnoredAnnotation && told?.Contains(notice.Message, StringComparer.Ordinal) == true)
+            {
+                continue; // said when the value appeared; a canary reconciles every analysis interval
+            }
+
             if (notice.Warning)
             {
                 events.Warning(md, notice.Reason, notice.Message);
