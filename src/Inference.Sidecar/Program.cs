@@ -44,6 +44,8 @@ catch (Exception e) when (e is SidecarOptionsException or ModelLoadException)
 }
 
 SidecarApp.ConfigureServices(builder);
+// Only in the real process: it changes how this process's socket threads are scheduled (the tests' host shares one).
+builder.Services.AddHostedService<SocketThreadScheduling>();
 var app = builder.Build();
 SidecarApp.Map(app);
 await app.RunAsync();

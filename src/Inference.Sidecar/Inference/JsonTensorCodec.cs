@@ -182,7 +182,7 @@ public static class JsonTensorCodec
                 float f;
                 if (leaf.TokenType == JsonTokenType.Number)
                 {
-                    if (!leaf.TryGetSingle(out f) || float.IsInfinity(f))
+                    if (!FastFloatParser.TryParseSingle(leaf.ValueSpan, out f) && (!leaf.TryGetSingle(out f) || float.IsInfinity(f)))
                     {
                         throw OutOfRange(ref leaf, name, i, "FP32");
                     }
@@ -198,7 +198,7 @@ public static class JsonTensorCodec
                 double d;
                 if (leaf.TokenType == JsonTokenType.Number)
                 {
-                    if (!leaf.TryGetDouble(out d) || double.IsInfinity(d))
+                    if (!FastFloatParser.TryParseDouble(leaf.ValueSpan, out d) && (!leaf.TryGetDouble(out d) || double.IsInfinity(d)))
                     {
                         throw OutOfRange(ref leaf, name, i, "FP64");
                     }

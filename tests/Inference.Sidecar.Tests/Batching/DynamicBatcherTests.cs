@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using MlOperator.Inference.Sidecar.Inference;
 using MlOperator.Inference.Sidecar.Inference.Batching;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 using MlOperator.Inference.Sidecar.Metrics;
@@ -126,6 +127,76 @@ public sealed class DynamicBatcherTests : IDisposable
         await using var on = new DynamicBatcher(session, maxBatchRows: 4, TimeSpan.FromMilliseconds(5), time, metrics);
         Assert.True(on.Enabled);
         Assert.True(on.RunAsync([RandomRows(1, 4)], [0], CancellationToken.None).IsCompletedSuccessfully);
+    }
+
+    [Fact]
+    public async Task A_request_that_fails_in_a_merged_run_fails_alone_and_its_neighbours_get_their_answers()
+    {
+        // int_mod divides by its second input: a zero divisor makes ONNX Runtime fail the whole merged run.
+        using var session = TestAssets.Session("int_mod");
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 2, TimeSpan.FromMilliseconds(5), time, metrics);
+        Tensor[] good = [Tensor.From([7L], 1), Tensor.From([3L], 1)];
+        Tensor[] bad = [Tensor.From([7L], 1), Tensor.From([0L], 1)];
+
+        var first = batcher.RunAsync(good, [0], CancellationToken.None).AsTask();
+        var second = batcher.RunAsync(bad, [0], CancellationToken.None).AsTask();
+
+        var remainder = (await first)[0];
+        Assert.Equal([1L], remainder.ToArray<long>());
+        await Assert.ThrowsAsync<OnnxRuntimeException>(() => second);
+        Assert.Equal([2.0], batchSizes); // they were merged (time never advances: the batch closed by filling up)
+        Assert.Equal(0, metrics.QueueDepth);
+    }
+
+    [Fact]
+    public async Task The_request_that_fills_a_batch_runs_it_on_its_own_thread_and_answers_at_once()
+    {
+        using var session = TestAssets.Session("mlp");
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 3, TimeSpan.FromHours(1), time, metrics);
+        var waiting = batcher.RunAsync([RandomRows(1, 2)], [0], CancellationToken.None);
+        Assert.False(waiting.IsCompleted);
+
+        var filling = batcher.RunAsync([RandomRows(2, 1)], [0], CancellationToken.None);
+
+        // No hand-off: the merged run happened inside the second call, which returns its answer completed.
+        Assert.True(filling.IsCompletedSuccessfully);
+        Assert.True(waiting.IsCompletedSuccessfully);
+        Assert.Equal([2.0], batchSizes); // two requests, three rows, one run
+        TestAssets.AssertSameTensor(session.Run([RandomRows(2, 1)], [0])[0], (await filling)[0], "filling");
+        TestAssets.AssertSameTensor(session.Run([RandomRows(1, 2)], [0])[0], (await waiting)[0], "waiting");
+    }
+
+    [Fact]
+    public async Task The_last_request_in_flight_closes_the_batch_without_waiting_for_the_delay()
+    {
+        using var session = TestAssets.Session("mlp");
+        long inFlight = 2;
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromHours(1), time, metrics, () => inFlight);
+        var first = batcher.RunAsync([RandomRows(1, 1)], [0], CancellationToken.None);
+        Assert.False(first.IsCompleted); // one more admitted request could still join
+
+        var second = batcher.RunAsync([RandomRows(2, 1)], [0], CancellationToken.None);
+
+        Assert.True(second.IsCompletedSuccessfully);
+        Assert.True(first.IsCompletedSuccessfully);
+        Assert.Equal([2.0], batchSizes);
+        await Task.WhenAll(first.AsTask(), second.AsTask());
+    }
+
+    [Fact]
+    public async Task Disposing_runs_the_requests_still_waiting()
+    {
+        using var session = TestAssets.Session("mlp");
+        var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromHours(1), time, metrics);
+        var input = RandomRows(4, 2);
+        var pending = batcher.RunAsync([input], [0], CancellationToken.None).AsTask();
+        Assert.False(pending.IsCompleted);
+
+        await batcher.DisposeAsync();
+
+        TestAssets.AssertSameTensor(session.Run([input], [0])[0], (await pending)[0], "logits");
+        Assert.Equal(0, metrics.QueueDepth);
+        await Assert.ThrowsAsync<InferenceException>(() => batcher.RunAsync([RandomRows(5, 1)], [0], CancellationToken.None).AsTask());
     }
 
     [Theory]

@@ -49,6 +49,89 @@ public sealed class ProcessTests
         Assert.Matches("^[0-9a-f]{64}$", digest);
     }
 
+    [Fact]
+    public async Task A_serving_process_runs_its_socket_engine_threads_under_SCHED_BATCH()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return; // a Linux scheduling policy; elsewhere the sidecar leaves its threads alone
+        }
+
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "MlOperator.Inference.Sidecar.dll"), "--model", TestAssets.Model("mlp"), "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.ReadToEndAsync();
+        _ = process.StandardError.ReadToEndAsync();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            var policies = new List<int>();
+            for (var attempt = 0; attempt < 300; attempt++)
+            {
+                try
+                {
+                    (await client.GetAsync("/v2/health/live")).EnsureSuccessStatusCode();
+                    policies = SocketThreadPolicies(process.Id);
+                    if (policies.Count > 0 && policies.All(p => p == 3))
+                    {
+                        break;
+                    }
+                }
+                catch (HttpRequestException)
+                {
+                    Assert.False(process.HasExited, "the sidecar exited");
+                }
+
+                await Task.Delay(100);
+            }
+
+            Assert.NotEmpty(policies);
+            Assert.All(policies, policy => Assert.Equal(3, policy)); // SCHED_BATCH
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    /// <summary>The scheduling policy (field 41 of /proc/PID/task/TID/stat) of each ".NET Sockets" thread.</summary>
+    private static List<int> SocketThreadPolicies(int pid)
+    {
+        var policies = new List<int>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') != ".NET Sockets")
+                {
+                    continue;
+                }
+
+                var stat = File.ReadAllText(Path.Combine(task, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' '); // fields from the 3rd on
+                policies.Add(int.Parse(fields[41 - 3], System.Globalization.CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // the thread ended
+            }
+        }
+
+        return policies;
+    }
+
     private static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
     {
         var app = Path.Combine(AppContext.BaseDirectory, "MlOperator.Inference.Sidecar.dll");

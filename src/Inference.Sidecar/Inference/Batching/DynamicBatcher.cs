@@ -1,5 +1,3 @@
-using System.Text;
-using System.Threading.Channels;
 using MlOperator.Inference.Sidecar.Inference.Onnx;
 using MlOperator.Inference.Sidecar.Metrics;
 
@@ -10,11 +8,18 @@ namespace MlOperator.Inference.Sidecar.Inference.Batching;
 /// results back. Requests are merged only when every input has the same element type and trailing shape and they
 /// ask for the same outputs. At most <c>maxConcurrentRuns</c> merged runs execute at once (1 by default; more lets a
 /// CPU-bound model with single-threaded runs use every core): while they run, new requests queue up and form the
-/// next batch, so batches grow with load and a lone request waits at most <c>maxDelay</c>.
+/// next batch, so batches grow with load and a request waits at most <c>maxDelay</c> for others to join.
 /// With <c>maxBatchRows</c> of 1, or a model without a dynamic first dimension, every request runs on its own.
 /// When <c>requestsInFlight</c> is given, a batch stops waiting as soon as every admitted request is already in it
 /// (nobody else can join before new traffic arrives), so a lone client pays no delay at all.
 /// </summary>
+/// <remarks>
+/// There is no batching thread. Whoever makes a batch ready runs it on its own thread: the request that fills it or
+/// finds that nobody else can join (its own answer is then ready when <see cref="RunAsync"/> returns), the timer when
+/// the first waiting request's delay is up, or, when a run ends with the next batch ready, a thread-pool item. On one
+/// core every hand-off is a context switch, and most requests under load close a batch themselves. One timer serves
+/// every wait and is armed only while requests wait; the queue and slot bookkeeping is a short lock.
+/// </remarks>
 public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
 {
     private readonly OnnxSession session;
@@ -23,29 +28,31 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     private readonly TimeProvider time;
     private readonly SidecarMetrics metrics;
     private readonly bool modelBatchable;
-    private readonly Channel<Job> queue = Channel.CreateUnbounded<Job>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<long>? requestsInFlight;
     private readonly int maxConcurrentRuns;
-    private readonly SemaphoreSlim runSlots;
-    private long requestsRunning;
-    private readonly Task loop;
+    private readonly Lock gate = new();
+    private readonly List<Job> waiting = []; // under gate, oldest first
+    private readonly ITimer? timer;
+    private readonly TaskCompletionSource drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long timerDue = long.MaxValue; // under gate: the timestamp the timer is armed for
+    private int freeRuns; // under gate
+    private long requestsRunning; // under gate: requests in batches now running, admitted but unable to join
+    private bool disposing; // under gate
 
     public DynamicBatcher(OnnxSession session, int maxBatchRows, TimeSpan maxDelay, TimeProvider time, SidecarMetrics metrics,
         Func<long>? requestsInFlight = null, int maxConcurrentRuns = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRuns, 1);
-        this.requestsInFlight = requestsInFlight;
-        this.maxConcurrentRuns = maxConcurrentRuns;
-        runSlots = new SemaphoreSlim(maxConcurrentRuns, maxConcurrentRuns);
         this.session = session;
         this.maxBatchRows = maxBatchRows;
         this.maxDelay = maxDelay;
         this.time = time;
         this.metrics = metrics;
-        modelBatchable = maxBatchRows > 1
-            && session.Inputs.All(i => i.HasDynamicBatch)
-            && session.Outputs.All(o => o.HasDynamicBatch);
-        loop = modelBatchable ? Task.Run(LoopAsync) : Task.CompletedTask;
+        this.requestsInFlight = requestsInFlight;
+        this.maxConcurrentRuns = maxConcurrentRuns;
+        freeRuns = maxConcurrentRuns;
+        modelBatchable = maxBatchRows > 1 && AllDynamic(session.Inputs) && AllDynamic(session.Outputs);
+        timer = modelBatchable ? time.CreateTimer(static s => ((DynamicBatcher)s!).DelayElapsed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) : null;
     }
 
     public bool Enabled => modelBatchable;
@@ -60,15 +67,39 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
             return new ValueTask<Tensor[]>(session.Run(inputs, outputIndexes));
         }
 
-        var job = new Job(inputs, outputIndexes, rows, Signature(inputs, outputIndexes));
-        metrics.QueueChanged(1);
-        if (!queue.Writer.TryWrite(job))
+        var job = new Job(inputs, outputIndexes, rows, time.GetTimestamp());
+        List<Job>? batch;
+        lock (gate)
         {
-            metrics.QueueChanged(-1);
-            throw new InferenceException(InferenceError.Unavailable, "the sidecar is shutting down");
+            if (disposing)
+            {
+                throw new InferenceException(InferenceError.Unavailable, "the sidecar is shutting down");
+            }
+
+            waiting.Add(job);
+            metrics.QueueChanged(1);
+            batch = TakeReadyBatchLocked();
+        }
+
+        if (batch is not null)
+        {
+            RunAndContinue(batch); // usually this job's own batch, so its answer is set when this returns
         }
 
         return new ValueTask<Tensor[]>(job.Result.Task);
+    }
+
+    private static bool AllDynamic(IReadOnlyList<TensorInfo> tensors)
+    {
+        foreach (var tensor in tensors)
+        {
+            if (!tensor.HasDynamicBatch)
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>The shared first dimension, or -1 when the inputs disagree on it (then ORT judges them alone).</summary>
@@ -88,130 +119,172 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         return rows;
     }
 
-    private static string Signature(Tensor[] inputs, int[] outputIndexes)
+    /// <summary>Same element types and trailing shapes, same outputs: the two can share one run.</summary>
+    private static bool Mergeable(Job a, Job b)
     {
-        var key = new StringBuilder();
-        foreach (var input in inputs)
+        if (a.Inputs.Length != b.Inputs.Length || !a.OutputIndexes.AsSpan().SequenceEqual(b.OutputIndexes))
         {
-            key.Append((int)input.ElementType).Append(':');
-            for (var d = 1; d < input.Shape.Length; d++)
-            {
-                key.Append(input.Shape[d]).Append(',');
-            }
-
-            key.Append(';');
+            return false;
         }
 
-        return key.Append('>').AppendJoin(',', outputIndexes).ToString();
+        for (var k = 0; k < a.Inputs.Length; k++)
+        {
+            var (x, y) = (a.Inputs[k], b.Inputs[k]);
+            if (x.ElementType != y.ElementType || !x.Shape.AsSpan(1).SequenceEqual(y.Shape.AsSpan(1)))
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
-    private async Task LoopAsync()
+    /// <summary>
+    /// Under the lock: the oldest waiting request and those that can join it, taken off the queue with a run slot, when
+    /// that batch is full, its delay is up or nobody else can join; otherwise null, with the timer armed for the delay.
+    /// </summary>
+    private List<Job>? TakeReadyBatchLocked()
     {
-        var reader = queue.Reader;
-        var pending = new List<Job>();
-        while (true)
+        if (waiting.Count == 0 || freeRuns == 0)
         {
-            // Take a run slot before forming the batch, so everything that queues while all slots are busy joins it.
-            await runSlots.WaitAsync().ConfigureAwait(false);
-            Job first;
-            if (pending.Count > 0)
+            return null; // a run ending takes the next batch
+        }
+
+        var first = waiting[0];
+        var rows = first.Rows;
+        var members = 1;
+        for (var i = 1; i < waiting.Count && rows < maxBatchRows; i++)
+        {
+            if (rows + waiting[i].Rows <= maxBatchRows && Mergeable(first, waiting[i]))
             {
-                first = pending[0];
-                pending.RemoveAt(0);
+                rows += waiting[i].Rows;
+                members++;
             }
-            else
-            {
-                if (!await reader.WaitToReadAsync().ConfigureAwait(false))
-                {
-                    runSlots.Release();
-                    return;
-                }
+        }
 
-                if (!reader.TryRead(out first!))
-                {
-                    runSlots.Release();
-                    continue;
-                }
+        var now = time.GetTimestamp();
+        var ready = disposing
+            || rows >= maxBatchRows
+            || time.GetElapsedTime(first.Queued, now) >= maxDelay
+            // Requests in batches already running count as in flight but cannot join this one.
+            || requestsInFlight?.Invoke() - requestsRunning <= waiting.Count;
+        if (!ready)
+        {
+            ArmTimerLocked(first.Queued, now);
+            return null;
+        }
+
+        var batch = new List<Job>(members) { first };
+        waiting.RemoveAt(0);
+        var taken = first.Rows;
+        for (var i = 0; i < waiting.Count && batch.Count < members; i++)
+        {
+            // The same greedy choice as above, now taking the jobs off the queue.
+            if (taken + waiting[i].Rows <= maxBatchRows && Mergeable(first, waiting[i]))
+            {
+                taken += waiting[i].Rows;
+                batch.Add(waiting[i]);
+                waiting.RemoveAt(i--);
             }
+        }
 
-            var batch = new List<Job> { first };
-            var rows = first.Rows;
-            for (var i = 0; i < pending.Count && rows < maxBatchRows; i++)
-            {
-                if (pending[i].Key == first.Key && rows + pending[i].Rows <= maxBatchRows)
-                {
-                    rows += pending[i].Rows;
-                    batch.Add(pending[i]);
-                    pending.RemoveAt(i--);
-                }
-            }
+        freeRuns--;
+        requestsRunning += batch.Count;
+        metrics.QueueChanged(-batch.Count);
+        if (waiting.Count > 0)
+        {
+            ArmTimerLocked(waiting[0].Queued, now);
+        }
+        else if (timerDue != long.MaxValue)
+        {
+            timerDue = long.MaxValue;
+            timer!.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        }
 
-            var started = time.GetTimestamp();
-            while (rows < maxBatchRows)
-            {
-                if (reader.TryRead(out var next))
-                {
-                    if (next.Key == first.Key && rows + next.Rows <= maxBatchRows)
-                    {
-                        rows += next.Rows;
-                        batch.Add(next);
-                    }
-                    else
-                    {
-                        pending.Add(next);
-                    }
+        return batch;
+    }
 
-                    continue;
-                }
+    private static long BatchRowsOf(List<Job> batch)
+    {
+        long rows = 0;
+        foreach (var job in batch)
+        {
+            rows += job.Rows;
+        }
 
-                var remaining = maxDelay - time.GetElapsedTime(started);
-                // Requests in batches already running count as in flight but cannot join this one.
-                if (remaining <= TimeSpan.Zero
-                    || requestsInFlight?.Invoke() - Interlocked.Read(ref requestsRunning) <= batch.Count + pending.Count)
-                {
-                    break;
-                }
+        return rows;
+    }
 
-                using var window = new CancellationTokenSource(remaining, time);
-                try
-                {
-                    if (!await reader.WaitToReadAsync(window.Token).ConfigureAwait(false))
-                    {
-                        break;
-                    }
-                }
-                catch (OperationCanceledException)
-                {
-                    break;
-                }
-            }
+    private void ArmTimerLocked(long queued, long now)
+    {
+        var due = queued + (long)(maxDelay.TotalSeconds * time.TimestampFrequency);
+        if (due == timerDue)
+        {
+            return;
+        }
 
-            metrics.QueueChanged(-batch.Count);
-            if (maxConcurrentRuns == 1)
-            {
-                Execute(batch, rows);
-                runSlots.Release();
-                continue;
-            }
+        timerDue = due;
+        // Whole milliseconds, rounded up: system timers tick in milliseconds and may fire up to one early, which
+        // would find the delay not yet up and re-arm for "0 ms" again and again.
+        var remaining = Math.Ceiling((maxDelay - time.GetElapsedTime(queued, now)).TotalMilliseconds);
+        timer!.Change(TimeSpan.FromMilliseconds(Math.Max(remaining, 0)), Timeout.InfiniteTimeSpan);
+    }
 
-            Interlocked.Add(ref requestsRunning, batch.Count);
-            var (jobs, total) = (batch, rows);
-            _ = Task.Run(() =>
-            {
-                try
-                {
-                    Execute(jobs, total);
-                }
-                finally
-                {
-                    Interlocked.Add(ref requestsRunning, -jobs.Count);
-                    runSlots.Release();
-                }
-            });
+    private void DelayElapsed()
+    {
+        List<Job>? batch;
+        lock (gate)
+        {
+            timerDue = long.MaxValue;
+            batch = TakeReadyBatchLocked();
+        }
+
+        if (batch is not null)
+        {
+            RunAndContinue(batch);
         }
     }
 
-    private void Execute(List<Job> batch, long rows)
+    /// <summary>Runs a batch, gives its slot back, and hands a batch that became ready meanwhile to the thread pool.</summary>
+    private void RunAndContinue(List<Job> batch)
+    {
+        try
+        {
+            Execute(batch);
+        }
+        catch (Exception e)
+        {
+            foreach (var job in batch)
+            {
+                job.Result.TrySetException(e); // no request may be left waiting forever
+            }
+        }
+        finally
+        {
+            List<Job>? next;
+            bool idle;
+            lock (gate)
+            {
+                freeRuns++;
+                requestsRunning -= batch.Count;
+                next = TakeReadyBatchLocked();
+                idle = disposing && waiting.Count == 0 && freeRuns == maxConcurrentRuns;
+            }
+
+            if (next is not null)
+            {
+                // Not on this thread: it may be a request's, whose own answer is ready and should not wait for others.
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Batcher.RunAndContinue(s.Batch), (Batcher: this, Batch: next), preferLocal: false);
+            }
+
+            if (idle)
+            {
+                drained.TrySetResult();
+            }
+        }
+    }
+
+    private void Execute(List<Job> batch)
     {
         metrics.BatchRun(batch.Count);
         if (batch.Count == 1)
@@ -220,6 +293,7 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
             return;
         }
 
+        var rows = BatchRowsOf(batch);
         Tensor[] merged;
         try
         {
@@ -228,21 +302,38 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         catch (Exception)
         {
             // One bad request must not fail its neighbours: let each run on its own and get its own error.
-            batch.ForEach(RunAlone);
+            RunEachAlone(batch);
             return;
         }
 
-        if (merged.Any(t => t.Shape.Length == 0 || t.Shape[0] != rows))
+        foreach (var tensor in merged)
         {
-            batch.ForEach(RunAlone); // an output not laid out along the batch dimension cannot be split
-            return;
+            if (tensor.Shape.Length == 0 || tensor.Shape[0] != rows)
+            {
+                RunEachAlone(batch); // an output not laid out along the batch dimension cannot be split
+                return;
+            }
         }
 
         long offset = 0;
         foreach (var job in batch)
         {
-            job.Result.TrySetResult(merged.Select(t => Slice(t, offset, job.Rows, rows)).ToArray());
+            var slices = new Tensor[merged.Length];
+            for (var j = 0; j < merged.Length; j++)
+            {
+                slices[j] = Slice(merged[j], offset, job.Rows, rows);
+            }
+
+            job.Result.TrySetResult(slices);
             offset += job.Rows;
+        }
+    }
+
+    private void RunEachAlone(List<Job> batch)
+    {
+        foreach (var job in batch)
+        {
+            RunAlone(job);
         }
     }
 
@@ -268,11 +359,25 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
             shape[0] = rows;
             if (first[k].ElementType == TensorElementType.String)
             {
-                result[k] = Tensor.FromStrings(shape, batch.SelectMany(j => j.Inputs[k].Strings!).ToArray());
+                var strings = new byte[checked((int)Tensor.ElementCountOf(shape))][];
+                var next = 0;
+                foreach (var job in batch)
+                {
+                    job.Inputs[k].Strings!.CopyTo(strings, next);
+                    next += job.Inputs[k].Strings!.Length;
+                }
+
+                result[k] = Tensor.FromStrings(shape, strings);
                 continue;
             }
 
-            var bytes = GC.AllocateUninitializedArray<byte>(batch.Sum(j => j.Inputs[k].Bytes.Length));
+            var length = 0;
+            foreach (var job in batch)
+            {
+                length += job.Inputs[k].Bytes.Length;
+            }
+
+            var bytes = GC.AllocateUninitializedArray<byte>(length);
             var at = 0;
             foreach (var job in batch)
             {
@@ -300,18 +405,42 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         return Tensor.FromBytes(tensor.ElementType, shape, tensor.Bytes.AsSpan((int)(offset * rowBytes), (int)(count * rowBytes)).ToArray());
     }
 
+    /// <summary>Refuses new requests, runs every request still waiting, and returns once no run is left.</summary>
     public async ValueTask DisposeAsync()
     {
-        queue.Writer.TryComplete();
-        await loop.ConfigureAwait(false);
-        for (var i = 0; i < maxConcurrentRuns; i++)
+        List<Job>? batch;
+        bool idle;
+        lock (gate)
         {
-            await runSlots.WaitAsync().ConfigureAwait(false); // every merged run has finished
+            disposing = true;
+            batch = TakeReadyBatchLocked();
+            idle = batch is null && waiting.Count == 0 && freeRuns == maxConcurrentRuns;
         }
+
+        if (batch is not null)
+        {
+            RunAndContinue(batch);
+        }
+
+        if (!idle && modelBatchable)
+        {
+            await drained.Task.ConfigureAwait(false);
+        }
+
+        timer?.Dispose();
     }
 
-    private sealed record Job(Tensor[] Inputs, int[] OutputIndexes, long Rows, string Key)
+    private sealed class Job(Tensor[] inputs, int[] outputIndexes, long rows, long queued)
     {
+        public Tensor[] Inputs { get; } = inputs;
+
+        public int[] OutputIndexes { get; } = outputIndexes;
+
+        public long Rows { get; } = rows;
+
+        /// <summary>When it started waiting (<see cref="TimeProvider.GetTimestamp"/>): its delay runs from here.</summary>
+        public long Queued { get; } = queued;
+
         public TaskCompletionSource<Tensor[]> Result { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
