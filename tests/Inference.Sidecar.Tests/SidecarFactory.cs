@@ -59,4 +59,27 @@ public sealed class SidecarFactory(string model, IReadOnlyDictionary<string, str
         Assert.Equal(new MediaTypeHeaderValue("application/json").MediaType, response.Content.Headers.ContentType?.MediaType);
         return ((int)response.StatusCode, JsonDocument.Parse(text).RootElement.Clone());
     }
+
+    /// <summary>
+    /// /metrics once every request so far is in it. A request's metrics are recorded after its response is written,
+    /// so a scrape right after the last response can miss it: scrape until <c>inference_requests_total</c> of the model
+    /// sums to <paramref name="requests"/> (bounded; the caller's assertions then say what is wrong).
+    /// </summary>
+    public static async Task<string> MetricsAfterAsync(HttpClient client, string model, int requests)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            var text = await client.GetStringAsync("/metrics");
+            var counted = text.Split('\n')
+                .Where(l => l.StartsWith("inference_requests_total{", StringComparison.Ordinal) && l.Contains($"model=\"{model}\"", StringComparison.Ordinal))
+                .Sum(l => double.Parse(l[(l.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture));
+            if (counted >= requests || DateTime.UtcNow > deadline)
+            {
+                return text;
+            }
+
+            await Task.Delay(10);
+        }
+    }
 }

@@ -21,8 +21,8 @@ public sealed partial class MetricsTests
         await client.PostAsync("/v2/models/mlp/infer", SidecarFactory.Json("{"));
         await client.PostAsync("/v2/models/other/infer", SidecarFactory.Json(Good));
 
+        var text = await SidecarFactory.MetricsAfterAsync(client, "mlp", 5);
         using var response = await client.GetAsync("/metrics");
-        var text = await response.Content.ReadAsStringAsync();
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.ToString());
 
         Assert.Equal(3, Value(text, "inference_requests_total", ("code", "200"), ("model", "mlp"), ("version", "5")));
