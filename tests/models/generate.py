@@ -284,6 +284,22 @@ def int_mod():
     write_reference("int_mod", {"a": x, "b": y}, {"remainder": np.mod(x, y)})
 
 
+def bf16():
+    """bfloat16 in and out: x (BF16) -> as_float = Cast(x) (FP32), doubled = Cast(2 * as_float) (BF16). Opset 13 Cast
+    covers bfloat16 on ONNX Runtime's CPU provider. No reference file: numpy has no bfloat16; the tests give values."""
+    x = helper.make_tensor_value_info("x", TensorProto.BFLOAT16, [-1, 3])
+    as_float = helper.make_tensor_value_info("as_float", TensorProto.FLOAT, [-1, 3])
+    doubled = helper.make_tensor_value_info("doubled", TensorProto.BFLOAT16, [-1, 3])
+    two = numpy_helper.from_array(np.array(2.0, dtype=np.float32), "two")
+    nodes = [
+        helper.make_node("Cast", ["x"], ["as_float"], to=TensorProto.FLOAT),
+        helper.make_node("Mul", ["as_float", "two"], ["twice"]),
+        helper.make_node("Cast", ["twice"], ["doubled"], to=TensorProto.BFLOAT16),
+    ]
+    graph = helper.make_graph(nodes, "bf16", [x], [as_float, doubled], [two])
+    save(helper.make_model(graph, opset_imports=OPSET, producer_name="mloperator-tests"), "bf16")
+
+
 def mlp_bench():
     """The benchmark MLP: 64 -> 256 (ReLU) -> 10, the shape the issue's measurements used."""
     w1, b1 = dyadic((64, 256), scale=64), dyadic((256,), scale=64)
@@ -311,4 +327,5 @@ if __name__ == "__main__":
     cnn_bench()
     int_mod()
     mlp_bench()
+    bf16()
     print("models written to", HERE)

@@ -226,6 +226,23 @@ public static class JsonTensorCodec
 
                 MemoryMarshal.Write(span[(i * 2)..], in h);
                 break;
+            case TensorElementType.BFloat16:
+                float wideBf;
+                if (leaf.TokenType == JsonTokenType.Number)
+                {
+                    if (!leaf.TryGetDouble(out var parsed) || float.IsInfinity(wideBf = (float)parsed) || BFloat16Bits.IsInfinity(BFloat16Bits.From(wideBf)))
+                    {
+                        throw OutOfRange(ref leaf, name, i, "BF16");
+                    }
+                }
+                else
+                {
+                    wideBf = (float)NonFinite(ref leaf, name, i, "BF16");
+                }
+
+                var bf = BFloat16Bits.From(wideBf);
+                MemoryMarshal.Write(span[(i * 2)..], in bf);
+                break;
             case TensorElementType.Bool:
                 buffer[i] = leaf.TokenType switch
                 {
@@ -322,6 +339,14 @@ public static class JsonTensorCodec
             case TensorElementType.Float: foreach (var v in tensor.Span<float>()) WriteFloating(writer, v, float.IsFinite(v)); break;
             case TensorElementType.Double: foreach (var v in tensor.Span<double>()) WriteFloating(writer, v, double.IsFinite(v)); break;
             case TensorElementType.Float16: foreach (var v in tensor.Span<Half>()) WriteFloating(writer, (float)v, Half.IsFinite(v)); break;
+            case TensorElementType.BFloat16:
+                foreach (var v in tensor.Span<ushort>())
+                {
+                    var f = BFloat16Bits.ToSingle(v);
+                    WriteFloating(writer, f, float.IsFinite(f));
+                }
+
+                break;
             case TensorElementType.Int8: foreach (var v in tensor.Span<sbyte>()) writer.WriteNumberValue(v); break;
             case TensorElementType.Int16: foreach (var v in tensor.Span<short>()) writer.WriteNumberValue(v); break;
             case TensorElementType.Int32: foreach (var v in tensor.Span<int>()) writer.WriteNumberValue(v); break;

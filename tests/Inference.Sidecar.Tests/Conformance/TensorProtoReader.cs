@@ -52,7 +52,7 @@ public static class TensorProtoReader
             return (name, null, "tensor data stored externally");
         }
 
-        if (dataType is < 1 or > 13)
+        if (dataType is < 1 or > 13 and not 16)
         {
             return (name, null, $"ONNX element type {ElementTypeName(dataType)} has no KServe V2 datatype the sidecar serves");
         }
@@ -86,7 +86,7 @@ public static class TensorProtoReader
                     case TensorElementType.UInt32: MemoryMarshal.Write(span[(i * 4)..], (uint)uint64s[i]); break;
                     case TensorElementType.Int32: MemoryMarshal.Write(span[(i * 4)..], int32s[i]); break;
                     case TensorElementType.Int16: MemoryMarshal.Write(span[(i * 2)..], (short)int32s[i]); break;
-                    case TensorElementType.UInt16 or TensorElementType.Float16: MemoryMarshal.Write(span[(i * 2)..], (ushort)int32s[i]); break;
+                    case TensorElementType.UInt16 or TensorElementType.Float16 or TensorElementType.BFloat16: MemoryMarshal.Write(span[(i * 2)..], (ushort)int32s[i]); break;
                     default: span[i] = (byte)int32s[i]; break; // int8, uint8, bool
                 }
             }

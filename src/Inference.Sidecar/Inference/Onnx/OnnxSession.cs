@@ -140,7 +140,7 @@ public sealed class OnnxSession : IDisposable
             }
 
             var type = (TensorElementType)(int)node.ElementDataType;
-            _ = Tensor.ElementSize(type); // rejects complex/bfloat16/etc. at load time, not at first request
+            _ = Tensor.ElementSize(type); // rejects complex, float8, 4-bit etc. at load time, not at first request
             result[i] = new TensorInfo(names[i], type, node.Dimensions.Select(d => (long)d).ToArray());
         }
 

@@ -44,7 +44,7 @@ public sealed class Tensor
     {
         TensorElementType.Float or TensorElementType.Int32 or TensorElementType.UInt32 => 4,
         TensorElementType.Double or TensorElementType.Int64 or TensorElementType.UInt64 => 8,
-        TensorElementType.Float16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
+        TensorElementType.Float16 or TensorElementType.BFloat16 or TensorElementType.Int16 or TensorElementType.UInt16 => 2,
         TensorElementType.Int8 or TensorElementType.UInt8 or TensorElementType.Bool => 1,
         TensorElementType.String => 0,
         _ => throw new NotSupportedException($"tensor element type {type} is not supported"),

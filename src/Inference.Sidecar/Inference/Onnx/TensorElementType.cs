@@ -17,4 +17,5 @@ public enum TensorElementType
     Double = 11,
     UInt32 = 12,
     UInt64 = 13,
+    BFloat16 = 16,
 }
