@@ -253,7 +253,10 @@ public sealed partial class ModelDeploymentReconcilerTests
         // Step 1 (held): ceil(25 % of 4) = 1 canary pod, 25 % of the Ingress traffic to it, the Service on the stable only.
         var canaryIngress = await TestCluster.EventuallyAsync<V1Ingress?>(() => Client.TryGetAsync<V1Ingress>(canaryName, _ns),
             i => i?.Metadata.Annotations is { } a && a.TryGetValue(NginxCanary.WeightAnnotation, out var w) && w == "25", "canary Ingress at weight 25");
-        var held = await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns), m => m.Status?.Canary?.Paused == true, "held at step 1");
+        // Paused is reported from the first pass (pods not Ready yet, weight 0); the status of the pass that set the
+        // Ingress's weight is written just after the Ingress, so wait for that one.
+        var held = await TestCluster.EventuallyAsync(() => Client.GetAsync<Md>(md.Metadata.Name!, _ns),
+            m => m.Status?.Canary is { Paused: true, Weight: 25 }, "held at step 1, weight 25");
         Assert.Equal(held.Status!.Canary!.Weight?.ToString(System.Globalization.CultureInfo.InvariantCulture), canaryIngress!.Metadata.Annotations![NginxCanary.WeightAnnotation]);
         Assert.Equal("true", canaryIngress.Metadata.Annotations[NginxCanary.CanaryAnnotation]);
         Assert.Equal(1, (await Client.GetAsync<V1Deployment>(v4, _ns)).Spec!.Replicas);
