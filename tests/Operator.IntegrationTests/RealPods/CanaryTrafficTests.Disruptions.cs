@@ -36,12 +36,7 @@ public sealed partial class CanaryTrafficTests
         // A fresh process, with nothing but status to go on, takes over the Lease the killed one never released.
         await using var second = await OperatorProcess.StartAsync(Kubeconfig, _ns);
         await second.LeadingAsync();
-        await StatusAsync(m => m.Status?.StableVersion == "2" && m.Status.Canary is null && m.Status.Phase == ModelDeploymentPhase.Ready, "version 2 promoted by the second process");
-        await EventuallyAsync(async () => (await _client.ListAsync<V1Pod>(_ns)).Items.All(p => p.Metadata.Labels![ModelDeploymentLabels.Version] == "2"), "only version 2 pods left");
-        var servedByTwo = traffic.Succeeded.GetValueOrDefault("2");
-        await EventuallyAsync(() => traffic.Succeeded.GetValueOrDefault("2") >= servedByTwo + 20, "version 2 serving after the old pods are gone");
-        await traffic.DisposeAsync();
-        var promotedEvents = await TestCluster.EventuallyAsync(() => _client.ListAsync<Corev1Event>(_ns), l => l.Items.Any(e => e.Reason == ReasonPromoted), "the Promoted Event", Within);
+        var promotedEvents = await PromotedAndServingAsync("2", traffic);
 
         Assert.Equal(137, exitCode); // 128 + SIGKILL: no shutdown code ran
         var started = running.Status!.Canary!.StepStartedAt;
@@ -78,12 +73,7 @@ public sealed partial class CanaryTrafficTests
 
         await EventuallyAsync(async () => await DeploymentOfVersionAsync("2") is null
             && (await _client.ListAsync<V1Pod>(_ns)).Items.All(p => p.Metadata.Labels![ModelDeploymentLabels.Version] != "2"), "version 2 pods and Deployment gone");
-        await StatusAsync(m => m.Status?.StableVersion == "3" && m.Status.Canary is null && m.Status.Phase == ModelDeploymentPhase.Ready, "version 3 promoted");
-        await EventuallyAsync(async () => (await _client.ListAsync<V1Pod>(_ns)).Items.All(p => p.Metadata.Labels![ModelDeploymentLabels.Version] == "3"), "only version 3 pods left");
-        var servedByThree = traffic.Succeeded.GetValueOrDefault("3");
-        await EventuallyAsync(() => traffic.Succeeded.GetValueOrDefault("3") >= servedByThree + 20, "version 3 serving after the old pods are gone");
-        await traffic.DisposeAsync();
-        var events = await TestCluster.EventuallyAsync(() => _client.ListAsync<Corev1Event>(_ns), l => l.Items.Any(e => e.Reason == ReasonPromoted), "the Promoted Event", Within);
+        var events = await PromotedAndServingAsync("3", traffic);
 
         Assert.True(servedByTwo > 0, "version 2 served no request before it was superseded: " + traffic.Describe());
         var three = statuses.Seen.Select(m => m.Status?.Canary).OfType<CanaryStatus>().Where(c => c.Version == "3").ToList();
@@ -144,6 +134,21 @@ public sealed partial class CanaryTrafficTests
     }
 
     /// <summary>The owned Deployment of a model version (by its version label), or null.</summary>
+    /// <summary>
+    /// Waits until <paramref name="version"/> is the Ready stable revision, only its pods are left, and it has answered
+    /// 20 more requests since then; stops the traffic and returns the namespace's Events once a Promoted one is among them.
+    /// </summary>
+    private async Task<KubernetesList<Corev1Event>> PromotedAndServingAsync(string version, InferenceTraffic traffic)
+    {
+        await StatusAsync(m => m.Status?.StableVersion == version && m.Status.Canary is null && m.Status.Phase == ModelDeploymentPhase.Ready, $"version {version} promoted");
+        await EventuallyAsync(async () => (await _client.ListAsync<V1Pod>(_ns)).Items.All(p => p.Metadata.Labels![ModelDeploymentLabels.Version] == version),
+            $"only version {version} pods left");
+        var served = traffic.Succeeded.GetValueOrDefault(version);
+        await EventuallyAsync(() => traffic.Succeeded.GetValueOrDefault(version) >= served + 20, $"version {version} serving after the old pods are gone");
+        await traffic.DisposeAsync();
+        return await TestCluster.EventuallyAsync(() => _client.ListAsync<Corev1Event>(_ns), l => l.Items.Any(e => e.Reason == ReasonPromoted), "the Promoted Event", Within);
+    }
+
     private async Task<V1Deployment?> DeploymentOfVersionAsync(string version) =>
         (await _client.ListAsync<V1Deployment>(_ns)).Items.SingleOrDefault(d => d.GetLabel(ModelDeploymentLabels.Version) == version);
 
