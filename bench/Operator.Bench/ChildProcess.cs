@@ -111,6 +111,32 @@ internal sealed class ChildProcess : IAsyncDisposable
         static double Kb(string line) => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
     }
 
+    /// <summary>What the resident set is made of, in MB: anonymous (GC heap, native), file-mapped (assemblies, native
+    /// libraries), shared memory (the runtime's double-mapped executable memory under W^X).</summary>
+    public (double Anon, double File, double Shmem) RssPartsMb()
+    {
+        double anon = double.NaN, file = double.NaN, shmem = double.NaN;
+        foreach (var line in File.ReadLines($"/proc/{Id}/status"))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            {
+                anon = Kb(line) / 1024.0;
+            }
+            else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
+            {
+                file = Kb(line) / 1024.0;
+            }
+            else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
+            {
+                shmem = Kb(line) / 1024.0;
+            }
+        }
+
+        return (anon, file, shmem);
+
+        static double Kb(string line) => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
     /// <summary>SIGTERM (the operator releases its Lease and exits), then SIGKILL after a grace period.</summary>
     public async Task StopAsync(TimeSpan grace)
     {
