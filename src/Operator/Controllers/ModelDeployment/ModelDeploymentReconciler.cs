@@ -334,7 +334,7 @@ public sealed class ModelDeploymentReconciler(
     }
 
     /// <summary>Applies only spec.replicas of the new stable under a field manager of its own (see <see cref="HandOverFieldManager"/>).</summary>
-    private Task HandOverReplicasAsync(V1Deployment stable, int replicas, CancellationToken ct) => client.ApplyAsync(
+    private Task HandOverReplicasAsync(V1Deployment stable, int replicas, CancellationToken ct) => client.ApplyWithoutResultAsync(
         new V1Deployment
         {
             ApiVersion = stable.ApiVersion,
@@ -439,7 +439,7 @@ public sealed class ModelDeploymentReconciler(
                 }
                 else
                 {
-                    pending.Add(client.ApplyAsync(deployment, Apply, ct));
+                    pending.Add(client.ApplyWithoutResultAsync(deployment, Apply, ct));
                 }
             }
         }
@@ -466,7 +466,7 @@ public sealed class ModelDeploymentReconciler(
         }
 
         await Task.WhenAll(pending).ConfigureAwait(false);
-        await Task.WhenAll(scaleDowns.Select(d => client.ApplyAsync(d, Apply, ct))).ConfigureAwait(false);
+        await Task.WhenAll(scaleDowns.Select(d => client.ApplyWithoutResultAsync(d, Apply, ct))).ConfigureAwait(false);
         return pending.Count + scaleDowns.Count;
     }
 
@@ -484,7 +484,7 @@ public sealed class ModelDeploymentReconciler(
         var live = cache.GetReadOnly(desired.Metadata.NamespaceProperty, desired.Metadata.Name!);
         if (!LiveState.Covers(live, desired) || (alsoSame is not null && !alsoSame(live!, desired)))
         {
-            pending.Add(client.ApplyAsync(desired, Apply, ct));
+            pending.Add(client.ApplyWithoutResultAsync(desired, Apply, ct));
         }
     }
 
@@ -538,7 +538,7 @@ public sealed class ModelDeploymentReconciler(
         NullRemovedFields(before!.AsObject(), patchStatus);
 
         var body = new JsonObject { ["status"] = patchStatus }.ToJsonString();
-        await client.PatchAsync<Md>(md.Metadata.Name!, md.Metadata.NamespaceProperty, new V1Patch(body, V1Patch.PatchType.MergePatch), "status", ct).ConfigureAwait(false);
+        await client.PatchWithoutResultAsync<Md>(md.Metadata.Name!, md.Metadata.NamespaceProperty, new V1Patch(body, V1Patch.PatchType.MergePatch), "status", ct).ConfigureAwait(false);
         if (md.Metadata.ResourceVersion is { } writtenOver)
         {
             _written[(md.Metadata.NamespaceProperty ?? "", md.Metadata.Name)] = (writtenOver, KubeJson.DeepCopy(status));

@@ -35,6 +35,25 @@ public interface IKubeClient
     /// <summary>Server-side apply (<see cref="V1Patch.PatchType.ApplyPatch"/>, sent as JSON). Null fields are omitted, so not applied.</summary>
     Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>;
 
+    /// <summary>
+    /// <see cref="CreateAsync{T}"/> for a caller that does not use the object the server returns: errors surface the
+    /// same way, the response body is not materialised. The default implementation reads it and drops it.
+    /// </summary>
+    Task CreateWithoutResultAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        CreateAsync(obj, ct);
+
+    /// <summary><see cref="PatchAsync{T}"/> without materialising the returned object (see <see cref="CreateWithoutResultAsync{T}"/>).</summary>
+    Task PatchWithoutResultAsync<T>(string name, string? ns, V1Patch patch, string? subresource = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject<V1ObjectMeta> =>
+        PatchAsync<T>(name, ns, patch, subresource, ct);
+
+    /// <summary>
+    /// <see cref="ApplyAsync{T}"/> without materialising the returned object: for a reconciler, which reads the result
+    /// from its cache when the watch event arrives.
+    /// </summary>
+    Task ApplyWithoutResultAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        ApplyAsync(obj, options, ct);
+
     Task DeleteAsync<T>(string name, string? ns = null, DeleteOptions? options = null, CancellationToken ct = default)
         where T : class, IKubernetesObject<V1ObjectMeta>;
 

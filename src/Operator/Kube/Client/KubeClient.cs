@@ -100,13 +100,19 @@ public sealed class KubeClient : IKubeClient, IDisposable
                 resourceVersion: o.ResourceVersion, cancellationToken: ct));
     }
 
-    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
+    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        CreateCoreAsync<T, T>(obj, ct);
+
+    public Task CreateWithoutResultAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        CreateCoreAsync<T, Unread>(obj, ct);
+
+    private Task<TResult> CreateCoreAsync<T, TResult>(T obj, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         KubeResource.Stamp(obj);
         var (r, n) = Target<T>(obj.Metadata?.NamespaceProperty);
         return Call(() => n is null
-            ? _api.CustomObjects.CreateClusterCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, r.Plural, cancellationToken: ct)
-            : _api.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<T>(obj, r.Group, r.Version, n, r.Plural, cancellationToken: ct));
+            ? _api.CustomObjects.CreateClusterCustomObjectWithHttpMessagesAsync<TResult>(obj, r.Group, r.Version, r.Plural, cancellationToken: ct)
+            : _api.CustomObjects.CreateNamespacedCustomObjectWithHttpMessagesAsync<TResult>(obj, r.Group, r.Version, n, r.Plural, cancellationToken: ct));
     }
 
     public Task<T> UpdateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
@@ -119,10 +125,23 @@ public sealed class KubeClient : IKubeClient, IDisposable
         where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(patch);
-        return PatchCoreAsync<T>(name, ns, patch, subresource, fieldManager: null, force: null, ct);
+        return PatchCoreAsync<T, T>(name, ns, patch, subresource, fieldManager: null, force: null, ct);
     }
 
-    public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
+    public Task PatchWithoutResultAsync<T>(string name, string? ns, V1Patch patch, string? subresource = null, CancellationToken ct = default)
+        where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        ArgumentNullException.ThrowIfNull(patch);
+        return PatchCoreAsync<T, Unread>(name, ns, patch, subresource, fieldManager: null, force: null, ct);
+    }
+
+    public Task<T> ApplyAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        ApplyCoreAsync<T, T>(obj, options, ct);
+
+    public Task ApplyWithoutResultAsync<T>(T obj, ApplyOptions options, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        ApplyCoreAsync<T, Unread>(obj, options, ct);
+
+    private Task<TResult> ApplyCoreAsync<T, TResult>(T obj, ApplyOptions options, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         ArgumentNullException.ThrowIfNull(options);
         if (string.IsNullOrEmpty(options.FieldManager))
@@ -131,7 +150,7 @@ public sealed class KubeClient : IKubeClient, IDisposable
         }
 
         var patch = new V1Patch(ApplyBody(KubeResource.Stamp(obj)), V1Patch.PatchType.ApplyPatch);
-        return PatchCoreAsync<T>(NameOf(obj), obj.Metadata?.NamespaceProperty, patch, options.Subresource, options.FieldManager,
+        return PatchCoreAsync<T, TResult>(NameOf(obj), obj.Metadata?.NamespaceProperty, patch, options.Subresource, options.FieldManager,
             options.Force ? true : null, ct);
     }
 
@@ -236,19 +255,20 @@ public sealed class KubeClient : IKubeClient, IDisposable
         });
     }
 
-    private async Task<T> PatchCoreAsync<T>(string name, string? ns, V1Patch patch, string? subresource, string? fieldManager, bool? force,
+    /// <summary>A patch of kind <typeparamref name="T"/> whose response is read as <typeparamref name="TResult"/>.</summary>
+    private async Task<TResult> PatchCoreAsync<T, TResult>(string name, string? ns, V1Patch patch, string? subresource, string? fieldManager, bool? force,
         CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         var (r, n) = Target<T>(ns);
         return await Call(() => (n, subresource) switch
         {
-            (null, null) => _api.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<T>(patch, r.Group, r.Version, r.Plural, name,
+            (null, null) => _api.CustomObjects.PatchClusterCustomObjectWithHttpMessagesAsync<TResult>(patch, r.Group, r.Version, r.Plural, name,
                 fieldManager: fieldManager, force: force, cancellationToken: ct),
-            (null, "status") => _api.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<T>(patch, r.Group, r.Version, r.Plural, name,
+            (null, "status") => _api.CustomObjects.PatchClusterCustomObjectStatusWithHttpMessagesAsync<TResult>(patch, r.Group, r.Version, r.Plural, name,
                 fieldManager: fieldManager, force: force, cancellationToken: ct),
-            (_, null) => _api.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<T>(patch, r.Group, r.Version, n, r.Plural, name,
+            (_, null) => _api.CustomObjects.PatchNamespacedCustomObjectWithHttpMessagesAsync<TResult>(patch, r.Group, r.Version, n, r.Plural, name,
                 fieldManager: fieldManager, force: force, cancellationToken: ct),
-            (_, "status") => _api.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<T>(patch, r.Group, r.Version, n, r.Plural, name,
+            (_, "status") => _api.CustomObjects.PatchNamespacedCustomObjectStatusWithHttpMessagesAsync<TResult>(patch, r.Group, r.Version, n, r.Plural, name,
                 fieldManager: fieldManager, force: force, cancellationToken: ct),
             _ => throw new NotSupportedException($"subresource {subresource}"),
         }).ConfigureAwait(false);

@@ -113,7 +113,7 @@ public sealed class EventRecorder : IEventRecorder
             var patch = new JsonObject { ["count"] = seen.Count + 1, ["lastTimestamp"] = KubeJson.Serialize(timestamp.UtcDateTime).Trim('"') };
             try
             {
-                await _client.PatchAsync<Corev1Event>(seen.Name, seen.Namespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct: ct).ConfigureAwait(false);
+                await _client.PatchWithoutResultAsync<Corev1Event>(seen.Name, seen.Namespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct: ct).ConfigureAwait(false);
                 _recorded[key] = seen with { Count = seen.Count + 1 };
                 return;
             }
@@ -125,9 +125,10 @@ public sealed class EventRecorder : IEventRecorder
         }
 
         var ns = string.IsNullOrEmpty(pending.Involved.NamespaceProperty) ? "default" : pending.Involved.NamespaceProperty;
-        var created = await _client.CreateAsync(new Corev1Event
+        var name = $"{pending.Involved.Name}.{NextNanos(pending.At):x}";
+        await _client.CreateWithoutResultAsync(new Corev1Event
         {
-            Metadata = new V1ObjectMeta { Name = $"{pending.Involved.Name}.{NextNanos(pending.At):x}", NamespaceProperty = ns },
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = ns },
             InvolvedObject = pending.Involved,
             Type = pending.Type,
             Reason = pending.Reason,
@@ -147,7 +148,7 @@ public sealed class EventRecorder : IEventRecorder
             _recorded.Clear();
         }
 
-        _recorded[key] = new Recorded(created.Metadata.Name!, ns, 1);
+        _recorded[key] = new Recorded(name, ns, 1);
     }
 
     /// <summary>Unix nanoseconds, strictly increasing so two events in one tick never collide on name.</summary>

@@ -129,6 +129,55 @@ public sealed class KubeClientTests : IDisposable
     }
 
     [Fact]
+    public async Task Writes_without_result_send_what_their_full_forms_send()
+    {
+        for (var i = 0; i < 6; i++)
+        {
+            _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"w"}}""");
+        }
+
+        IKubeClient client = _client;
+        var widget = new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = "ml" }, Spec = new() { ["size"] = "3" } };
+        var patch = new V1Patch("""{"status":{"phase":"Ready"}}""", V1Patch.PatchType.MergePatch);
+        await client.ApplyAsync(widget, new ApplyOptions("mloperator", Force: true));
+        await client.ApplyWithoutResultAsync(widget, new ApplyOptions("mloperator", Force: true));
+        await client.PatchAsync<Widget>("w", "ml", patch, "status");
+        await client.PatchWithoutResultAsync<Widget>("w", "ml", patch, "status");
+        await client.CreateAsync(widget);
+        await client.CreateWithoutResultAsync(widget);
+
+        var sent = _handler.Requests.Select(r => (r.Method, r.PathAndQuery, r.ContentType, r.Body)).ToList();
+        Assert.Equal(sent[0], sent[1]);
+        Assert.Equal(sent[2], sent[3]);
+        Assert.Equal(sent[4], sent[5]);
+    }
+
+    [Fact]
+    public async Task A_write_without_result_skips_a_body_its_kind_could_not_be_read_from()
+    {
+        // "replicas" as an object cannot become a V1Deployment: the full form fails on the body, the other never reads it.
+        const string unreadable = """{"kind":"Deployment","metadata":{"name":"web","managedFields":[{"manager":"x"}]},"spec":{"replicas":{"no":[1,2,{"a":null}]}}}""";
+        _handler.Respond(HttpStatusCode.OK, unreadable).Respond(HttpStatusCode.OK, unreadable);
+        var deployment = new V1Deployment { Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "risk" } };
+
+        await _client.ApplyWithoutResultAsync(deployment, new ApplyOptions("mloperator", Force: true));
+        await Assert.ThrowsAnyAsync<Exception>(() => _client.ApplyAsync(deployment, new ApplyOptions("mloperator", Force: true)));
+    }
+
+    [Fact]
+    public async Task A_write_without_result_still_throws_the_decoded_status()
+    {
+        _handler.Respond(HttpStatusCode.Conflict, FakeHttpHandler.Status(409, "Conflict", "the object has been modified"))
+            .Respond(HttpStatusCode.NotFound, FakeHttpHandler.Status(404, "NotFound", "events \\\"e\\\" not found"))
+            .Respond(HttpStatusCode.Conflict, FakeHttpHandler.Status(409, "AlreadyExists", "events \\\"e\\\" already exists"));
+        var widget = new Widget { Metadata = new V1ObjectMeta { Name = "w", NamespaceProperty = "ml" } };
+
+        await Assert.ThrowsAsync<ConflictException>(() => _client.ApplyWithoutResultAsync(widget, new ApplyOptions("mloperator")));
+        await Assert.ThrowsAsync<NotFoundException>(() => _client.PatchWithoutResultAsync<Corev1Event>("e", "ml", new V1Patch("{}", V1Patch.PatchType.MergePatch)));
+        await Assert.ThrowsAsync<AlreadyExistsException>(() => _client.CreateWithoutResultAsync(widget));
+    }
+
+    [Fact]
     public async Task Apply_to_status_without_force_leaves_force_out()
     {
         _handler.Respond(HttpStatusCode.OK, """{"metadata":{"name":"w"}}""");
