@@ -25,6 +25,38 @@ public class DesiredStateBuilderTests
     }
 
     [Fact]
+    public void Canonical_template_json_is_pinned_for_a_spec_that_sets_every_field()
+    {
+        // The canonical form is what the hash covers and what the template annotation stores: any change to how it is
+        // written (key order, escaping, numbers, nulls) renames every Deployment in every cluster.
+        var template = RevisionTemplate.From(ModelDeploymentFixtures.Valid(s =>
+        {
+            s.Model.Uri = "s3://bkt/models/fraud&v=1+<x>'\u00e9\u2713\"q\".onnx";
+            s.Model.Sha256 = new string('b', 64);
+            s.Model.CredentialsSecret = "s3-creds";
+            s.Runtime = new RuntimeSpec
+            {
+                Image = "example.com/sidecar:2",
+                Resources = new V1ResourceRequirements
+                {
+                    Requests = new Dictionary<string, ResourceQuantity> { ["memory"] = "1536Mi", ["cpu"] = "250m" },
+                    Limits = new Dictionary<string, ResourceQuantity> { ["nvidia.com/gpu"] = "1", ["cpu"] = "2" },
+                    Claims = [new Corev1ResourceClaim { Name = "gpu-claim" }],
+                },
+                Batching = new BatchingSpec { MaxBatchSize = 16, MaxDelay = "2ms" },
+            };
+            s.Accelerator = new AcceleratorSpec { Type = AcceleratorSpec.NvidiaGpu, Count = 2, Product = "NVIDIA-L4", Topology = "2x2" };
+        }).Spec);
+
+        Assert.Equal(PinnedCanonicalJson, template.CanonicalJson());
+        Assert.Equal(PinnedHash, template.Hash());
+    }
+
+    private const string PinnedCanonicalJson =
+        """{"accelerator":{"count":2,"product":"NVIDIA-L4","topology":"2x2","type":"nvidia.com/gpu"},"model":{"credentialsSecret":"s3-creds","name":"fraud-detector","sha256":"bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","uri":"s3://bkt/models/fraud\u0026v=1\u002B\u003Cx\u003E\u0027\u00E9\u2713\u0022q\u0022.onnx","version":"7"},"runtime":{"batching":{"maxBatchSize":16,"maxDelay":"2ms"},"image":"example.com/sidecar:2","resources":{"claims":[{"name":"gpu-claim"}],"limits":{"cpu":"2","nvidia.com/gpu":"1"},"requests":{"cpu":"250m","memory":"1536Mi"}}}}""";
+    private const string PinnedHash = "538567e072";
+
+    [Fact]
     public void Revision_hash_ignores_fields_outside_the_pod_template_and_map_order()
     {
         var baseline = RevisionTemplate.From(ModelDeploymentFixtures.Valid().Spec).Hash();
