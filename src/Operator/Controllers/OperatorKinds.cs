@@ -1,5 +1,6 @@
 using System.Text;
 using k8s.Models;
+using MlOperator.Operator.Runtime.Controller;
 using Md = MlOperator.Operator.Api.V1Alpha1.ModelDeployment;
 
 namespace MlOperator.Operator.Controllers;
@@ -12,13 +13,21 @@ namespace MlOperator.Operator.Controllers;
 /// </summary>
 public static class OperatorKinds
 {
+    /// <summary>The updates of an owned HPA that wake its ModelDeployment: not the autoscaler's status writes.
+    /// Declared before <see cref="Owned"/>, which reads it while static fields initialise in order.</summary>
+    public static EventFilter HpaEdited { get; } =
+        EventFilter.Or(EventFilter.GenerationChanged, EventFilter.LabelsChanged, EventFilter.AnnotationsChanged);
+
     /// <summary>The ModelDeployment controller's children; order is apply order for new revisions' siblings.</summary>
     public static IReadOnlyList<OwnedKind> Owned { get; } =
     [
         new OwnedKind<V1Deployment>(),
         new OwnedKind<V1Service>(),
         new OwnedKind<V1Ingress>(),
-        new OwnedKind<V2HorizontalPodAutoscaler>(),
+        // The HPA controller rewrites an HPA's status (current metrics) every sync period, and nothing the reconciler
+        // reads is in it: the replica count it sets arrives as a change of the Deployment. Edits of the HPA itself
+        // (spec: generation; labels; annotations), creates and deletes still wake the owner.
+        new OwnedKind<V2HorizontalPodAutoscaler>(HpaEdited),
     ];
 
     /// <summary>What the operator calls in every namespace it watches (a ClusterRole when it watches all).</summary>

@@ -264,6 +264,21 @@ public sealed partial class ModelDeploymentReconcilerTests(TestCluster cluster) 
     }
 
     [Fact]
+    public async Task Edited_autoscaler_is_restored()
+    {
+        // HPA status writes do not wake the owner (OperatorKinds.HpaEdited); a spec edit does.
+        var sample = Sample("cpu-model");
+        sample.Spec.Autoscaling = new AutoscalingSpec { MinReplicas = 1, MaxReplicas = 3 };
+        var md = await Client.CreateAsync(sample);
+        var hpa = await TestCluster.EventuallyAsync(() => Client.TryGetAsync<V2HorizontalPodAutoscaler>(ModelDeploymentNames.HorizontalPodAutoscaler(md), _ns), h => h is not null, "autoscaler");
+
+        await Client.PatchAsync<V2HorizontalPodAutoscaler>(hpa!.Metadata.Name!, _ns, new V1Patch("""{"spec":{"maxReplicas":40}}""", V1Patch.PatchType.MergePatch));
+
+        await TestCluster.EventuallyAsync(() => Client.GetAsync<V2HorizontalPodAutoscaler>(hpa.Metadata.Name!, _ns),
+            h => h.Spec.MaxReplicas == 3 && h.Metadata.Generation > hpa.Metadata.Generation, "maxReplicas restored");
+    }
+
+    [Fact]
     public async Task Deleting_the_model_deployment_collects_its_children()
     {
         var md = await CreateSampleAsync("cpu-model");

@@ -1,7 +1,9 @@
+using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
 using MlOperator.Operator.Api.V1Alpha1;
 using MlOperator.Operator.Controllers;
 using MlOperator.Operator.Controllers.ModelDeployment;
+using MlOperator.Operator.Kube.Models;
 using MlOperator.Operator.Runtime.Hosting;
 using MlOperator.Operator.UnitTests.Fakes;
 using MlOperator.Operator.UnitTests.Fixtures;
@@ -34,6 +36,33 @@ public sealed class OperatorKindsTests
             .ToHashSet();
         Assert.Subset(watchable, informed);
         Assert.Subset(informed, OperatorKinds.Owned.Select(k => k.Type).ToHashSet());
+    }
+
+    [Fact]
+    public void An_hpa_wakes_its_owner_when_edited_not_when_the_autoscaler_writes_its_status()
+    {
+        var hpa = new V2HorizontalPodAutoscaler
+        {
+            Metadata = new V1ObjectMeta { Name = "fraud", NamespaceProperty = "ml", Generation = 1, ResourceVersion = "10", Labels = new Dictionary<string, string> { ["a"] = "1" } },
+            Spec = new V2HorizontalPodAutoscalerSpec { MinReplicas = 1, MaxReplicas = 4 },
+        };
+        var owned = Assert.Single(OperatorKinds.Owned.OfType<OwnedKind<V2HorizontalPodAutoscaler>>());
+        var filter = owned.Filter!;
+        V2HorizontalPodAutoscaler With(Action<V2HorizontalPodAutoscaler> change)
+        {
+            var copy = KubeJson.DeepCopy(hpa);
+            copy.Metadata.ResourceVersion = "11";
+            change(copy);
+            return copy;
+        }
+
+        var statusWrite = With(h => h.Status = new V2HorizontalPodAutoscalerStatus { CurrentReplicas = 3, DesiredReplicas = 4, ObservedGeneration = 1 });
+        Assert.False(filter.Update!(hpa, statusWrite));
+        Assert.True(filter.Update!(hpa, With(h => { h.Metadata.Generation = 2; h.Spec.MaxReplicas = 8; })));
+        Assert.True(filter.Update!(hpa, With(h => h.Metadata.Labels["a"] = "2")));
+        Assert.True(filter.Update!(hpa, With(h => h.Metadata.Annotations = new Dictionary<string, string> { ["b"] = "1" })));
+        Assert.True(filter.Create?.Invoke(hpa) ?? true);
+        Assert.True(filter.Delete?.Invoke(hpa) ?? true);
     }
 
     [Fact]
