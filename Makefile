@@ -90,7 +90,7 @@ bench-sidecar: deps ## Sidecar vs a Node.js peer (onnxruntime-node), server pinn
 	$(DOTNET) build bench/Sidecar.Bench -c Release -warnaserror >/dev/null
 	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Sidecar.Bench/bin/Release/net10.0/MlOperator.Sidecar.Bench.dll
 
-bench-operator: ## 1,000 ModelDeployments: the operator binary (shipped defaults) on CPU 1, the emulator process on CPU 0 (taskset), raw SSA peer in the same run
+bench-operator: ## 1,000 ModelDeployments after a 100-MD warm-up (reported apart): the operator binary (shipped defaults) on CPU 1, the emulator process on CPU 0 (taskset), raw SSA peer in the same run
 	$(DOTNET) build bench/Operator.Bench -c Release -warnaserror >/dev/null
 	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Operator.Bench/bin/Release/net10.0/MlOperator.Operator.Bench.dll operator
 
