@@ -38,6 +38,7 @@ public sealed class OperatorHostTests
         Assert.Equal("[+]shutdown ok\n[-]caches failed\nreadyz check failed\n", notReadyBody);
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal("ok", await ready.Content.ReadAsStringAsync(Timeout()));
+        Assert.All(new[] { healthz, notReady, ready }, r => Assert.Equal("text/plain; charset=utf-8", r.Content.Headers.ContentType?.ToString()));
         await app.StopAsync(Timeout());
     }
 
