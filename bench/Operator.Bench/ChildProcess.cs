@@ -93,48 +93,33 @@ internal sealed class ChildProcess : IAsyncDisposable
     /// <summary>Resident set now (VmRSS) and its peak (VmHWM), in MB.</summary>
     public (double Now, double Peak) RssMb()
     {
-        double now = double.NaN, peak = double.NaN;
-        foreach (var line in File.ReadLines($"/proc/{Id}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                now = Kb(line) / 1024.0;
-            }
-            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-            {
-                peak = Kb(line) / 1024.0;
-            }
-        }
-
-        return (now, peak);
-
-        static double Kb(string line) => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        var status = StatusMb();
+        return (status.GetValueOrDefault("VmRSS", double.NaN), status.GetValueOrDefault("VmHWM", double.NaN));
     }
 
     /// <summary>What the resident set is made of, in MB: anonymous (GC heap, native), file-mapped (assemblies, native
     /// libraries), shared memory (the runtime's double-mapped executable memory under W^X).</summary>
     public (double Anon, double File, double Shmem) RssPartsMb()
     {
-        double anon = double.NaN, file = double.NaN, shmem = double.NaN;
+        var status = StatusMb();
+        return (status.GetValueOrDefault("RssAnon", double.NaN), status.GetValueOrDefault("RssFile", double.NaN),
+            status.GetValueOrDefault("RssShmem", double.NaN));
+    }
+
+    /// <summary>The kB fields of /proc/PID/status, in MB, by name.</summary>
+    private Dictionary<string, double> StatusMb()
+    {
+        var fields = new Dictionary<string, double>(StringComparer.Ordinal);
         foreach (var line in File.ReadLines($"/proc/{Id}/status"))
         {
-            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            var parts = line.Split([':', ' ', '\t'], StringSplitOptions.RemoveEmptyEntries);
+            if (parts is [var name, var value, "kB"])
             {
-                anon = Kb(line) / 1024.0;
-            }
-            else if (line.StartsWith("RssFile:", StringComparison.Ordinal))
-            {
-                file = Kb(line) / 1024.0;
-            }
-            else if (line.StartsWith("RssShmem:", StringComparison.Ordinal))
-            {
-                shmem = Kb(line) / 1024.0;
+                fields[name] = double.Parse(value, CultureInfo.InvariantCulture) / 1024.0;
             }
         }
 
-        return (anon, file, shmem);
-
-        static double Kb(string line) => double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+        return fields;
     }
 
     /// <summary>SIGTERM (the operator releases its Lease and exits), then SIGKILL after a grace period.</summary>

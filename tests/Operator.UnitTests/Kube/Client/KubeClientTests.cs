@@ -161,7 +161,7 @@ public sealed class KubeClientTests : IDisposable
         var deployment = new V1Deployment { Metadata = new V1ObjectMeta { Name = "web", NamespaceProperty = "risk" } };
 
         await _client.ApplyWithoutResultAsync(deployment, new ApplyOptions("mloperator", Force: true));
-        await Assert.ThrowsAnyAsync<Exception>(() => _client.ApplyAsync(deployment, new ApplyOptions("mloperator", Force: true)));
+        await Assert.ThrowsAsync<System.Text.Json.JsonException>(() => _client.ApplyAsync(deployment, new ApplyOptions("mloperator", Force: true)));
     }
 
     [Fact]
