@@ -2,8 +2,6 @@ using System.Security.Cryptography;
 using k8s;
 using k8s.KubeConfigModels;
 using YamlDotNet.Core;
-using YamlDotNet.Serialization;
-using YamlDotNet.Serialization.NamingConventions;
 using LibraryConfigException = k8s.Exceptions.KubeConfigException;
 
 namespace MlOperator.Operator.Kube;
@@ -13,19 +11,12 @@ namespace MlOperator.Operator.Kube;
 /// an explicit file, else KUBECONFIG (merged, first definition wins), else the in-cluster service account, else
 /// ~/.kube/config. The library parses and authenticates (tokens, token files, client certificates, exec plugins,
 /// OIDC); what we add is the order above and one message per failure that names the file and the field.
-/// The file itself is read into the library's <see cref="K8SConfiguration"/> by <see cref="Read"/>, not by
+/// The file itself is read into the library's <see cref="K8SConfiguration"/> by <see cref="KubeConfigReader"/>, not by
 /// <c>LoadKubeConfig</c>: that goes through <c>KubernetesYaml</c>, whose first use loads every model type the library
 /// defines (5,900 types, ~45 MB of resident type metadata for the life of the process) to parse a dozen fields.
 /// </summary>
 public static class KubeConnectionLoader
 {
-    // The kubeconfig model's YAML names come from its [YamlMember] aliases (current-context, certificate-authority-data,
-    // ...) and camelCase for the rest, as the library's own reader; fields this version does not model are skipped.
-    private static readonly Lazy<IDeserializer> Yaml = new(() => new DeserializerBuilder()
-        .WithNamingConvention(CamelCaseNamingConvention.Instance)
-        .IgnoreUnmatchedProperties()
-        .Build());
-
     public static KubeConnection Load(KubeConnectionOptions? options = null)
     {
         options ??= new KubeConnectionOptions();
@@ -111,7 +102,7 @@ public static class KubeConnectionLoader
     internal static K8SConfiguration Read(string path)
     {
         using var reader = new StreamReader(path);
-        var configuration = Yaml.Value.Deserialize<K8SConfiguration?>(reader)
+        var configuration = KubeConfigReader.Read(reader)
             ?? throw new LibraryConfigException("the file is empty");
         configuration.FileName = Path.GetFullPath(path);
         return configuration;

@@ -63,5 +63,5 @@ public sealed record RevisionTemplate(ModelSpec Model, RuntimeSpec? Runtime, Acc
         _ => node?.DeepClone(),
     };
 
-    private sealed record Wire(ModelSpec Model, RuntimeSpec? Runtime, AcceleratorSpec? Accelerator);
+    internal sealed record Wire(ModelSpec Model, RuntimeSpec? Runtime, AcceleratorSpec? Accelerator);
 }

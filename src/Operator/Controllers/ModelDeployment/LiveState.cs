@@ -31,7 +31,7 @@ public static class LiveState
     }
 
     public static bool Covers(JsonNode? live, JsonNode? desired) =>
-        desired is null || (live is not null && Covers(JsonSerializer.SerializeToElement(live), JsonSerializer.SerializeToElement(desired)));
+        desired is null || (live is not null && Covers(JsonSerializer.SerializeToElement(live, KubeJsonContext.Default.JsonNode), JsonSerializer.SerializeToElement(desired, KubeJsonContext.Default.JsonNode)));
 
     /// <summary>The same rule on JSON elements; a JSON null in the desired object asks for nothing.</summary>
     public static bool Covers(JsonElement live, JsonElement desired)

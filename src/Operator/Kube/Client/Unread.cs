@@ -17,7 +17,7 @@ internal sealed class Unread
     {
     }
 
-    private sealed class UnreadConverter : JsonConverter<Unread>
+    internal sealed class UnreadConverter : JsonConverter<Unread>
     {
         public override Unread Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {

@@ -1,7 +1,11 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Net;
 using System.Text;
+using k8s.Models;
 using MlOperator.Operator.Kube;
+using MlOperator.Operator.Kube.Client;
+using MlOperator.Operator.UnitTests.Fakes;
 
 namespace MlOperator.Operator.UnitTests.Kube.Connection;
 
@@ -67,6 +71,26 @@ public sealed class KubeConnectionLoaderTests : IDisposable
 
     private static string Valid(string server = "https://c:6443", string token = "t", string? ns = null) =>
         Kubeconfig(Cluster("c", server), User("u", $"token: {token}"), Context("dev", "c", "u", ns), current: "dev");
+
+    [Fact]
+    public async Task An_exec_plugin_credential_is_sent_as_the_bearer_token()
+    {
+        // A client-go credential plugin (aws eks get-token, gke-gcloud-auth-plugin, kubelogin): its ExecCredential
+        // output is read by the library through our JSON metadata, so this pins that the metadata covers it.
+        var plugin = File("plugin.sh", """
+            #!/bin/sh
+            echo '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"from-plugin"}}'
+            """);
+        var path = File("config", Kubeconfig(Cluster("c", "https://c:6443"),
+            User("u", $"exec:\n      apiVersion: client.authentication.k8s.io/v1\n      command: /bin/sh\n      args: [{plugin}]\n      interactiveMode: Never"),
+            Context("dev", "c", "u"), current: "dev"));
+        var handler = new FakeHttpHandler().Respond(HttpStatusCode.OK, """{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"cfg"}}""");
+
+        using var client = KubeClient.Create(KubeConnectionLoader.Load(Options(path: path)), new KubeClientOptions { Qps = 0 }, transport: handler);
+        await client.GetAsync<V1ConfigMap>("cfg", "team");
+
+        Assert.Equal("Bearer from-plugin", Assert.Single(handler.Requests).Authorization);
+    }
 
     [Fact]
     public void Loads_the_current_context_from_home_with_server_token_and_namespace()
