@@ -17,7 +17,7 @@ export DOTNET_NOLOGO := 1
 export MLOP_KUBECTL := $(KUBECTL)
 export MLOP_HELM := $(HELM)
 
-.PHONY: help deps build generate images test test-k3s test-conformance test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-rollout bench-client clean
+.PHONY: help deps build generate images test test-k3s test-conformance test-unit test-integration test-kubectl run emulator serve bench bench-emulator bench-sidecar bench-operator bench-rollout bench-client publish-operator clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z0-9_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  \033[36m%-18s\033[0m %s\n", $$1, $$2}'
@@ -54,9 +54,12 @@ generate: ## Regenerate generated files (CRDs in config/crds and the chart, the 
 	@rm -f charts/ml-operator/crds/*.yaml && cp config/crds/*.yaml charts/ml-operator/crds/
 	@if [ -d src/Operator/Crds ]; then $(DOTNET) run --project src/Operator -c $(CONFIG) --no-build -- generate rbac --output $(CURDIR)/charts/ml-operator/files/rbac-rules.yaml; fi
 
-test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl)
+test: deps build generate ## Regenerate, then run every test (unit, emulator conformance, sidecar, integration, real kubectl), then the operator-process tests again on the native binary the image ships
 	@git diff --exit-code -- config/crds charts/ml-operator/crds charts/ml-operator/files || (echo "config/crds or the chart's crds/ or RBAC rules drifted from the C# code: commit the regenerated files" && exit 1)
 	$(DOTNET) test MlOperator.sln -c $(CONFIG) --no-build --logger "console;verbosity=minimal"
+	@$(MAKE) --no-print-directory publish-operator
+	MLOP_OPERATOR_BINARY=$(CURDIR)/.dev/operator-aot/MlOperator.Operator $(DOTNET) test tests/Operator.IntegrationTests -c $(CONFIG) --no-build \
+	  --filter "FullyQualifiedName~ShippedBinaryTests|FullyQualifiedName~CanaryTrafficTests.An_operator" --logger "console;verbosity=minimal"
 
 test-k3s: deps build ## Integration tests against K3s in Docker via Testcontainers.K3s (needs a Docker daemon; E2E_KUBECONFIG=path uses your own cluster)
 	E2E_K3S=1 $(DOTNET) test tests/Operator.IntegrationTests -c $(CONFIG) --no-build --logger "console;verbosity=normal"
@@ -90,11 +93,15 @@ bench-sidecar: deps ## Sidecar vs a Node.js peer (onnxruntime-node), server pinn
 	$(DOTNET) build bench/Sidecar.Bench -c Release -warnaserror >/dev/null
 	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Sidecar.Bench/bin/Release/net10.0/MlOperator.Sidecar.Bench.dll
 
-bench-operator: ## 1,000 ModelDeployments after a 100-MD warm-up (reported apart): the operator binary (shipped defaults) on CPU 1, the emulator process on CPU 0 (taskset), raw SSA peer in the same run
+publish-operator: ## The operator as the image ships it: a native AOT binary, .dev/operator-aot/MlOperator.Operator (links with clang or gcc and zlib, installed from Debian when missing)
+	@{ command -v clang || command -v gcc; } >/dev/null && [ -f /usr/include/zlib.h ] || (apt-get update -qq && apt-get install -y -qq clang zlib1g-dev >/dev/null)
+	$(DOTNET) publish src/Operator/Operator.csproj -c $(CONFIG) -o $(CURDIR)/.dev/operator-aot -nologo -v q
+
+bench-operator: publish-operator ## 1,000 ModelDeployments after a 100-MD warm-up (reported apart): the native operator binary (shipped defaults) on CPU 1, the emulator process on CPU 0 (taskset), raw SSA peer in the same run; BENCH_OPERATOR_JIT=1 runs the JIT build instead
 	$(DOTNET) build bench/Operator.Bench -c Release -warnaserror >/dev/null
 	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Operator.Bench/bin/Release/net10.0/MlOperator.Operator.Bench.dll operator
 
-bench-rollout: ## Canary rollouts with real sidecar pods and traffic: operator overhead over the pauses, regression detection latency vs its bound, failed requests (operator binary + load on CPU 1, emulator and pods on CPU 0)
+bench-rollout: publish-operator ## Canary rollouts with real sidecar pods and traffic: operator overhead over the pauses, regression detection latency vs its bound, failed requests (operator binary + load on CPU 1, emulator and pods on CPU 0)
 	$(DOTNET) build bench/Operator.Bench -c Release -warnaserror >/dev/null
 	taskset -c $${BENCH_CLIENT_CPU:-1} $(DOTNET) bench/Operator.Bench/bin/Release/net10.0/MlOperator.Operator.Bench.dll rollout --rounds $${BENCH_ROUNDS:-3} --replicas $${BENCH_REPLICAS:-2}
 

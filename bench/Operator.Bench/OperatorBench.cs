@@ -36,7 +36,7 @@ internal static class OperatorBench
     {
         var root = BenchCluster.RepoRoot();
         var emulatorDll = Path.Combine(root, "tests", "Kubernetes.Emulator", "bin", "Release", "net10.0", "MlOperator.Kubernetes.Emulator.dll");
-        var operatorDll = Path.Combine(root, "src", "Operator", "bin", "Release", "net10.0", "MlOperator.Operator.dll");
+        var operatorBinary = OperatorBinary(root);
         var (serverCpu, clientCpu) = (Cpu("BENCH_SERVER_CPU", 0), Cpu("BENCH_CLIENT_CPU", 1));
         Report.Header($"operator: {count:N0} ModelDeployments; operator process (shipped defaults) on CPU {clientCpu} with this load generator, emulator process on CPU {serverCpu}");
         var dir = Directory.CreateTempSubdirectory("mlop-bench-op-").FullName;
@@ -55,8 +55,8 @@ internal static class OperatorBench
             await creator.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, ct);
         }
 
-        // What the image runs: `dotnet MlOperator.Operator.dll run` with the Dockerfile's environment and no flags but
-        // where to find the cluster and a free metrics port (8080 may be taken on a shared machine).
+        // What the image runs: the native binary (`make publish-operator`) with the Dockerfile's environment and no flags
+        // but where to find the cluster and a free metrics port (8080 may be taken on a shared machine).
         var metricsPort = FreePort();
         var environment = ImageEnvironment(Path.Combine(root, "src", "Operator", "Dockerfile"));
         Report.Note("operator environment (the image's ENV): " + string.Join(' ', environment.Select(p => $"{p.Key}={p.Value}")));
@@ -70,8 +70,9 @@ internal static class OperatorBench
             ["DOTNET_EnableWriteXorExecute"] = diagnostics ? "0" : environment.GetValueOrDefault("DOTNET_EnableWriteXorExecute"),
             ["KUBECONFIG"] = null,
         };
+        Report.Note($"operator binary: {string.Join(' ', operatorBinary)}");
         await using var op = ChildProcess.Start(clientCpu, Path.Combine(dir, "operator.log"), environment,
-            "dotnet", operatorDll, "run", "--kubeconfig", kubeconfig, "--metrics-address", $"127.0.0.1:{metricsPort}");
+            [.. operatorBinary, "run", "--kubeconfig", kubeconfig, "--metrics-address", $"127.0.0.1:{metricsPort}"]);
         using var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(30) };
         await WaitReadyAsync(op, metrics, ct);
         Report.Note($"operator pid {op.Id} (log {op.LogPath}), emulator pid {emulator.Id} at {server}");
@@ -264,6 +265,23 @@ internal static class OperatorBench
         }
 
         Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
+    /// The command that starts the operator: the native AOT binary the image ships (<c>make publish-operator</c> puts it
+    /// in .dev/operator-aot), or with BENCH_OPERATOR_JIT=1 the JIT build, to compare the two in one session.
+    /// </summary>
+    public static string[] OperatorBinary(string root)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_OPERATOR_JIT") == "1")
+        {
+            return ["dotnet", Path.Combine(root, "src", "Operator", "bin", "Release", "net10.0", "MlOperator.Operator.dll")];
+        }
+
+        var native = Path.Combine(root, ".dev", "operator-aot", "MlOperator.Operator");
+        return File.Exists(native)
+            ? [native]
+            : throw new FileNotFoundException($"{native} is missing: run `make publish-operator` (bench-operator does) first", native);
     }
 
     /// <summary>The ENV lines of the operator's Dockerfile (KEY=VALUE, continued with backslashes): the bench runs what the image runs.</summary>

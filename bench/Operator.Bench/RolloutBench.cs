@@ -37,7 +37,7 @@ internal static class RolloutBench
         var root = BenchCluster.RepoRoot();
         var bin = Path.Combine("bin", "Release", "net10.0");
         var emulatorDll = Path.Combine(root, "tests", "Kubernetes.Emulator", bin, "MlOperator.Kubernetes.Emulator.dll");
-        var operatorDll = Path.Combine(root, "src", "Operator", bin, "MlOperator.Operator.dll");
+        var operatorBinary = OperatorBench.OperatorBinary(root);
         var sidecarDll = Path.Combine(root, "src", "Inference.Sidecar", bin, "MlOperator.Inference.Sidecar.dll");
         var (serverCpu, clientCpu) = (OperatorBench.Cpu("BENCH_SERVER_CPU", 0), OperatorBench.Cpu("BENCH_CLIENT_CPU", 1));
         var operatorCpu = OperatorBench.Cpu("BENCH_OPERATOR_CPU", clientCpu);
@@ -61,7 +61,7 @@ internal static class RolloutBench
         var metricsPort = OperatorBench.FreePort();
         var environment = new Dictionary<string, string?>(OperatorBench.ImageEnvironment(Path.Combine(root, "src", "Operator", "Dockerfile"))) { ["KUBECONFIG"] = null };
         await using var op = ChildProcess.Start(operatorCpu, Path.Combine(dir, "operator.log"), environment,
-            "dotnet", operatorDll, "run", "--kubeconfig", kubeconfig, "--metrics-address", $"127.0.0.1:{metricsPort}");
+            [.. operatorBinary, "run", "--kubeconfig", kubeconfig, "--metrics-address", $"127.0.0.1:{metricsPort}"]);
         using (var metrics = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{metricsPort}"), Timeout = TimeSpan.FromSeconds(30) })
         {
             await OperatorBench.WaitReadyAsync(op, metrics, ct);

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics.Metrics;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
@@ -72,8 +73,21 @@ public static class Program
         });
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "Refused below in the AOT binary; runs from the JIT build (make generate).")]
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "Refused below in the AOT binary; runs from the JIT build (make generate).")]
+    [UnconditionalSuppressMessage("SingleFile", "IL3002", Justification = "Refused below in the AOT binary; runs from the JIT build (make generate).")]
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "An empty location is the test: the native binary has no assembly file.")]
     private static Task<int> GenerateCrdsAsync(string outputDirectory, CancellationToken cancellationToken)
     {
+        // The native binary has no assembly file (hence no XML docs beside it) and no reflection metadata for most
+        // types. (RuntimeFeature.IsDynamicCodeSupported cannot tell: PublishAot sets it false in the JIT build too.)
+        if (string.IsNullOrEmpty(typeof(Program).Assembly.Location))
+        {
+            // The CRD comes from the C# types' reflection metadata and XML docs, which the native binary does not carry.
+            Console.Error.WriteLine("generate crds runs from the source build (make generate), not from the native operator binary");
+            return Task.FromResult(ExitCodes.ConfigurationError);
+        }
+
         CrdGenerator.WriteAll(outputDirectory);
         return Task.FromResult(ExitCodes.Success);
     }

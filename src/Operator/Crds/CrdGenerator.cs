@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text.Json.Nodes;
 using k8s.Models;
@@ -14,14 +15,18 @@ namespace MlOperator.Operator.Crds;
 /// the build writes next to the assembly. The committed config/crds YAML must equal <see cref="Generate"/>;
 /// regenerate with <c>make generate</c> or <c>CRD_REGENERATE=1 dotnet test tests/Operator.UnitTests --filter Crd</c>.
 /// </summary>
+[RequiresUnreferencedCode("Reads the API types' properties and attributes through reflection; a build-time tool (make generate), not part of the AOT binary's work.")]
+[RequiresDynamicCode("Builds JSON values of arbitrary attribute argument types; a build-time tool (make generate).")]
 public static class CrdGenerator
 {
     public const string FileName = "serving.mloperator.io_modeldeployments.yaml";
 
     /// <summary>The CRD as YAML text; deterministic (properties sorted, attributes in declared order).</summary>
+    [RequiresAssemblyFiles("Reads the XML documentation next to the assembly.")]
     public static string Generate() => YamlText.Write(Build(typeof(ModelDeployment), XmlDocs.Load(typeof(ModelDeployment).Assembly)));
 
     /// <summary>Writes every CRD into <paramref name="outputDirectory"/>, creating it if needed.</summary>
+    [RequiresAssemblyFiles("Reads the XML documentation next to the assembly.")]
     public static void WriteAll(string outputDirectory)
     {
         Directory.CreateDirectory(outputDirectory);

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using System.Text;
 using System.Text.RegularExpressions;
@@ -8,6 +9,7 @@ namespace MlOperator.Operator.Crds;
 /// <summary>The &lt;summary&gt; texts of the XML documentation file, flattened to one plain line each.</summary>
 internal sealed partial class XmlDocs(IReadOnlyDictionary<string, string> summaries)
 {
+    [RequiresAssemblyFiles("The XML documentation file sits next to the assembly; generate runs from the build output, not from the AOT binary.")]
     public static XmlDocs Load(Assembly assembly)
     {
         var path = Path.ChangeExtension(assembly.Location, ".xml");

@@ -109,7 +109,9 @@ internal static partial class YamlText
     internal static string Scalar(string text) =>
         PlainSafe().IsMatch(text) && !Ambiguous.Contains(text) && !text.EndsWith(' ')
             ? text
-            : JsonSerializer.Serialize(text, new JsonSerializerOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+            : JsonValue.Create(text).ToJsonString(RelaxedEscaping);
+
+    private static readonly JsonSerializerOptions RelaxedEscaping = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     [GeneratedRegex("^[A-Za-z_/][A-Za-z0-9 _./()=,;'+-]*$", RegexOptions.CultureInvariant)]
     private static partial Regex PlainSafe();

@@ -138,14 +138,21 @@ public static class KubeConnectionLoader
         _ when Has(e, "Cluster not set") || Has(e, "Cluster not found") => "contexts[].context.cluster",
         _ when Has(e, "Server not found") || Has(e, "Bad server host URL") => "clusters[].cluster.server",
         _ when Has(e, "User not found") => "contexts[].context.user",
-        _ when Has(e, "External command") || Has(e, "external exec") => "users[].user.exec",
+        _ when Has(e, "External command") || Has(e, "external exec") || NativeExec(e) => "users[].user.exec",
         _ when Has(e, "User credentials not found") || Has(e, "auth credentials") => "users[].user",
         _ => "kubeconfig",
     };
 
-    private static string Describe(Exception e) => e is YamlException yaml
-        ? $"not valid YAML at line {yaml.Start.Line}, column {yaml.Start.Column}: {yaml.InnerException?.Message ?? yaml.Message}"
-        : e.Message;
+    private static string Describe(Exception e) => e switch
+    {
+        YamlException yaml => $"not valid YAML at line {yaml.Start.Line}, column {yaml.Start.Column}: {yaml.InnerException?.Message ?? yaml.Message}",
+        _ when NativeExec(e) => "exec credential plugins run only in the JIT build of the operator (make run, or dotnet MlOperator.Operator.dll); "
+            + "the native binary in the image cannot start them (the library passes them KUBERNETES_EXEC_INFO through reflection-based JSON)",
+        _ => e.Message,
+    };
+
+    /// <summary>The library's exec plugin support serialises with reflection-based JSON, which the native binary lacks.</summary>
+    private static bool NativeExec(Exception e) => e is InvalidOperationException && Has(e, "Reflection-based serialization has been disabled");
 
     private static bool Has(Exception e, string text) => e.Message.Contains(text, StringComparison.OrdinalIgnoreCase);
 }

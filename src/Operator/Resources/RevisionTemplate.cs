@@ -21,7 +21,7 @@ public sealed record RevisionTemplate(ModelSpec Model, RuntimeSpec? Runtime, Acc
 
     public string CanonicalJson()
     {
-        var node = JsonSerializer.SerializeToNode(new Wire(Model, Runtime, Accelerator), KubeJson.Options);
+        var node = JsonSerializer.SerializeToNode(new Wire(Model, Runtime, Accelerator), KubeJson.Info<Wire>());
         return Canonical(node)?.ToJsonString() ?? "null";
     }
 
@@ -39,7 +39,7 @@ public sealed record RevisionTemplate(ModelSpec Model, RuntimeSpec? Runtime, Acc
 
         try
         {
-            var wire = JsonSerializer.Deserialize<Wire>(json, KubeJson.Options);
+            var wire = JsonSerializer.Deserialize(json, KubeJson.Info<Wire>());
             if (wire?.Model is null)
             {
                 return false;

@@ -29,15 +29,24 @@ public sealed class OperatorProcess : IAsyncDisposable
 
     public static string DllPath => RepoPaths.Built("Operator", "MlOperator.Operator.dll");
 
+    /// <summary>
+    /// The native AOT binary the image ships, when MLOP_OPERATOR_BINARY names it (`make test` runs these tests once more
+    /// that way, after `make publish-operator`); otherwise the JIT build through the dotnet host.
+    /// </summary>
+    public static string? NativeBinary => Environment.GetEnvironmentVariable("MLOP_OPERATOR_BINARY") is { Length: > 0 } path
+        ? Path.GetFullPath(path, RepoPaths.Root)
+        : null;
+
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts the operator watching <paramref name="ns"/> (its Lease there too) and returns once /readyz answers 200 (caches synced).</summary>
-    public static async Task<OperatorProcess> StartAsync(string kubeconfig, string ns, string lease = "ml-operator-leader")
+    public static async Task<OperatorProcess> StartAsync(string kubeconfig, string ns, string lease = "ml-operator-leader", string logFormat = "json")
     {
-        Assert.True(File.Exists(DllPath), $"the operator is not built at {DllPath}");
-        var psi = new ProcessStartInfo(RealPodOptions.DotnetHost)
+        var native = NativeBinary;
+        Assert.True(File.Exists(native ?? DllPath), $"the operator is not built at {native ?? DllPath}");
+        var psi = new ProcessStartInfo(native ?? RealPodOptions.DotnetHost)
         {
             UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
         };
@@ -47,8 +56,8 @@ public sealed class OperatorProcess : IAsyncDisposable
             psi.Environment.Remove(key);
         }
 
-        foreach (var arg in (string[])[DllPath, "run", "--kubeconfig", kubeconfig, "--namespace", ns, "--metrics-address", "127.0.0.1:0",
-            "--log-format", "json", "--leader-elect", "true", "--lease-namespace", ns, "--lease-name", lease, .. LeaseTimings])
+        foreach (var arg in (string[])[.. native is null ? [DllPath] : Array.Empty<string>(), "run", "--kubeconfig", kubeconfig, "--namespace", ns,
+            "--metrics-address", "127.0.0.1:0", "--log-format", logFormat, "--leader-elect", "true", "--lease-namespace", ns, "--lease-name", lease, .. LeaseTimings])
         {
             psi.ArgumentList.Add(arg);
         }
@@ -88,6 +97,12 @@ public sealed class OperatorProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>The lines the operator wrote so far (the last 400).</summary>
+    public IReadOnlyList<string> Lines => [.. _output];
+
+    /// <summary>The operator's /metrics text.</summary>
+    public async Task<string> MetricsAsync() => await _http.GetStringAsync(new Uri(new Uri(MetricsUrl()!), "/metrics"));
+
     /// <summary>The last lines the operator wrote, for assertion messages.</summary>
     public string Describe() => $"operator process {Id}" + (HasExited ? $" (exited {_process.ExitCode})" : "") + ", last lines:\n"
         + string.Join("\n", _output.TakeLast(40));
@@ -124,6 +139,12 @@ public sealed class OperatorProcess : IAsyncDisposable
             if (line.StartsWith('{') && line.Contains("\"MetricsAddress\"", StringComparison.Ordinal))
             {
                 return JsonDocument.Parse(line).RootElement.GetProperty("MetricsAddress").GetString()?.Split(", ")[0];
+            }
+
+            // --log-format text: "... Serving /metrics, /healthz and /readyz on http://127.0.0.1:PORT"
+            if (!line.StartsWith('{') && line.IndexOf("/readyz on ", StringComparison.Ordinal) is var at and >= 0)
+            {
+                return line[(at + "/readyz on ".Length)..].Split([", ", " "], StringSplitOptions.RemoveEmptyEntries)[0].Trim('"');
             }
         }
 

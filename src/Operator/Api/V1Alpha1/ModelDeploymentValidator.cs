@@ -1,5 +1,6 @@
 using System.Collections;
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
@@ -268,6 +269,7 @@ public static partial class ModelDeploymentValidator
         NullableReferences.GetOrAdd(property, static p => new NullabilityInfoContext().Create(p).ReadState == NullabilityState.Nullable);
 
     // Shared with the CRD generator so both see the same fields under the same names.
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = "The API types keep every member in the native binary: ILLink.Descriptors.xml roots their namespaces.")]
     internal static IEnumerable<PropertyInfo> SchemaProperties(Type type) =>
         Properties.GetOrAdd(type, static t => [.. t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetIndexParameters().Length == 0 && Attribute<JsonIgnoreAttribute>(p) is null)

@@ -25,8 +25,8 @@ public static class LiveState
             return false;
         }
 
-        using var l = JsonSerializer.SerializeToDocument(live, live.GetType(), KubeJson.Options);
-        using var d = JsonSerializer.SerializeToDocument(desired, desired.GetType(), KubeJson.Options);
+        using var l = JsonSerializer.SerializeToDocument(live, KubeJson.Options.GetTypeInfo(live.GetType()));
+        using var d = JsonSerializer.SerializeToDocument(desired, KubeJson.Options.GetTypeInfo(desired.GetType()));
         return Covers(l.RootElement, d.RootElement);
     }
 

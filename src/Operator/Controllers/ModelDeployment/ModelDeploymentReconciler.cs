@@ -518,8 +518,8 @@ public sealed class ModelDeploymentReconciler(
     {
         // Same bytes is the common case (a pass that changes nothing) and settles it without building JSON trees; the
         // trees only decide what differing bytes mean (fields in another order are still the same status).
-        var beforeJson = JsonSerializer.SerializeToUtf8Bytes(md.Status ?? new ModelDeploymentStatus(), KubeJson.Options);
-        var afterJson = JsonSerializer.SerializeToUtf8Bytes(status, KubeJson.Options);
+        var beforeJson = JsonSerializer.SerializeToUtf8Bytes(md.Status ?? new ModelDeploymentStatus(), KubeJson.Info<ModelDeploymentStatus>());
+        var afterJson = JsonSerializer.SerializeToUtf8Bytes(status, KubeJson.Info<ModelDeploymentStatus>());
         if (beforeJson.AsSpan().SequenceEqual(afterJson))
         {
             return;

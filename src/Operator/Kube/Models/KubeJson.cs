@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using k8s;
 
 namespace MlOperator.Operator.Kube.Models;
@@ -19,9 +20,17 @@ public static class KubeJson
         KubernetesJson.Deserialize<T>(json) ?? throw new JsonException($"null {typeof(T).Name}");
 
     /// <summary>Deep copy through JSON: what the informer cache hands out, so callers may mutate freely.</summary>
-    public static T DeepCopy<T>(T value) where T : notnull =>
-        (T)(JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Options), value.GetType(), Options)
-            ?? throw new JsonException("null copy"));
+    public static T DeepCopy<T>(T value) where T : notnull
+    {
+        var info = Options.GetTypeInfo(value.GetType());
+        return (T)(JsonSerializer.Deserialize(JsonSerializer.SerializeToUtf8Bytes(value, info), info) ?? throw new JsonException("null copy"));
+    }
+
+    /// <summary>
+    /// The metadata of <typeparamref name="T"/> under the library's options (its converters: times, quantities), from
+    /// <see cref="KubeJsonContext"/>; what to pass System.Text.Json instead of options, which would need reflection.
+    /// </summary>
+    public static JsonTypeInfo<T> Info<T>() => (JsonTypeInfo<T>)Options.GetTypeInfo(typeof(T));
 
     /// <summary>
     /// The library's own options instance (<see cref="KubernetesJson.AddJsonOptions"/> hands it over), for APIs that

@@ -1,8 +1,11 @@
+using System.Diagnostics.CodeAnalysis;
 using YamlDotNet.Serialization;
 
 namespace MlOperator.Operator.Kube.Models;
 
 /// <summary>YAML manifests → JSON, keeping unquoted numbers and booleans typed, as kubectl sends them.</summary>
+[RequiresUnreferencedCode("YamlDotNet's reflection deserializer; for tests and tools, never on the operator's path.")]
+[RequiresDynamicCode("YamlDotNet's reflection deserializer; for tests and tools, never on the operator's path.")]
 public static class KubeYaml
 {
     private static readonly IDeserializer Deserializer = new DeserializerBuilder().WithAttemptingUnquotedStringTypeDeserialization().Build();
