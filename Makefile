@@ -79,7 +79,7 @@ emulator: ## Run the Kubernetes API emulator on :6443, kubeconfig in .dev/kubeco
 	  --real-pods --models-dir $(CURDIR)/tests/models --pod-logs $(CURDIR)/.dev/pods
 
 serve: deps ## Serve a sample ONNX model with the inference sidecar on :8080
-	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080
+	$(DOTNET) run --project src/Inference.Sidecar -c $(CONFIG) -- --model $(CURDIR)/tests/models/mlp.onnx --name mlp --port 8080 --shutdown-delay 0
 
 bench: bench-emulator bench-client bench-operator bench-rollout ## Run the benchmarks (numbers and ratios, no pass/fail)
 	@true

@@ -5,26 +5,41 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using MlOperator.Inference.Sidecar.Options;
 using MlOperator.Inference.Sidecar.Inference;
 
 namespace MlOperator.Inference.Sidecar.Tests;
 
-/// <summary>The real sidecar (Program, DI, routes, ONNX Runtime) on an in-memory server, serving one test model.</summary>
-public sealed class SidecarFactory(string model, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The real sidecar (Program, DI, routes, ONNX Runtime) on an in-memory server, serving one test model. No shutdown
+/// delay unless a test sets one, so disposing a factory does not wait; <paramref name="time"/> replaces the clock.
+/// </summary>
+public sealed class SidecarFactory(string model, IReadOnlyDictionary<string, string>? settings = null, TimeProvider? time = null) : WebApplicationFactory<Program>
 {
     public string ModelName => model;
+
+    /// <summary>The built host, for tests that stop it themselves.</summary>
+    public IHost Host { get; private set; } = null!;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting(SidecarOptions.ModelPathKey, TestAssets.Model(model));
         builder.UseSetting(SidecarOptions.IntraOpThreadsKey, "1");
+        builder.UseSetting(SidecarOptions.ShutdownDelayKey, "0");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             builder.UseSetting(key, value);
         }
+
+        if (time is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton(time));
+        }
     }
+
+    protected override IHost CreateHost(IHostBuilder builder) => Host = base.CreateHost(builder);
 
     /// <summary>A client for a sidecar whose model has loaded and warmed up.</summary>
     public async Task<HttpClient> ReadyClientAsync()

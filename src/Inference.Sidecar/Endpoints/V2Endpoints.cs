@@ -17,14 +17,12 @@ public static class V2Endpoints
         app.MapGet("/v2", () => Results.Json(
             new ServerMetadata(ServerName, ServerVersion, ["binary_tensor_data"]), SidecarJsonContext.Default.ServerMetadata));
         app.MapGet("/v2/health/live", () => Results.Text("{\"live\":true}", "application/json"));
-        app.MapGet("/v2/health/ready", (ModelHost model) => model.IsReady
-            ? Results.Text("{\"ready\":true}", "application/json")
-            : Error(StatusCodes.Status503ServiceUnavailable, $"model '{model.Name}' is not ready yet"));
+        app.MapGet("/v2/health/ready", (ModelHost model, ShutdownDrain drain) => Ready(model, drain));
 
         app.MapGet("/v2/models/{name}", (ModelHost model, string name) => Metadata(model, name, null));
         app.MapGet("/v2/models/{name}/versions/{version}", (ModelHost model, string name, string version) => Metadata(model, name, version));
-        app.MapGet("/v2/models/{name}/ready", (ModelHost model, string name) => Ready(model, name, null));
-        app.MapGet("/v2/models/{name}/versions/{version}/ready", (ModelHost model, string name, string version) => Ready(model, name, version));
+        app.MapGet("/v2/models/{name}/ready", (ModelHost model, ShutdownDrain drain, string name) => Ready(model, drain, name, null));
+        app.MapGet("/v2/models/{name}/versions/{version}/ready", (ModelHost model, ShutdownDrain drain, string name, string version) => Ready(model, drain, name, version));
         app.MapPost("/v2/models/{name}/infer", (HttpContext context, InferHandler handler, string name) => handler.HandleAsync(context, name, null));
         app.MapPost("/v2/models/{name}/versions/{version}/infer",
             (HttpContext context, InferHandler handler, string name, string version) => handler.HandleAsync(context, name, version));
@@ -47,20 +45,26 @@ public static class V2Endpoints
         }
     }
 
-    private static IResult Ready(ModelHost model, string name, string? version)
+    private static IResult Ready(ModelHost model, ShutdownDrain drain, string name, string? version)
     {
         try
         {
             ModelRoutes.Check(model, name, version);
-            return model.IsReady
-                ? Results.Text("{\"ready\":true}", "application/json")
-                : Error(StatusCodes.Status503ServiceUnavailable, $"model '{model.Name}' is not ready yet");
+            return Ready(model, drain);
         }
         catch (InferenceException e)
         {
             return Error(ErrorStatus.Of(e.Error), e.Message);
         }
     }
+
+    /// <summary>Server readiness: the model loaded and warmed up, and the sidecar not shutting down.</summary>
+    private static IResult Ready(ModelHost model, ShutdownDrain drain) => (model.IsReady, drain.Draining) switch
+    {
+        (_, true) => Error(StatusCodes.Status503ServiceUnavailable, $"model '{model.Name}' is shutting down"),
+        (true, _) => Results.Text("{\"ready\":true}", "application/json"),
+        _ => Error(StatusCodes.Status503ServiceUnavailable, $"model '{model.Name}' is not ready yet"),
+    };
 
     public static IResult Error(int statusCode, string message) =>
         Results.Json(new ErrorBody(message), SidecarJsonContext.Relaxed.ErrorBody, statusCode: statusCode);

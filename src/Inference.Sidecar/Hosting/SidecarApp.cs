@@ -39,6 +39,9 @@ public static class SidecarApp
         services.AddSingleton<InferHandler>();
         services.AddSingleton<InferFastPath>();
         services.AddHostedService<ModelLoader>();
+        services.AddSingleton<ShutdownDrain>();
+        services.AddHostedService<GracefulShutdown>();
+        services.AddOptions<HostOptions>().Configure<SidecarOptions>((host, options) => host.ShutdownTimeout = options.ShutdownDelay + SidecarOptions.InFlightGrace);
         services.AddPrometheusMetrics(SidecarMetrics.MeterName);
     }
 
@@ -50,6 +53,7 @@ public static class SidecarApp
             app.UseSerilogRequestLogging(o => o.Logger = app.Services.GetRequiredService<Serilog.ILogger>());
         }
 
+        app.Use(app.Services.GetRequiredService<ShutdownDrain>().Wrap);
         // Infer requests for the served model skip routing and the status-code pages; see InferFastPath.
         app.Use(app.Services.GetRequiredService<InferFastPath>().Wrap);
         app.UseStatusCodePages(async context =>

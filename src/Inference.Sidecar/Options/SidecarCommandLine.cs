@@ -27,6 +27,7 @@ public static class SidecarCommandLine
         ("--max-queue", SidecarOptions.MaxQueueKey, "requests waiting beyond that before 503 (default: 256)"),
         ("--access-log", SidecarOptions.AccessLogKey, "one log line per HTTP request; a switch, or =true/=false (default: off)"),
         ("--warmup-request", SidecarOptions.WarmupRequestKey, "FILE with a V2 JSON infer body run before ready; startup fails if it fails"),
+        ("--shutdown-delay", SidecarOptions.ShutdownDelayKey, "after SIGTERM, serve (not ready) this long before closing the listener, e.g. 5s (default: 5s)"),
         ("--fault-error-rate", FaultSettings.ErrorRateKey, "tests/chaos only: fraction 0..1 of infer requests answered 500 (default: 0)"),
         ("--fault-latency-ms", FaultSettings.LatencyMsKey, "tests/chaos only: milliseconds added to every infer request (default: 0)"),
     ];

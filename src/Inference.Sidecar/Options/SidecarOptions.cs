@@ -28,6 +28,7 @@ public sealed record SidecarOptions
     public const string MaxQueueKey = "MLOP_MAX_QUEUE";
     public const string AccessLogKey = "MLOP_ACCESS_LOG";
     public const string WarmupRequestKey = "MLOP_WARMUP_REQUEST";
+    public const string ShutdownDelayKey = "MLOP_SHUTDOWN_DELAY";
 
     /// <summary>Read by the <c>fetch</c> subcommand (the init container) with <see cref="ModelPathKey"/> and <see cref="ModelSha256Key"/>.</summary>
     public const string ModelUrlKey = "MLOP_MODEL_URL";
@@ -72,6 +73,16 @@ public sealed record SidecarOptions
     /// </summary>
     public string? WarmupRequestPath { get; init; }
 
+    /// <summary>
+    /// How long the sidecar keeps serving, not ready, after it is asked to stop and before it closes its listener:
+    /// the time the cluster takes to stop sending it new connections. Requests in flight then get
+    /// <see cref="InFlightGrace"/> more. The pod's terminationGracePeriodSeconds must cover both.
+    /// </summary>
+    public TimeSpan ShutdownDelay { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>What requests in flight get to finish once the listener is closed.</summary>
+    public static readonly TimeSpan InFlightGrace = TimeSpan.FromSeconds(20);
+
     /// <summary>Reads the MLOP_* keys (environment variables or flags translated by <see cref="SidecarCommandLine"/>).</summary>
     public static SidecarOptions FromConfiguration(IConfiguration configuration)
     {
@@ -86,6 +97,12 @@ public sealed record SidecarOptions
 
         var providers = Get(ExecutionProvidersKey)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(ProviderName).ToArray() ?? ["CPUExecutionProvider"];
+
+        var shutdownDelay = Duration(Get(ShutdownDelayKey), ShutdownDelayKey, TimeSpan.FromSeconds(5));
+        if (shutdownDelay > TimeSpan.FromMinutes(5))
+        {
+            throw new SidecarOptionsException($"{ShutdownDelayKey} / --shutdown-delay must be at most 5m, got '{Get(ShutdownDelayKey)}'");
+        }
 
         return new SidecarOptions
         {
@@ -111,6 +128,7 @@ public sealed record SidecarOptions
             MaxQueue = Int(Get(MaxQueueKey), MaxQueueKey, 256, 0, 1 << 20),
             AccessLog = Bool(Get(AccessLogKey), AccessLogKey),
             WarmupRequestPath = Get(WarmupRequestKey),
+            ShutdownDelay = shutdownDelay,
         };
     }
 

@@ -68,6 +68,7 @@ public static class DeploymentBuilder
             // The sidecar never calls the API server. Workload identity needs no token here: the EKS and Azure
             // webhooks project their own audience-bound token, GKE answers on the metadata server.
             AutomountServiceAccountToken = false,
+            // The sidecar drains for its shutdown delay (5 s) after SIGTERM, then gives requests in flight 20 s.
             TerminationGracePeriodSeconds = 30,
         };
 

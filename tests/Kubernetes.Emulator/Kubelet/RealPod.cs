@@ -197,8 +197,12 @@ internal sealed class RealPod(StoredObject pod, RealPodSpec spec, IPAddress addr
         Release();
     }
 
+    private int _released;
+
+    /// <summary>Once: a draining pod killed at emulator shutdown gets here from both paths, and its address must be freed once.</summary>
     private void Release()
     {
+        if (Interlocked.Exchange(ref _released, 1) == 1) return;
         lock (_gate)
         {
             _process?.Dispose();

@@ -19,7 +19,8 @@ internal sealed class RealPodKubelet : IAsyncDisposable
     private readonly RealPodOptions _options;
     private readonly ConcurrentDictionary<string, RealPod> _pods = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool> _claims = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Task> _terminations = new(StringComparer.Ordinal);
+    /// <summary>Deleted pods whose processes are still stopping (a sidecar drains before it exits), by uid.</summary>
+    private readonly ConcurrentDictionary<string, (RealPod Pod, Task Stopped)> _terminations = new(StringComparer.Ordinal);
     private readonly List<PodEnvRule> _rules;
     private readonly Channel<ChangeEvent> _queue = Channel.CreateUnbounded<ChangeEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stop = new();
@@ -167,7 +168,7 @@ internal sealed class RealPodKubelet : IAsyncDisposable
         }
         if (e.Type == ChangeType.Deleted || e.Object.Deleting)
         {
-            if (_pods.TryRemove(e.Object.Uid, out var gone)) _terminations[gone.Uid] = TerminateAsync(gone);
+            if (_pods.TryRemove(e.Object.Uid, out var gone)) _terminations[gone.Uid] = (gone, TerminateAsync(gone));
             if (e.Type == ChangeType.Deleted) _claims.TryRemove(e.Object.Uid, out _);
             return;
         }
@@ -180,6 +181,7 @@ internal sealed class RealPodKubelet : IAsyncDisposable
 
     private async Task TerminateAsync(RealPod pod)
     {
+        await Task.Yield(); // the caller records the termination first, so the removal below always finds it
         try
         {
             await pod.TerminateAsync();
@@ -196,11 +198,13 @@ internal sealed class RealPodKubelet : IAsyncDisposable
         _queue.Writer.TryComplete();
         await _loop;
         await Proxy.DisposeAsync();
+        // Emulator shutdown, not pod deletion: SIGKILL every process, draining ones included, and wait for each.
         foreach (var pod in _pods.Values) pod.KillAndWait();
         _pods.Clear();
-        foreach (var t in _terminations.Values)
+        foreach (var (pod, stopped) in _terminations.Values)
         {
-            try { await t.WaitAsync(TimeSpan.FromSeconds(15)); } catch (TimeoutException) { }
+            pod.KillAndWait();
+            try { await stopped.WaitAsync(TimeSpan.FromSeconds(15)); } catch (TimeoutException) { }
         }
         _probe.Dispose();
         _stop.Dispose();

@@ -46,7 +46,8 @@ public sealed class RealPodTests(ITestOutputHelper output) : IAsyncLifetime
                 },
                 InitialBackOff = TimeSpan.FromMilliseconds(200),
                 MaxBackOff = TimeSpan.FromSeconds(1),
-                MaxGracePeriod = TimeSpan.FromSeconds(5),
+                // Pods' own terminationGracePeriodSeconds (5 s in Manifest); a sidecar exits by itself after its drain.
+                MaxGracePeriod = TimeSpan.FromMinutes(10),
             },
         });
         _api = _emulator.CreateHttpClient(TimeSpan.FromSeconds(30));
@@ -113,6 +114,36 @@ public sealed class RealPodTests(ITestOutputHelper output) : IAsyncLifetime
         }
 
         Assert.Equal(10, await RequestCountAsync(keptIp, "200"));
+    }
+
+    [Fact]
+    public async Task A_deleted_pod_still_serves_connections_that_reach_it_and_reports_not_ready_until_its_shutdown_delay_ends()
+    {
+        // A delay and grace period longer than any test run: the pod is still draining when the assertions run, however
+        // slow the machine; the emulator kills it at the end.
+        _emulator.AddPodEnv("app=drain", new Dictionary<string, string> { ["MLOP_SHUTDOWN_DELAY"] = "5m" });
+        await _emulator.ApplyManifestAsync(Manifest("drain", replicas: 1, graceSeconds: 600));
+        var pod = (await TestCluster.EventuallyAsync(() => PodsAsync("app=drain"), p => p.Count == 1 && p.All(Ready), "a ready pod", Within))[0];
+        var ip = (string)pod["status"]!["podIP"]!;
+        var pid = Assert.Single(_emulator.PodProcessIds);
+
+        using var deleted = await _api.DeleteAsync($"/api/v1/namespaces/default/pods/{(string)pod["metadata"]!["name"]!}");
+        Assert.Equal(200, (int)deleted.StatusCode);
+
+        // SIGTERM reached it: not ready, so nothing that still probes it sends more.
+        var notReady = await TestCluster.EventuallyAsync(async () =>
+            {
+                using var response = await _http.GetAsync($"http://{ip}:{Port}/v2/health/ready");
+                return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+            }, r => r.Item1 == 503, "the deleted pod reports not ready", Within);
+        // A connection that still reaches it (a node's proxy that has not caught up yet) is served, and told to close.
+        using var keepAlive = new HttpClient();
+        using var infer = await keepAlive.PostAsync($"http://{ip}:{Port}/v2/models/mlp/infer", new StringContent(Infer, Encoding.UTF8, "application/json"));
+
+        Assert.Contains("shutting down", notReady.Item2, StringComparison.Ordinal);
+        Assert.Equal(200, (int)infer.StatusCode);
+        Assert.True(infer.Headers.ConnectionClose, infer.Headers.ToString());
+        Assert.True(Alive(pid), "the sidecar exited before its shutdown delay");
     }
 
     [Fact]
@@ -186,7 +217,7 @@ public sealed class RealPodTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>A Deployment shaped like the operator's: the inference container, MLOP_* env, the model on the model-store claim.</summary>
-    private static string Manifest(string app, int replicas, string version = "1", string model = "mlp/1/model.onnx") => $"""
+    private static string Manifest(string app, int replicas, string version = "1", string model = "mlp/1/model.onnx", int graceSeconds = 5) => $"""
             apiVersion: apps/v1
             kind: Deployment
             metadata: {"{"} name: {app}, namespace: default {"}"}
@@ -197,7 +228,7 @@ public sealed class RealPodTests(ITestOutputHelper output) : IAsyncLifetime
                 metadata:
                   labels: {"{"} app: {app}, app.kubernetes.io/version: "{version}" {"}"}
                 spec:
-                  terminationGracePeriodSeconds: 5
+                  terminationGracePeriodSeconds: {graceSeconds}
                   volumes:
                   - name: model
                     persistentVolumeClaim: {"{"} claimName: model-store, readOnly: true {"}"}
