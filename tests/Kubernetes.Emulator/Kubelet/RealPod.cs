@@ -179,6 +179,14 @@ internal sealed class RealPod(StoredObject pod, RealPodSpec spec, IPAddress addr
         Release();
     }
 
+    /// <summary>Emulator shutdown while <see cref="TerminateAsync"/> waits for a draining process: SIGKILL it now; that wait then ends and releases it.</summary>
+    public void KillDraining()
+    {
+        Process? process;
+        lock (_gate) process = _process;
+        if (process is not null && !HasExited(process)) KillNow(process);
+    }
+
     /// <summary>Emulator shutdown: SIGKILL and wait, so no process outlives it.</summary>
     public void KillAndWait()
     {
@@ -197,12 +205,8 @@ internal sealed class RealPod(StoredObject pod, RealPodSpec spec, IPAddress addr
         Release();
     }
 
-    private int _released;
-
-    /// <summary>Once: a draining pod killed at emulator shutdown gets here from both paths, and its address must be freed once.</summary>
     private void Release()
     {
-        if (Interlocked.Exchange(ref _released, 1) == 1) return;
         lock (_gate)
         {
             _process?.Dispose();

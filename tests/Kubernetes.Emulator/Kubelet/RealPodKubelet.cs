@@ -203,7 +203,7 @@ internal sealed class RealPodKubelet : IAsyncDisposable
         _pods.Clear();
         foreach (var (pod, stopped) in _terminations.Values)
         {
-            pod.KillAndWait();
+            pod.KillDraining();
             try { await stopped.WaitAsync(TimeSpan.FromSeconds(15)); } catch (TimeoutException) { }
         }
         _probe.Dispose();
