@@ -14,15 +14,28 @@ namespace MlOperator.Operator.Controllers;
 public static class OperatorKinds
 {
     /// <summary>The updates of an owned HPA that wake its ModelDeployment: not the autoscaler's status writes.
-    /// Declared before <see cref="Owned"/>, which reads it while static fields initialise in order.</summary>
+    /// This and the other filters are declared before <see cref="Owned"/>, which reads them while static fields initialise in order.</summary>
     public static EventFilter HpaEdited { get; } =
         EventFilter.Or(EventFilter.GenerationChanged, EventFilter.LabelsChanged, EventFilter.AnnotationsChanged);
+
+    /// <summary>
+    /// A Deployment's create wakes its owner only once the deployment controller has written status: the create our
+    /// own apply causes has nothing the reconciler reads (it reads availability), and the controller's first status
+    /// write follows as an update. A Deployment first seen observed (the informer's list after a start or relist) passes.
+    /// </summary>
+    public static EventFilter DeploymentObserved { get; } = new(Create: o => o is V1Deployment { Status.ObservedGeneration: not null });
+
+    /// <summary>
+    /// A Service's create wakes nobody: the reconciler reads only the spec it applied itself. Updates (someone edits
+    /// the selector or ports) and deletes still wake the owner.
+    /// </summary>
+    public static EventFilter ServiceChangedOrDeleted { get; } = new(Create: _ => false);
 
     /// <summary>The ModelDeployment controller's children; order is apply order for new revisions' siblings.</summary>
     public static IReadOnlyList<OwnedKind> Owned { get; } =
     [
-        new OwnedKind<V1Deployment>(),
-        new OwnedKind<V1Service>(),
+        new OwnedKind<V1Deployment>(DeploymentObserved),
+        new OwnedKind<V1Service>(ServiceChangedOrDeleted),
         new OwnedKind<V1Ingress>(),
         // The HPA controller rewrites an HPA's status (current metrics) every sync period, and nothing the reconciler
         // reads is in it: the replica count it sets arrives as a change of the Deployment. Edits of the HPA itself

@@ -32,7 +32,7 @@ public abstract record OwnedKind(Type Type)
             .OrderBy(c => c.Metadata.Name, StringComparer.Ordinal)];
 }
 
-/// <summary>A child kind; <paramref name="Filter"/>, when given, decides which updates of a child wake its owner.</summary>
+/// <summary>A child kind; <paramref name="Filter"/>, when given, decides which of a child's events wake its owner.</summary>
 public sealed record OwnedKind<T>(EventFilter? Filter = null) : OwnedKind(typeof(T)) where T : class, IKubernetesObject<V1ObjectMeta>
 {
     public override ControllerBuilder Own(ControllerBuilder builder) => Filter is null ? builder.Owns<T>() : builder.Owns<T>(null, Filter);

@@ -66,6 +66,24 @@ public sealed class OperatorKindsTests
     }
 
     [Fact]
+    public void A_deployment_wakes_its_owner_on_create_only_once_its_controller_observed_it_a_service_only_when_changed_or_deleted()
+    {
+        var applied = new V1Deployment { Metadata = new V1ObjectMeta { Name = "fraud", NamespaceProperty = "ml", Generation = 1 }, Status = new V1DeploymentStatus() };
+        var observed = KubeJson.DeepCopy(applied);
+        observed.Status.ObservedGeneration = 1;
+        var deployments = Assert.Single(OperatorKinds.Owned.OfType<OwnedKind<V1Deployment>>()).Filter!;
+        var services = Assert.Single(OperatorKinds.Owned.OfType<OwnedKind<V1Service>>()).Filter!;
+        var service = new V1Service { Metadata = new V1ObjectMeta { Name = "fraud", NamespaceProperty = "ml" } };
+
+        Assert.Equal((false, true), (deployments.Create!(applied), deployments.Create!(observed)));
+        Assert.Null(deployments.Update); // every status write passes: availability is what the reconciler waits for
+        Assert.Null(deployments.Delete);
+        Assert.False(services.Create!(service));
+        Assert.Null(services.Update);
+        Assert.Null(services.Delete);
+    }
+
+    [Fact]
     public void Owned_kinds_get_exactly_what_apply_and_stale_deletion_need()
     {
         foreach (var kind in OperatorKinds.Owned)

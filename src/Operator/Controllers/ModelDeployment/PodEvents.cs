@@ -36,9 +36,18 @@ public static class PodEvents
         },
     };
 
-    /// <summary>Creates and deletes pass; an update passes when readiness, phase, scheduling, container states, restarts or
-    /// the pod IP changed (what availability, failure messages and scraping read).</summary>
-    public static EventFilter StateChanged { get; } = new(Update: (o, n) => State(o) != State(n));
+    /// <summary>
+    /// An update passes when readiness, phase, scheduling, container states, restarts or the pod IP changed (what
+    /// availability, failure messages and scraping read). A create passes once the pod has any of that: a pod the
+    /// ReplicaSet just made has none, so it would wake its owner for nothing, and its first status write follows. A pod
+    /// first seen with state (the informer's list after a start or a relist) passes. Deletes pass.
+    /// </summary>
+    public static EventFilter StateChanged { get; } = new(Create: HasState, Update: (o, n) => State(o) != State(n));
+
+    /// <summary>Whether a pod carries anything <see cref="State"/> reads beyond what the API server gives a new pod (phase Pending).</summary>
+    public static bool HasState(IKubernetesObject<V1ObjectMeta> obj) => obj is V1Pod pod
+        && (pod.Metadata.DeletionTimestamp is not null || pod.Status is { } s && (s.Phase is not (null or "Pending") || s.Reason is not null || s.PodIP is not null
+            || s.Conditions?.Count > 0 || s.ContainerStatuses?.Count > 0 || s.InitContainerStatuses?.Count > 0));
 
     /// <summary>The ModelDeployment a pod belongs to, from its model-deployment label.</summary>
     public static IEnumerable<ReconcileRequest> Owner(V1Pod pod, Informer<Md> modelDeployments)

@@ -39,9 +39,22 @@ public class PodEventsTests
     }
 
     [Fact]
-    public void Creates_and_deletes_always_wake()
+    public void A_pod_created_with_nothing_to_act_on_does_not_wake_its_owner_a_pod_first_seen_with_state_does_and_deletes_always_do()
     {
-        Assert.Null(PodEvents.StateChanged.Create);
+        var created = Pod("fraud");
+        created.Status = new V1PodStatus { Phase = "Pending", QosClass = "Burstable" }; // what the API server returns for a create
+        var noStatus = Pod("fraud");
+        noStatus.Status = null;
+        var crashLooping = Pod("fraud"); // first seen by a relist, already failing
+        crashLooping.Status = new V1PodStatus { Phase = "Running", ContainerStatuses = [new V1ContainerStatus { Name = "inference", State = new V1ContainerState { Waiting = new V1ContainerStateWaiting { Reason = "CrashLoopBackOff" } } }] };
+        var unschedulable = Pod("fraud");
+        unschedulable.Status = new V1PodStatus { Phase = "Pending", Conditions = [new V1PodCondition { Type = "PodScheduled", Status = "False", Reason = "Unschedulable" }] };
+        var deleting = Pod("fraud");
+        deleting.Status = new V1PodStatus { Phase = "Pending" };
+        deleting.Metadata.DeletionTimestamp = DateTime.UtcNow;
+
+        Assert.Equal([false, false, true, true, true, true],
+            new[] { created, noStatus, crashLooping, unschedulable, deleting, Pod("fraud") }.Select(p => PodEvents.StateChanged.Create!(p)));
         Assert.Null(PodEvents.StateChanged.Delete);
     }
 
