@@ -1,4 +1,8 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using MlOperator.Inference.Sidecar.Endpoints;
+using MlOperator.Inference.Sidecar.Hosting;
+using MlOperator.Inference.Sidecar.Inference;
+using MlOperator.Inference.Sidecar.Metrics;
 using MlOperator.Inference.Sidecar.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -38,6 +42,28 @@ public sealed class GracefulShutdownTests
         Assert.Equal(200, (int)infer.StatusCode);
         Assert.True(infer.Headers.ConnectionClose, infer.Headers.ToString());
         Assert.False(stoppedEarly, "stopped before the shutdown delay");
+    }
+
+    [Fact]
+    public async Task A_sidecar_whose_model_never_went_ready_stops_without_the_delay_and_a_ready_one_waits_for_it()
+    {
+        var time = new FakeTimeProvider();
+        var options = new SidecarOptions { ModelPath = TestAssets.Model("mlp"), ShutdownDelay = TimeSpan.FromSeconds(5) };
+        await using var model = new ModelHost(options, new SidecarMetrics(new TestMeterFactory()), time, new RecordingLogger());
+        GracefulShutdown Shutdown(ShutdownDrain drain) => new(drain, model, options, time, NullLogger<GracefulShutdown>.Instance);
+        var neverReady = new ShutdownDrain();
+        var ready = new ShutdownDrain();
+
+        var stopsAtOnce = Shutdown(neverReady).StoppingAsync(CancellationToken.None);
+        model.Load();
+        var waits = Shutdown(ready).StoppingAsync(CancellationToken.None);
+        var waitedBeforeTheDelay = waits.IsCompleted;
+        time.Advance(options.ShutdownDelay);
+        await waits.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(stopsAtOnce.IsCompletedSuccessfully);
+        Assert.False(waitedBeforeTheDelay);
+        Assert.True(neverReady.Draining && ready.Draining);
     }
 
     [Fact]
