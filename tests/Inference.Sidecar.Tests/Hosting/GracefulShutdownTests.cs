@@ -57,12 +57,12 @@ public sealed class GracefulShutdownTests
         var stopsAtOnce = Shutdown(neverReady).StoppingAsync(CancellationToken.None);
         model.Load();
         var waits = Shutdown(ready).StoppingAsync(CancellationToken.None);
-        var waitedBeforeTheDelay = waits.IsCompleted;
+        var finishedBeforeTheDelay = waits.IsCompleted;
         time.Advance(options.ShutdownDelay);
         await waits.WaitAsync(TimeSpan.FromSeconds(60));
 
         Assert.True(stopsAtOnce.IsCompletedSuccessfully);
-        Assert.False(waitedBeforeTheDelay);
+        Assert.False(finishedBeforeTheDelay);
         Assert.True(neverReady.Draining && ready.Draining);
     }
 
