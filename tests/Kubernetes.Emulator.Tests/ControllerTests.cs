@@ -76,6 +76,24 @@ public sealed class ControllerTests
     }
 
     [Fact]
+    public async Task A_pod_orphaned_from_its_replica_set_is_replaced_and_left_running()
+    {
+        await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true });
+        await kube.CreateAsync(Deployments, Deployment("web", 2));
+        await kube.Emulator.Controllers.SettleAsync();
+        var orphan = (await PodsAsync(kube))[0]!["metadata"]!["name"]!.ToString();
+
+        await kube.PatchAsync($"{Pods}/{orphan}", new JsonObject { ["metadata"] = new JsonObject { ["ownerReferences"] = null } }, "application/merge-patch+json");
+        await kube.Emulator.Controllers.SettleAsync();
+
+        var pods = await PodsAsync(kube);
+        Assert.Equal(3, pods.Count);
+        Assert.Equal(2, pods.Count(p => p!["metadata"]!["ownerReferences"] is not null));
+        Assert.Contains(pods, p => p!["metadata"]!["name"]!.ToString() == orphan && p["metadata"]!["ownerReferences"] is null);
+        Assert.Equal(2, (int)(await kube.GetAsync(Deployments + "/web")).Body["status"]!["replicas"]!);
+    }
+
+    [Fact]
     public async Task Garbage_collector_deletes_dependents_in_the_background_and_holds_foreground_owners()
     {
         await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true });

@@ -134,7 +134,10 @@ public sealed class SimulatedControllers : IAsyncDisposable
                 else if (e.StorageKey == BuiltInTypes.Pods.StorageKey)
                 {
                     if (e.Object.OwnerUids.Count == 0 && e.Type != ChangeType.Deleted) RunBarePod(e.Object.Namespace, e.Object.Name);
-                    foreach (var owner in e.Object.OwnerUids)
+                    // kube's ReplicaSet controller syncs the old owner too when a pod's ownerReferences changed (an
+                    // orphaned pod no longer counts towards its replicas).
+                    var owners = e.Previous is { } previous && e.Type != ChangeType.Deleted ? e.Object.OwnerUids.Union(previous.OwnerUids) : e.Object.OwnerUids;
+                    foreach (var owner in owners)
                         if (_core.Store.GetByUid(owner) is { StorageKey: var k, Object: var rs } && k == BuiltInTypes.ReplicaSets.StorageKey)
                             ReconcileReplicaSet(rs);
                     _quotas.Reconcile(e.Object.Namespace);

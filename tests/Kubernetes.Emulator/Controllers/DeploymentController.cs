@@ -35,16 +35,19 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
 
     /// <summary>ReplicaSets whose controller is this Deployment.</summary>
     private List<StoredObject> Owned(StoredObject deployment) =>
-        [.. core.Store.List(BuiltInTypes.ReplicaSets.StorageKey, deployment.Namespace).Where(rs => rs.OwnerUids.Contains(deployment.Uid) && ControllerUid(rs) == deployment.Uid)];
+        [.. core.Store.ListOwnedBy(BuiltInTypes.ReplicaSets.StorageKey, deployment.Namespace, deployment.Uid).Where(rs => ControllerUid(rs) == deployment.Uid)];
 
     /// <summary>The uid of the object's controller owner (ownerReference with controller: true).</summary>
     public static string? ControllerUid(StoredObject o) =>
-        (o.ToNode()["metadata"]?["ownerReferences"] as JsonArray)?.FirstOrDefault(r => r?["controller"]?.GetValueKind() == System.Text.Json.JsonValueKind.True) is { } r ? Json.String(r, "uid") : null;
+        Json.At(o.Root, "metadata", "ownerReferences") is { ValueKind: System.Text.Json.JsonValueKind.Array } refs
+        && refs.EnumerateArray().FirstOrDefault(r => Json.At(r, "controller")?.ValueKind == System.Text.Json.JsonValueKind.True) is { ValueKind: System.Text.Json.JsonValueKind.Object } r
+            ? Json.String(Json.At(r, "uid"))
+            : null;
 
     private static long Revision(StoredObject rs) =>
-        long.TryParse(Json.String(rs.ToNode()["metadata"]?["annotations"], RevisionAnnotation), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : 0;
+        long.TryParse(Json.String(Json.At(rs.Root, "metadata", "annotations", RevisionAnnotation)), NumberStyles.Integer, CultureInfo.InvariantCulture, out var r) ? r : 0;
 
-    private static int SpecReplicas(StoredObject o) => (int)(Json.Long(o.ToNode()["spec"], "replicas") ?? 1);
+    private static int SpecReplicas(StoredObject o) => (int)(Json.Long(Json.At(o.Root, "spec", "replicas")) ?? 1);
 
     public void Reconcile(string ns, string name)
     {
@@ -79,7 +82,7 @@ internal sealed class DeploymentController(ApiCore core, SimulatedControllers ow
         else if (newRs is not null && Revision(newRs) < maxRevision)
             newRs = Annotate(newRs, new() { [RevisionAnnotation] = (maxRevision + 1).ToString(CultureInfo.InvariantCulture) }) ?? newRs;
         var minReadySeconds = Json.Long(node["spec"], "minReadySeconds") ?? 0;
-        if (newRs is not null && (Json.Long(newRs.ToNode()["spec"], "minReadySeconds") ?? 0) != minReadySeconds)
+        if (newRs is not null && (Json.Long(Json.At(newRs.Root, "spec", "minReadySeconds")) ?? 0) != minReadySeconds)
         {
             var rsNode = newRs.ToNode();
             rsNode["spec"]!["minReadySeconds"] = minReadySeconds;

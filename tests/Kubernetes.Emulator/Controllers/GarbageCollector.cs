@@ -48,8 +48,8 @@ internal sealed class GarbageCollector(ApiCore core)
     {
         var result = new List<(string, StoredObject)>();
         foreach (var key in core.Store.StorageKeys)
-            foreach (var o in core.Store.List(key, null))
-                if (o.OwnerUids.Contains(uid)) result.Add((key, o));
+            foreach (var o in core.Store.ListOwnedBy(key, null, uid))
+                result.Add((key, o));
         return result;
     }
 

@@ -23,7 +23,7 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events, K
 
     /// <summary>The ReplicaSet's live pods (not being deleted), in index order.</summary>
     public List<StoredObject> Pods(StoredObject rs) =>
-        [.. core.Store.List(BuiltInTypes.Pods.StorageKey, rs.Namespace).Where(p => p.OwnerUids.Contains(rs.Uid) && !p.Deleting).OrderBy(p => Index(rs, p))];
+        [.. core.Store.ListOwnedBy(BuiltInTypes.Pods.StorageKey, rs.Namespace, rs.Uid).Where(p => !p.Deleting).OrderBy(p => Index(rs, p))];
 
     private static int Index(StoredObject rs, StoredObject pod) =>
         pod.Name.StartsWith(rs.Name + "-", StringComparison.Ordinal)
@@ -46,7 +46,7 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events, K
                 result.Add((pods[i], state, null));
                 continue;
             }
-            var created = DateTimeOffset.Parse(Json.String(pods[i].ToNode()["metadata"], "creationTimestamp")!, CultureInfo.InvariantCulture);
+            var created = DateTimeOffset.Parse(Json.String(Json.At(pods[i].Root, "metadata", "creationTimestamp"))!, CultureInfo.InvariantCulture);
             var due = created + delay;
             result.Add(due <= now ? (pods[i], PodState.Ready, null) : (pods[i], PodState.Unready, due));
         }
@@ -59,7 +59,7 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events, K
     /// </summary>
     public (int Available, DateTimeOffset? Next) Availability(StoredObject rs, IEnumerable<(StoredObject Pod, PodState State, DateTimeOffset? Due)> states, DateTimeOffset now)
     {
-        var minReady = TimeSpan.FromSeconds(Json.Long(rs.ToNode()["spec"], "minReadySeconds") ?? 0);
+        var minReady = TimeSpan.FromSeconds(Json.Long(Json.At(rs.Root, "spec", "minReadySeconds")) ?? 0);
         int available = 0;
         DateTimeOffset? next = null;
         foreach (var (pod, state, _) in states)
@@ -70,8 +70,10 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events, K
                 available++;
                 continue;
             }
-            var ready = (pod.ToNode()["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => Json.String(c, "type") == "Ready" && Json.String(c, "status") == "True");
-            var since = Json.String(ready, "lastTransitionTime") is { } t ? DateTimeOffset.Parse(t, CultureInfo.InvariantCulture) : now;
+            var ready = Json.At(pod.Root, "status", "conditions") is { ValueKind: System.Text.Json.JsonValueKind.Array } conditions
+                ? conditions.EnumerateArray().FirstOrDefault(c => Json.String(Json.At(c, "type")) == "Ready" && Json.String(Json.At(c, "status")) == "True")
+                : default;
+            var since = ready.ValueKind == System.Text.Json.JsonValueKind.Object && Json.String(Json.At(ready, "lastTransitionTime")) is { } t ? DateTimeOffset.Parse(t, CultureInfo.InvariantCulture) : now;
             if (since + minReady <= now) available++;
             else if (next is null || since + minReady < next) next = since + minReady;
         }
@@ -103,13 +105,12 @@ internal sealed class ReplicaSetController(ApiCore core, EventRecorder events, K
         }
         else if (pods.Count < desired)
         {
-            var used = core.Store.List(BuiltInTypes.Pods.StorageKey, rs.Namespace).Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
             var next = 0;
             for (var created = pods.Count; created < desired; created++)
             {
-                while (used.Contains($"{rs.Name}-{next}")) next++;
-                var name = $"{rs.Name}-{next}";
-                used.Add(name);
+                // The lowest index no pod in the namespace has (terminating ones included): a lookup per candidate name.
+                while (core.Store.Get(BuiltInTypes.Pods.StorageKey, rs.Namespace, $"{rs.Name}-{next}") is not null) next++;
+                var name = $"{rs.Name}-{next++}";
                 try
                 {
                     core.Create(BuiltInTypes.Pods, rs.Namespace, PodFor(rs, node, name, port), Internal);

@@ -62,6 +62,21 @@ internal static class Json
         return null;
     }
 
+    /// <summary>The member at <paramref name="path"/> of a read-only element, or null when any step is missing or not an object.</summary>
+    public static JsonElement? At(JsonElement element, params ReadOnlySpan<string> path)
+    {
+        foreach (var segment in path)
+        {
+            if (element.ValueKind != JsonValueKind.Object || !element.TryGetProperty(segment, out element)) return null;
+        }
+        return element;
+    }
+
+    public static string? String(JsonElement? element) => element is { ValueKind: JsonValueKind.String } e ? e.GetString() : null;
+
+    public static long? Long(JsonElement? element) =>
+        element is { ValueKind: JsonValueKind.Number } e ? e.TryGetInt64(out var l) ? l : e.TryGetDouble(out var d) && Math.Abs(d % 1) < double.Epsilon ? (long)d : null : null;
+
     public static JsonNode? At(JsonNode? node, IEnumerable<string> path)
     {
         foreach (var segment in path)

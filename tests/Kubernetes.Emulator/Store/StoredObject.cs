@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MlOperator.Kubernetes.Emulator.Store;
@@ -19,7 +21,17 @@ internal sealed record StoredObject(
 {
     public string Key => Namespace.Length == 0 ? Name : Namespace + "/" + Name;
 
+    /// <summary>Parsed read-only views, one per stored version, by reference: a record's value equality stays as it is.</summary>
+    private static readonly ConditionalWeakTable<StoredObject, JsonDocument> Documents = new();
+
+    /// <summary>A mutable copy to build the next version from.</summary>
     public JsonObject ToNode() => JsonNode.Parse(Json)!.AsObject();
+
+    /// <summary>
+    /// A read-only view of the object, parsed once per stored version and shared (a JsonElement is immutable and safe
+    /// across threads): the simulated controllers read a few fields of the same objects on every pass.
+    /// </summary>
+    public JsonElement Root => Documents.GetValue(this, static o => JsonDocument.Parse(o.Json)).RootElement;
 
     public static StoredObject From(JsonObject canonical, string json)
     {
