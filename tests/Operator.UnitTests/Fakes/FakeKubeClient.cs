@@ -28,6 +28,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     private readonly List<Subscription> _watches = [];
     private readonly Dictionary<string, Queue<Exception>> _faults = [];
     private readonly List<FakeCall> _calls = [];
+    private readonly List<(string Verb, string NamePrefix, Task Release)> _holds = [];
     private long _resourceVersion = 100;
     private long _compactedTo;
     private int _uid;
@@ -82,6 +83,37 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
             {
                 queue.Enqueue(exception);
             }
+        }
+    }
+
+    /// <summary>
+    /// Calls of <paramref name="verb"/> (only "create" so far) on names starting with <paramref name="namePrefix"/>
+    /// wait until the returned source completes: a server slow for some objects and not others.
+    /// </summary>
+    public TaskCompletionSource Hold(string verb, string namePrefix)
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            _holds.Add((verb, namePrefix, release.Task));
+        }
+
+        return release;
+    }
+
+    private Task? HeldBy(string verb, string? name)
+    {
+        lock (_gate)
+        {
+            foreach (var hold in _holds)
+            {
+                if (hold.Verb == verb && !hold.Release.IsCompleted && name?.StartsWith(hold.NamePrefix, StringComparison.Ordinal) == true)
+                {
+                    return hold.Release;
+                }
+            }
+
+            return null;
         }
     }
 
@@ -175,7 +207,16 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
         }
     }
 
-    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta>
+    public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
+        HeldBy("create", obj.Metadata.Name) is { } held ? CreateAfterAsync(held, obj, ct) : CreateNow(obj);
+
+    private async Task<T> CreateAfterAsync<T>(Task held, T obj, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
+    {
+        await held.WaitAsync(ct);
+        return await CreateNow(obj);
+    }
+
+    private Task<T> CreateNow<T>(T obj) where T : class, IKubernetesObject<V1ObjectMeta>
     {
         lock (_gate)
         {

@@ -11,10 +11,11 @@ using MlOperator.Operator.Kube.Models;
 namespace MlOperator.Operator.Runtime.Events;
 
 /// <summary>
-/// client-go style recorder for core/v1 Events. <see cref="Normal"/>/<see cref="Warning"/> only enqueue into a
-/// bounded channel (full → dropped and counted), so a slow or failing API server never stalls a reconcile.
-/// <see cref="RunAsync"/> writes them: a repeat of the same (object, type, reason, message) bumps count and
-/// lastTimestamp of the existing Event (merge PATCH) instead of creating another; names are
+/// client-go style recorder for core/v1 Events. <see cref="Normal"/>/<see cref="Warning"/> only enqueue, at most
+/// <see cref="EventRecorderOptions.Capacity"/> waiting (beyond that dropped and counted), so a slow or failing API
+/// server never stalls a reconcile. <see cref="RunAsync"/> writes them with <see cref="EventRecorderOptions.Writers"/>
+/// writers, each object's events always through the same one: a repeat of the same (object, type, reason, message)
+/// bumps count and lastTimestamp of the existing Event (merge PATCH) instead of creating another; names are
 /// <c>{object}.{hex unix nanoseconds}</c>.
 /// </summary>
 public sealed class EventRecorder : IEventRecorder
@@ -29,11 +30,15 @@ public sealed class EventRecorder : IEventRecorder
     private readonly EventRecorderOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<Pending> _pending;
-    private readonly Dictionary<AggregationKey, Recorded> _recorded = [];
+    private readonly Channel<Pending>[] _writers;
+
+    /// <summary>Per writer: the Events it created, for aggregation (an object's events all go through one writer).</summary>
+    private readonly Dictionary<AggregationKey, Recorded>[] _recorded;
+
     private readonly string _instance;
     private long _lastNanos;
     private long _dropped;
+    private int _queued;
 
     public EventRecorder(IKubeClient client, EventRecorderOptions options, TimeProvider time, ILogger logger)
     {
@@ -42,12 +47,30 @@ public sealed class EventRecorder : IEventRecorder
         _time = time;
         _logger = logger;
         _instance = options.Instance ?? Dns.GetHostName();
-        _pending = Channel.CreateBounded<Pending>(new BoundedChannelOptions(Math.Max(1, options.Capacity))
-        {
-            FullMode = BoundedChannelFullMode.Wait,
-            SingleReader = true,
-        });
+        // Unbounded channels behind one shared count of waiting events (_queued): the capacity is the recorder's, not a
+        // writer's, so a burst about a few objects may use all of it.
+        _writers = [.. Enumerable.Range(0, Math.Max(1, options.Writers))
+            .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false }))];
+        _recorded = [.. _writers.Select(_ => new Dictionary<AggregationKey, Recorded>())];
     }
+
+    /// <summary>
+    /// The writer for an object's events: a stable hash (FNV-1a) of its uid, or of kind/namespace/name without one.
+    /// Stable across processes so tests can place objects on different writers.
+    /// </summary>
+    internal static int WriterFor(string objectKey, int writers)
+    {
+        var hash = 2166136261u;
+        foreach (var c in objectKey)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)Math.Max(1, writers));
+    }
+
+    private static string ObjectKey(V1ObjectReference involved) =>
+        involved.Uid ?? $"{involved.Kind}/{involved.NamespaceProperty}/{involved.Name}";
 
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
@@ -66,24 +89,35 @@ public sealed class EventRecorder : IEventRecorder
             Uid = obj.Metadata.Uid,
             ResourceVersion = obj.Metadata.ResourceVersion,
         };
-        // TryWrite on a full bounded channel returns false instead of waiting: that is the drop.
-        if (!_pending.Writer.TryWrite(new Pending(involved, type, reason, message, action, _time.GetUtcNow())))
+        if (Interlocked.Increment(ref _queued) > Math.Max(1, _options.Capacity))
         {
+            Interlocked.Decrement(ref _queued);
             Interlocked.Increment(ref _dropped);
             Dropped.Add(1);
+            return;
+        }
+
+        var writer = WriterFor(ObjectKey(involved), _writers.Length);
+        if (!_writers[writer].Writer.TryWrite(new Pending(involved, type, reason, message, action, _time.GetUtcNow())))
+        {
+            Interlocked.Decrement(ref _queued); // completed: the recorder has stopped
         }
     }
 
     /// <summary>Writes queued events until cancelled.</summary>
-    public async Task RunAsync(CancellationToken ct)
+    public Task RunAsync(CancellationToken ct) =>
+        Task.WhenAll(_writers.Select((channel, i) => RunWriterAsync(channel.Reader, _recorded[i], ct)));
+
+    private async Task RunWriterAsync(ChannelReader<Pending> reader, Dictionary<AggregationKey, Recorded> recorded, CancellationToken ct)
     {
         try
         {
-            await foreach (var pending in _pending.Reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var pending in reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
+                Interlocked.Decrement(ref _queued);
                 try
                 {
-                    await WriteAsync(pending, ct).ConfigureAwait(false);
+                    await WriteAsync(pending, recorded, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -102,25 +136,23 @@ public sealed class EventRecorder : IEventRecorder
         }
     }
 
-    private async Task WriteAsync(Pending pending, CancellationToken ct)
+    private async Task WriteAsync(Pending pending, Dictionary<AggregationKey, Recorded> recorded, CancellationToken ct)
     {
-        var key = new AggregationKey(
-            pending.Involved.Uid ?? $"{pending.Involved.Kind}/{pending.Involved.NamespaceProperty}/{pending.Involved.Name}",
-            pending.Type, pending.Reason, pending.Message);
+        var key = new AggregationKey(ObjectKey(pending.Involved), pending.Type, pending.Reason, pending.Message);
         var timestamp = Seconds(pending.At);
-        if (_recorded.TryGetValue(key, out var seen))
+        if (recorded.TryGetValue(key, out var seen))
         {
             var patch = new JsonObject { ["count"] = seen.Count + 1, ["lastTimestamp"] = KubeJson.Serialize(timestamp.UtcDateTime).Trim('"') };
             try
             {
                 await _client.PatchWithoutResultAsync<Corev1Event>(seen.Name, seen.Namespace, new V1Patch(patch.ToJsonString(), V1Patch.PatchType.MergePatch), ct: ct).ConfigureAwait(false);
-                _recorded[key] = seen with { Count = seen.Count + 1 };
+                recorded[key] = seen with { Count = seen.Count + 1 };
                 return;
             }
             catch (NotFoundException)
             {
                 // Expired (events have a TTL) or deleted: start a fresh one.
-                _recorded.Remove(key);
+                recorded.Remove(key);
             }
         }
 
@@ -142,21 +174,28 @@ public sealed class EventRecorder : IEventRecorder
             ReportingInstance = _instance,
         }, ct).ConfigureAwait(false);
 
-        if (_recorded.Count >= _options.AggregationCacheSize)
+        if (recorded.Count >= Math.Max(1, _options.AggregationCacheSize / _writers.Length))
         {
             // Crude but bounded: forgetting only costs a new Event object instead of a count bump.
-            _recorded.Clear();
+            recorded.Clear();
         }
 
-        _recorded[key] = new Recorded(name, ns, 1);
+        recorded[key] = new Recorded(name, ns, 1);
     }
 
     /// <summary>Unix nanoseconds, strictly increasing so two events in one tick never collide on name.</summary>
     private long NextNanos(DateTimeOffset at)
     {
         var nanos = (at.UtcTicks - DateTimeOffset.UnixEpoch.UtcTicks) * 100;
-        _lastNanos = Math.Max(nanos, _lastNanos + 1);
-        return _lastNanos;
+        while (true)
+        {
+            var last = Interlocked.Read(ref _lastNanos);
+            var next = Math.Max(nanos, last + 1);
+            if (Interlocked.CompareExchange(ref _lastNanos, next, last) == last)
+            {
+                return next;
+            }
+        }
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);

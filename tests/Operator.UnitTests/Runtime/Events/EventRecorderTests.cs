@@ -94,6 +94,47 @@ public sealed class EventRecorderTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_full_buffer_counts_every_writer_s_waiting_events_together()
+    {
+        var recorder = new EventRecorder(_client, new EventRecorderOptions { Capacity = 3, Writers = 4 }, _time, NullLogger.Instance);
+
+        for (var i = 0; i < 8; i++)
+        {
+            recorder.Normal(Widget.Named($"w{i}"), "Spam", "n");
+        }
+
+        Assert.Equal(5, recorder.DroppedCount);
+    }
+
+    [Fact]
+    public async Task A_slow_write_for_one_object_does_not_hold_back_events_about_others()
+    {
+        const int writers = 4;
+        var slow = _client.Seed(Widget.Named("slow"));
+        var others = Enumerable.Range(0, 50).Select(i => _client.Seed(Widget.Named($"other-{i}")))
+            .Where(w => EventRecorder.WriterFor(w.Metadata.Uid!, writers) != EventRecorder.WriterFor(slow.Metadata.Uid!, writers)).Take(3).ToList();
+        var sameWriter = Enumerable.Range(0, 50).Select(i => _client.Seed(Widget.Named($"same-{i}")))
+            .First(w => EventRecorder.WriterFor(w.Metadata.Uid!, writers) == EventRecorder.WriterFor(slow.Metadata.Uid!, writers));
+        var release = _client.Hold("create", "slow.");
+        var recorder = new EventRecorder(_client, new EventRecorderOptions { Writers = writers }, _time, NullLogger.Instance);
+        _run = recorder.RunAsync(_stop.Token);
+
+        recorder.Normal(slow, "First", "held by the server");
+        recorder.Normal(sameWriter, "Second", "queued behind it: one object's writer keeps order");
+        foreach (var other in others)
+        {
+            recorder.Normal(other, "Other", "written meanwhile");
+        }
+
+        await Eventually.TrueAsync(() => Events().Count(e => e.Reason == "Other") == others.Count, "the other objects' events");
+        Assert.DoesNotContain(Events(), e => e.Reason is "First" or "Second");
+
+        release.SetResult();
+        await Eventually.TrueAsync(() => Events().Count == others.Count + 2, "the held writer's events");
+        Assert.Equal(3, others.Count);
+    }
+
+    [Fact]
     public async Task API_failures_are_logged_and_do_not_stop_the_recorder()
     {
         var recorder = Start();
