@@ -207,6 +207,7 @@ internal static class OperatorBench
         counts = await CountsAsync(http, ct);
         Report.Line("seconds after Ready until the operator stopped writing", Math.Max(0, settle.Elapsed.TotalSeconds - 5), "s");
         Report.Line("  API writes per ModelDeployment including them", (Writes(counts) - benchCreates) / (double)count, "writes/MD");
+        Report.Line("  Events the recorder dropped, its buffer full (event_recorder_dropped_total)", (await Scrape(metrics, ct)).Sum("event_recorder_dropped_total"), "events");
         await ResetCountsAsync(http, ct);
         var quietCpu0 = op.Cpu();
         before = await Scrape(metrics, ct);
