@@ -54,7 +54,8 @@ public sealed class ModelHost(SidecarOptions options, SidecarMetrics metrics, Ti
 
             // One merged run at a time: overlapping runs (maxConcurrentRuns > 1) measured no faster on the
             // memory-bound bench CNN on 2 shared cores, and their smaller batches cost more CPU per row.
-            batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics, () => metrics.AwaitingInference);
+            batcher = new DynamicBatcher(created, options.MaxBatchSize, options.MaxBatchDelay, time, metrics, () => metrics.AwaitingInference,
+                otherWorkPending: () => ThreadPool.PendingWorkItemCount > 0);
             session = created;
             metrics.ModelLoaded(Name, Version, Sha256, clock.Elapsed);
             logger.LogInformation("Model {Model} version {Version} (sha256 {Sha256}) ready in {Seconds:F3}s on {Runtime}",

@@ -184,6 +184,53 @@ public sealed class DynamicBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task While_other_work_is_queued_the_last_request_in_flight_leaves_the_batch_open_and_the_requests_that_work_brings_join_one_run()
+    {
+        using var session = TestAssets.Session("mlp");
+        long inFlight = 0;
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromHours(1), time, metrics, () => inFlight,
+            otherWorkPending: () => true);
+        var closers = new List<Action>();
+        batcher.CloserScheduler = closers.Add;
+        var inputs = Enumerable.Range(0, 3).Select(i => RandomRows(i, rows: 1)).ToArray();
+
+        var pending = new List<Task<Tensor[]>>();
+        foreach (var input in inputs)
+        {
+            inFlight++; // admitted: the queued work, parsed one request after another
+            pending.Add(batcher.RunAsync([input], [0], CancellationToken.None).AsTask());
+        }
+
+        Assert.All(pending, p => Assert.False(p.IsCompleted));
+        var closer = Assert.Single(closers); // one close queued, however many joined
+        closer();
+
+        var results = await Task.WhenAll(pending);
+        Assert.Equal([3.0], batchSizes);
+        for (var i = 0; i < inputs.Length; i++)
+        {
+            TestAssets.AssertSameTensor(session.Run([inputs[i]], [0])[0], results[i][0], $"request {i}");
+        }
+    }
+
+    [Fact]
+    public async Task With_no_other_work_queued_the_last_request_in_flight_runs_at_once_and_a_full_batch_never_waits()
+    {
+        using var session = TestAssets.Session("mlp");
+        var workPending = false;
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 2, TimeSpan.FromHours(1), time, metrics, () => 1,
+            otherWorkPending: () => workPending);
+        batcher.CloserScheduler = _ => Assert.Fail("no close may be deferred here");
+
+        Assert.True(batcher.RunAsync([RandomRows(1, 1)], [0], CancellationToken.None).IsCompletedSuccessfully);
+
+        workPending = true;
+        Assert.True(batcher.RunAsync([RandomRows(2, 2)], [0], CancellationToken.None).IsCompletedSuccessfully); // a batch's worth of rows
+        Assert.Equal([1.0, 1.0], batchSizes);
+        await Task.CompletedTask;
+    }
+
+    [Fact]
     public async Task Disposing_runs_the_requests_still_waiting()
     {
         using var session = TestAssets.Session("mlp");

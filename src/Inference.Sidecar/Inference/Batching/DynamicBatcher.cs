@@ -11,7 +11,10 @@ namespace MlOperator.Inference.Sidecar.Inference.Batching;
 /// next batch, so batches grow with load and a request waits at most <c>maxDelay</c> for others to join.
 /// With <c>maxBatchRows</c> of 1, or a model without a dynamic first dimension, every request runs on its own.
 /// When <c>requestsInFlight</c> is given, a batch stops waiting as soon as every admitted request is already in it
-/// (nobody else can join before new traffic arrives), so a lone client pays no delay at all.
+/// (nobody else can join before new traffic arrives), so a lone client pays no delay at all. When
+/// <c>otherWorkPending</c> says the thread pool has work queued, that close is left to an item queued behind the work:
+/// on one core, requests are parsed one after another and only one is ever in flight, so without this every request of
+/// a loaded server ran alone (99.5 % of runs held one request at 16 connections on the bench MLP).
 /// </summary>
 /// <remarks>
 /// There is no batching thread. Whoever makes a batch ready runs it on its own thread: the request that fills it or
@@ -30,6 +33,7 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     private readonly bool modelBatchable;
     private readonly Func<long>? requestsInFlight;
     private readonly int maxConcurrentRuns;
+    private readonly Func<bool>? otherWorkPending;
     private readonly Lock gate = new();
     private readonly List<Job> waiting = []; // under gate, oldest first
     private readonly ITimer? timer;
@@ -38,9 +42,10 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     private int freeRuns; // under gate
     private long requestsRunning; // under gate: requests in batches now running, admitted but unable to join
     private bool disposing; // under gate
+    private bool closerQueued; // under gate: a thread-pool item will look at the waiting requests
 
     public DynamicBatcher(OnnxSession session, int maxBatchRows, TimeSpan maxDelay, TimeProvider time, SidecarMetrics metrics,
-        Func<long>? requestsInFlight = null, int maxConcurrentRuns = 1)
+        Func<long>? requestsInFlight = null, int maxConcurrentRuns = 1, Func<bool>? otherWorkPending = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentRuns, 1);
         this.session = session;
@@ -50,6 +55,7 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         this.metrics = metrics;
         this.requestsInFlight = requestsInFlight;
         this.maxConcurrentRuns = maxConcurrentRuns;
+        this.otherWorkPending = otherWorkPending;
         freeRuns = maxConcurrentRuns;
         modelBatchable = maxBatchRows > 1 && AllDynamic(session.Inputs) && AllDynamic(session.Outputs);
         timer = modelBatchable ? time.CreateTimer(static s => ((DynamicBatcher)s!).DelayElapsed(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan) : null;
@@ -57,10 +63,13 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
 
     public bool Enabled => modelBatchable;
 
+    /// <summary>Tests: where a deferred close goes instead of the thread pool's queue (null: the thread pool).</summary>
+    internal Action<Action>? CloserScheduler { get; set; }
+
     public ValueTask<Tensor[]> RunAsync(Tensor[] inputs, int[] outputIndexes, CancellationToken cancellationToken)
     {
         var rows = modelBatchable ? BatchRows(inputs) : -1;
-        if (rows <= 0 || rows >= maxBatchRows || requestsInFlight?.Invoke() <= 1)
+        if (rows <= 0 || rows >= maxBatchRows || (requestsInFlight?.Invoke() <= 1 && otherWorkPending?.Invoke() != true))
         {
             // Nothing to merge with (or no one else in flight): run on the caller's thread, no hand-off.
             metrics.BatchRun(1);
@@ -78,7 +87,7 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
 
             waiting.Add(job);
             metrics.QueueChanged(1);
-            batch = TakeReadyBatchLocked();
+            batch = TakeReadyBatchLocked(deferWhenOthersPending: true);
         }
 
         if (batch is not null)
@@ -143,7 +152,7 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
     /// Under the lock: the oldest waiting request and those that can join it, taken off the queue with a run slot, when
     /// that batch is full, its delay is up or nobody else can join; otherwise null, with the timer armed for the delay.
     /// </summary>
-    private List<Job>? TakeReadyBatchLocked()
+    private List<Job>? TakeReadyBatchLocked(bool deferWhenOthersPending = false)
     {
         if (waiting.Count == 0 || freeRuns == 0)
         {
@@ -171,6 +180,26 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         if (!ready)
         {
             ArmTimerLocked(first.Queued, now);
+            return null;
+        }
+
+        if (deferWhenOthersPending && rows < maxBatchRows && !disposing && otherWorkPending?.Invoke() == true)
+        {
+            // Work is queued on the thread pool (other connections' requests, on one core not yet parsed): close the
+            // batch from an item queued behind it, so those requests can join instead of each running alone.
+            if (!closerQueued)
+            {
+                closerQueued = true;
+                if (CloserScheduler is { } schedule)
+                {
+                    schedule(CloseQueued);
+                }
+                else
+                {
+                    ThreadPool.UnsafeQueueUserWorkItem(static b => b.CloseQueued(), this, preferLocal: false);
+                }
+            }
+
             return null;
         }
 
@@ -228,6 +257,21 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         // would find the delay not yet up and re-arm for "0 ms" again and again.
         var remaining = Math.Ceiling((maxDelay - time.GetElapsedTime(queued, now)).TotalMilliseconds);
         timer!.Change(TimeSpan.FromMilliseconds(Math.Max(remaining, 0)), Timeout.InfiniteTimeSpan);
+    }
+
+    private void CloseQueued()
+    {
+        List<Job>? batch;
+        lock (gate)
+        {
+            closerQueued = false;
+            batch = TakeReadyBatchLocked();
+        }
+
+        if (batch is not null)
+        {
+            RunAndContinue(batch);
+        }
     }
 
     private void DelayElapsed()
