@@ -214,6 +214,31 @@ public sealed class DynamicBatcherTests : IDisposable
     }
 
     [Fact]
+    public async Task A_deferred_close_still_runs_the_batch_when_the_delay_is_up_first()
+    {
+        using var session = TestAssets.Session("mlp");
+        await using var batcher = new DynamicBatcher(session, maxBatchRows: 16, TimeSpan.FromMilliseconds(5), time, metrics, () => 1,
+            otherWorkPending: () => true);
+        var closers = new List<Action>();
+        batcher.CloserScheduler = closers.Add; // the pool never gets to it
+        var input = RandomRows(7, 1);
+
+        var pending = batcher.RunAsync([input], [0], CancellationToken.None).AsTask();
+        Assert.False(pending.IsCompleted);
+        for (var i = 0; i < 100 && !pending.IsCompleted; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(5));
+            await Task.WhenAny(pending, Task.Delay(10));
+        }
+
+        Assert.True(pending.IsCompleted, "the delay passed 100 times over and the request still waits");
+        TestAssets.AssertSameTensor(session.Run([input], [0])[0], (await pending)[0], "logits");
+        Assert.Equal([1.0], batchSizes);
+        closers.ForEach(close => close()); // late: finds nothing left to run
+        Assert.Equal([1.0], batchSizes);
+    }
+
+    [Fact]
     public async Task With_no_other_work_queued_the_last_request_in_flight_runs_at_once_and_a_full_batch_never_waits()
     {
         using var session = TestAssets.Session("mlp");

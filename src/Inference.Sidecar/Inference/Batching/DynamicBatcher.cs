@@ -186,7 +186,9 @@ public sealed class DynamicBatcher : IInferenceRunner, IAsyncDisposable
         if (deferWhenOthersPending && rows < maxBatchRows && !disposing && otherWorkPending?.Invoke() == true)
         {
             // Work is queued on the thread pool (other connections' requests, on one core not yet parsed): close the
-            // batch from an item queued behind it, so those requests can join instead of each running alone.
+            // batch from an item queued behind it, so those requests can join instead of each running alone. The timer
+            // still closes it when the delay is up first (a pool busy with other work).
+            ArmTimerLocked(first.Queued, now);
             if (!closerQueued)
             {
                 closerQueued = true;
