@@ -252,7 +252,6 @@ public sealed class DynamicBatcherTests : IDisposable
         workPending = true;
         Assert.True(batcher.RunAsync([RandomRows(2, 2)], [0], CancellationToken.None).IsCompletedSuccessfully); // a batch's worth of rows
         Assert.Equal([1.0, 1.0], batchSizes);
-        await Task.CompletedTask;
     }
 
     [Fact]

@@ -74,8 +74,13 @@ internal static class Json
 
     public static string? String(JsonElement? element) => element is { ValueKind: JsonValueKind.String } e ? e.GetString() : null;
 
-    public static long? Long(JsonElement? element) =>
-        element is { ValueKind: JsonValueKind.Number } e ? e.TryGetInt64(out var l) ? l : e.TryGetDouble(out var d) && Math.Abs(d % 1) < double.Epsilon ? (long)d : null : null;
+    /// <summary>A whole number (written as 3 or 3.0), or null.</summary>
+    public static long? Long(JsonElement? element)
+    {
+        if (element is not { ValueKind: JsonValueKind.Number } e) return null;
+        if (e.TryGetInt64(out var l)) return l;
+        return e.TryGetDouble(out var d) && Math.Abs(d % 1) < double.Epsilon ? (long)d : null;
+    }
 
     public static JsonNode? At(JsonNode? node, IEnumerable<string> path)
     {

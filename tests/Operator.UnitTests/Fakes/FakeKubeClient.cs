@@ -28,7 +28,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     private readonly List<Subscription> _watches = [];
     private readonly Dictionary<string, Queue<Exception>> _faults = [];
     private readonly List<FakeCall> _calls = [];
-    private readonly List<(string Verb, string NamePrefix, Task Release)> _holds = [];
+    private readonly List<(string NamePrefix, Task Release)> _heldCreates = [];
     private long _resourceVersion = 100;
     private long _compactedTo;
     private int _uid;
@@ -87,27 +87,27 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     }
 
     /// <summary>
-    /// Calls of <paramref name="verb"/> (only "create" so far) on names starting with <paramref name="namePrefix"/>
-    /// wait until the returned source completes: a server slow for some objects and not others.
+    /// Creates of objects whose names start with <paramref name="namePrefix"/> wait until the returned source
+    /// completes: a server slow for some objects and not others.
     /// </summary>
-    public TaskCompletionSource Hold(string verb, string namePrefix)
+    public TaskCompletionSource HoldCreates(string namePrefix)
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         lock (_gate)
         {
-            _holds.Add((verb, namePrefix, release.Task));
+            _heldCreates.Add((namePrefix, release.Task));
         }
 
         return release;
     }
 
-    private Task? HeldBy(string verb, string? name)
+    private Task? CreateHeldBy(string? name)
     {
         lock (_gate)
         {
-            foreach (var hold in _holds)
+            foreach (var hold in _heldCreates)
             {
-                if (hold.Verb == verb && !hold.Release.IsCompleted && name?.StartsWith(hold.NamePrefix, StringComparison.Ordinal) == true)
+                if (!hold.Release.IsCompleted && name?.StartsWith(hold.NamePrefix, StringComparison.Ordinal) == true)
                 {
                     return hold.Release;
                 }
@@ -208,7 +208,7 @@ public sealed class FakeKubeClient(TimeProvider? time = null) : IKubeClient
     }
 
     public Task<T> CreateAsync<T>(T obj, CancellationToken ct = default) where T : class, IKubernetesObject<V1ObjectMeta> =>
-        HeldBy("create", obj.Metadata.Name) is { } held ? CreateAfterAsync(held, obj, ct) : CreateNow(obj);
+        CreateHeldBy(obj.Metadata.Name) is { } held ? CreateAfterAsync(held, obj, ct) : CreateNow(obj);
 
     private async Task<T> CreateAfterAsync<T>(Task held, T obj, CancellationToken ct) where T : class, IKubernetesObject<V1ObjectMeta>
     {

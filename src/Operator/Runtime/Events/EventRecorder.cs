@@ -30,10 +30,7 @@ public sealed class EventRecorder : IEventRecorder
     private readonly EventRecorderOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
-    private readonly Channel<Pending>[] _writers;
-
-    /// <summary>Per writer: the Events it created, for aggregation (an object's events all go through one writer).</summary>
-    private readonly Dictionary<AggregationKey, Recorded>[] _recorded;
+    private readonly Writer[] _writers;
 
     private readonly string _instance;
     private long _lastNanos;
@@ -49,9 +46,7 @@ public sealed class EventRecorder : IEventRecorder
         _instance = options.Instance ?? Dns.GetHostName();
         // Unbounded channels behind one shared count of waiting events (_queued): the capacity is the recorder's, not a
         // writer's, so a burst about a few objects may use all of it.
-        _writers = [.. Enumerable.Range(0, Math.Max(1, options.Writers))
-            .Select(_ => Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false }))];
-        _recorded = [.. _writers.Select(_ => new Dictionary<AggregationKey, Recorded>())];
+        _writers = [.. Enumerable.Range(0, Math.Max(1, options.Writers)).Select(_ => new Writer())];
     }
 
     /// <summary>
@@ -98,7 +93,7 @@ public sealed class EventRecorder : IEventRecorder
         }
 
         var writer = WriterFor(ObjectKey(involved), _writers.Length);
-        if (!_writers[writer].Writer.TryWrite(new Pending(involved, type, reason, message, action, _time.GetUtcNow())))
+        if (!_writers[writer].Queue.Writer.TryWrite(new Pending(involved, type, reason, message, action, _time.GetUtcNow())))
         {
             Interlocked.Decrement(ref _queued); // completed: the recorder has stopped
         }
@@ -106,18 +101,18 @@ public sealed class EventRecorder : IEventRecorder
 
     /// <summary>Writes queued events until cancelled.</summary>
     public Task RunAsync(CancellationToken ct) =>
-        Task.WhenAll(_writers.Select((channel, i) => RunWriterAsync(channel.Reader, _recorded[i], ct)));
+        Task.WhenAll(_writers.Select(writer => RunWriterAsync(writer, ct)));
 
-    private async Task RunWriterAsync(ChannelReader<Pending> reader, Dictionary<AggregationKey, Recorded> recorded, CancellationToken ct)
+    private async Task RunWriterAsync(Writer writer, CancellationToken ct)
     {
         try
         {
-            await foreach (var pending in reader.ReadAllAsync(ct).ConfigureAwait(false))
+            await foreach (var pending in writer.Queue.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
                 Interlocked.Decrement(ref _queued);
                 try
                 {
-                    await WriteAsync(pending, recorded, ct).ConfigureAwait(false);
+                    await WriteAsync(pending, writer.Recorded, ct).ConfigureAwait(false);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -199,6 +194,17 @@ public sealed class EventRecorder : IEventRecorder
     }
 
     private static DateTimeOffset Seconds(DateTimeOffset t) => new(t.UtcTicks - t.UtcTicks % TimeSpan.TicksPerSecond, TimeSpan.Zero);
+
+    /// <summary>
+    /// One writer: its queue (unbounded; the shared count of waiting events bounds them all) and the Events it created,
+    /// for aggregation (an object's events all go through one writer).
+    /// </summary>
+    private sealed class Writer
+    {
+        public Channel<Pending> Queue { get; } = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+
+        public Dictionary<AggregationKey, Recorded> Recorded { get; } = [];
+    }
 
     private sealed record Pending(V1ObjectReference Involved, string Type, string Reason, string Message, string? Action, DateTimeOffset At);
 

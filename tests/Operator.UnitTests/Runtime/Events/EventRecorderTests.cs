@@ -115,7 +115,7 @@ public sealed class EventRecorderTests : IAsyncLifetime
             .Where(w => EventRecorder.WriterFor(w.Metadata.Uid!, writers) != EventRecorder.WriterFor(slow.Metadata.Uid!, writers)).Take(3).ToList();
         var sameWriter = Enumerable.Range(0, 50).Select(i => _client.Seed(Widget.Named($"same-{i}")))
             .First(w => EventRecorder.WriterFor(w.Metadata.Uid!, writers) == EventRecorder.WriterFor(slow.Metadata.Uid!, writers));
-        var release = _client.Hold("create", "slow.");
+        var release = _client.HoldCreates("slow.");
         var recorder = new EventRecorder(_client, new EventRecorderOptions { Writers = writers }, _time, NullLogger.Instance);
         _run = recorder.RunAsync(_stop.Token);
 
