@@ -30,36 +30,25 @@ internal static class OperatorBench
 {
     private const string Ns = "md-bench";
     private const string RawNs = "md-raw";
+    private const string RawWithControllersNs = "md-raw-controllers";
+    private const string PausedNs = "md-paused";
     private const string WarmupNs = "md-warmup";
 
     public static async Task RunAsync(int count, TimeSpan quiet, CancellationToken ct)
     {
         var root = BenchCluster.RepoRoot();
-        // BENCH_EMULATOR_DLL runs another emulator build against the same operator, to tell the peer's changes from the operator's.
-        var emulatorDll = Environment.GetEnvironmentVariable("BENCH_EMULATOR_DLL") is { Length: > 0 } other
-            ? other
-            : Path.Combine(root, "tests", "Kubernetes.Emulator", "bin", "Release", "net10.0", "MlOperator.Kubernetes.Emulator.dll");
         var operatorBinary = OperatorBinary(root);
         var (serverCpu, clientCpu) = (Cpu("BENCH_SERVER_CPU", 0), Cpu("BENCH_CLIENT_CPU", 1));
         Report.Header($"operator: {count:N0} ModelDeployments; operator process (shipped defaults) on CPU {clientCpu} with this load generator, emulator process on CPU {serverCpu}");
         var dir = Directory.CreateTempSubdirectory("mlop-bench-op-").FullName;
         var kubeconfig = Path.Combine(dir, "kubeconfig");
-
-        // The emulator stands in for the cluster, it is not what is measured: its hot paths get optimized code from the
-        // start. With the runtime's default call-counting delay (100 ms after the last tier-0 compile) a server that keeps
-        // compiling new generic instantiations under load ran its controllers and request handlers at tier 0 for whole
-        // runs in some runs and not others (perf: emulator CPU per MD 16.7 vs 6.6 ms in back-to-back runs), and every
-        // row the peer shapes moved with it.
-        var emulatorEnvironment = new Dictionary<string, string?> { ["DOTNET_TC_CallCountingDelayMs"] = "0" };
-        await using var emulator = ChildProcess.Start(serverCpu, Path.Combine(dir, "emulator.log"), emulatorEnvironment,
-            "dotnet", emulatorDll, "--port", "0", "--kubeconfig", kubeconfig, "--simulate-controllers", "--pod-ready-delay", "0.1");
-        var readyLine = await emulator.WaitForLineAsync("ready ", TimeSpan.FromSeconds(60), ct);
-        var server = new Uri(readyLine.Split(' ')[1]);
+        await using var emulator = StartEmulator(root, serverCpu, dir, kubeconfig);
+        var server = new Uri((await emulator.WaitForLineAsync("ready ", TimeSpan.FromSeconds(60), ct)).Split(' ')[1]);
         using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(120) };
         var connection = KubeConnectionLoader.Load(new KubeConnectionOptions { Path = kubeconfig });
         using var creator = KubeClient.Create(connection, BenchCluster.Unthrottled);
         await InstallCrdsAsync(http, root, ct);
-        foreach (var ns in new[] { Ns, RawNs, WarmupNs })
+        foreach (var ns in new[] { Ns, RawNs, RawWithControllersNs, PausedNs, WarmupNs })
         {
             await creator.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, ct);
         }
@@ -255,16 +244,51 @@ internal static class OperatorBench
         var (rssEnd, peakEnd) = op.RssMb();
         Report.Line("operator RSS at the end / peak", rssEnd, $"MB / {peakEnd:0.#} MB");
 
+        // The child-apply rate on the raw peer's footing: the simulated controllers paused, so the window holds what the
+        // apiserver does for the operator's requests (and the bench's creates), not a controller-manager's ReplicaSets,
+        // pods and status writes. Another count of ModelDeployments, after every row above has been measured.
+        await WaitIdleAsync(emulator, ct);
+        await ResetCountsAsync(http, ct);
+        await PauseControllersAsync(http, true, ct);
+        var (pausedCpu0, pausedEmulatorCpu0) = (op.Cpu(), emulator.Cpu());
+        var pausedWatch = Stopwatch.StartNew();
+        await Concurrently.RunAsync(count, 32, (i, c) => creator.CreateAsync(Named(template, i, PausedNs), c), ct);
+        while (pausedWatch.Elapsed < TimeSpan.FromMinutes(2))
+        {
+            var now = await CountsAsync(http, ct);
+            if (now.GetValueOrDefault("patch deployments") + now.GetValueOrDefault("patch services") >= 2 * count)
+            {
+                break;
+            }
+
+            await Task.Delay(20, ct);
+        }
+
+        var pausedElapsed = pausedWatch.Elapsed;
+        var (pausedCpu, pausedEmulatorCpu) = (op.Cpu() - pausedCpu0, emulator.Cpu() - pausedEmulatorCpu0);
+        var pausedCounts = await CountsAsync(http, ct);
+        await PauseControllersAsync(http, false, ct);
+        var pausedApplyRate = 2.0 * count / pausedElapsed.TotalSeconds;
+        Report.Line($"operator child-apply rate with the simulated controllers paused ({count:N0} more MDs, from the first create)", pausedApplyRate, "children/s");
+        Report.Line("  operator CPU per MD in that window", pausedCpu.TotalMilliseconds / count, "cpu-ms");
+        Report.Line("  emulator CPU per child applied in that window (creates, applies, status patches, events, watches)", pausedEmulatorCpu.TotalMilliseconds / (2.0 * count), "cpu-ms");
+        Report.Line("  API writes per MD in that window, the bench's create included", Writes(pausedCounts) / (double)count, "writes/MD");
+
         await stopTracking.CancelAsync();
         await tracking;
         await op.StopAsync(TimeSpan.FromSeconds(20));
 
         // The peer, against the same emulator process: the same ModelDeployments in another namespace, then the
         // Deployments + Services the builder produces for them, applied with a bare HttpClient from this (client) CPU.
-        var raw = await RawApplyAsync(creator, http, template, count, emulator, () => WaitIdleAsync(emulator, ct), ct);
-        Report.Line("raw SSA of the same children (bare HttpClient, concurrency 8)", raw.Rate, "applies/s");
-        Report.Line("  emulator CPU per raw apply while they ran (the applies, and the simulated controllers acting on them)", raw.EmulatorCpuMsPerApply, "cpu-ms");
-        Report.Line("ratio operator child-apply rate / raw apply rate (target >= 0.5)", applyRate / raw.Rate, "x");
+        var raw = await RawApplyAsync(creator, http, template, count, emulator, RawNs, PeerMode.AppliesOnly, ct);
+        var rawWithControllers = await RawApplyAsync(creator, http, template, count, emulator, RawWithControllersNs, PeerMode.WithControllers, ct);
+        Report.Line("raw SSA of the same children, applies only (bare HttpClient, concurrency 8; simulated controllers paused)", raw.Rate, "applies/s");
+        Report.Line("  emulator CPU per raw apply", raw.EmulatorCpuMsPerApply, "cpu-ms");
+        Report.Line("raw SSA of the same children, until the simulated controllers have also acted on them", rawWithControllers.Rate, "applies/s");
+        Report.Line("  emulator CPU per raw apply, the controllers' ReplicaSets, pods and status writes included", rawWithControllers.EmulatorCpuMsPerApply, "cpu-ms");
+        Report.Line("ratio operator child-apply rate / raw apply rate, both with the controllers paused (target >= 0.5)", pausedApplyRate / raw.Rate, "x");
+        Report.Line("ratio operator child-apply rate / raw apply rate, both with the controllers running", applyRate / rawWithControllers.Rate, "x");
+        Report.Line("  the operator's rate with the controllers running / raw applies only (the row of earlier runs)", applyRate / raw.Rate, "x");
         Report.Line("ratio operator MDs Ready/s / raw ceiling (raw applies/s / 2)", tracker.Ready / converged.TotalSeconds / (raw.Rate / 2), "x");
         Report.Line("raw peer's client CPU per apply (one round trip, body serialized beforehand, response not parsed)", raw.CpuMsPerApply, "cpu-ms");
         Report.Note("the operator's path per MD is reconciles, 2 applies, status patches, events and a wait for pods; raw is the 2 applies alone");
@@ -276,6 +300,61 @@ internal static class OperatorBench
         }
 
         Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
+    /// The raw peer alone, several rounds against one emulator process, each in fresh namespaces: how steady each mode
+    /// is. Before the controllers could be paused, the single raw window moved between 0.6 and 1.8 emulator cpu-ms per
+    /// apply from round to round, on whether the controllers got the core inside it.
+    /// </summary>
+    public static async Task PeerAsync(int count, int rounds, CancellationToken ct)
+    {
+        var root = BenchCluster.RepoRoot();
+        Report.Header($"raw SSA peer alone: {rounds} rounds of {2 * count:N0} applies per mode, emulator process on CPU {Cpu("BENCH_SERVER_CPU", 0)}");
+        var dir = Directory.CreateTempSubdirectory("mlop-bench-peer-").FullName;
+        var kubeconfig = Path.Combine(dir, "kubeconfig");
+        await using var emulator = StartEmulator(root, Cpu("BENCH_SERVER_CPU", 0), dir, kubeconfig);
+        using var http = new HttpClient { BaseAddress = new Uri((await emulator.WaitForLineAsync("ready ", TimeSpan.FromSeconds(60), ct)).Split(' ')[1]), Timeout = TimeSpan.FromSeconds(120) };
+        using var creator = KubeClient.Create(KubeConnectionLoader.Load(new KubeConnectionOptions { Path = kubeconfig }), BenchCluster.Unthrottled);
+        await InstallCrdsAsync(http, root, ct);
+        var template = Template(root);
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var mode in new[] { PeerMode.AppliesOnly, PeerMode.WithControllers })
+            {
+                var ns = $"md-raw-{round}-{mode.ToString().ToLowerInvariant()}";
+                await creator.CreateAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = ns } }, ct);
+                var raw = await RawApplyAsync(creator, http, template, count, emulator, ns, mode, ct);
+                Report.Line($"round {round}, {mode}", raw.Rate, $"applies/s, emulator {raw.EmulatorCpuMsPerApply:0.000} cpu-ms per apply");
+            }
+        }
+
+        await emulator.StopAsync(TimeSpan.FromSeconds(10));
+        Directory.Delete(dir, recursive: true);
+    }
+
+    /// <summary>
+    /// The emulator process on its own CPU, with simulated controllers and pods Ready 0.1 s after creation.
+    /// BENCH_EMULATOR_DLL runs another emulator build, to tell the peer's changes from the operator's.
+    /// </summary>
+    private static ChildProcess StartEmulator(string root, int cpu, string dir, string kubeconfig)
+    {
+        var dll = Environment.GetEnvironmentVariable("BENCH_EMULATOR_DLL") is { Length: > 0 } other
+            ? other
+            : Path.Combine(root, "tests", "Kubernetes.Emulator", "bin", "Release", "net10.0", "MlOperator.Kubernetes.Emulator.dll");
+
+        // The emulator stands in for the cluster, it is not what is measured: its hot paths get optimized code from the
+        // start, so that its warm-up does not land in the window measured after the operator's warm-up.
+        // - With the runtime's default call-counting delay (100 ms after the last tier-0 compile), a server that keeps
+        //   compiling new generic instantiations under load ran its controllers and request handlers at tier 0 for whole
+        //   runs in some runs and not others (perf: emulator CPU per MD 16.7 vs 6.6 ms in back-to-back runs).
+        // - With dynamic PGO, methods go through an instrumented tier before the final one, and the second promotion came
+        //   inside the operator's window: perf put 20.7% of the emulator's samples there in the JIT, emulator CPU per MD
+        //   7.9 ms against 6.5 without it. The raw peer, measured last, met an emulator that had finished (0.645 and
+        //   0.67 cpu-ms per apply either way).
+        var environment = new Dictionary<string, string?> { ["DOTNET_TC_CallCountingDelayMs"] = "0", ["DOTNET_TieredPGO"] = "0" };
+        return ChildProcess.Start(cpu, Path.Combine(dir, "emulator.log"), environment,
+            "dotnet", dll, "--port", "0", "--kubeconfig", kubeconfig, "--simulate-controllers", "--pod-ready-delay", "0.1");
     }
 
     /// <summary>
@@ -520,24 +599,64 @@ internal static class OperatorBench
         return result;
     }
 
-    /// <summary>Server-side applies of the same children with a bare HttpClient: the rate, and this process's CPU per
-    /// apply (bodies serialized beforehand, responses not parsed: the cost of one HTTP round trip on this host).</summary>
-    private static async Task<(double Rate, double CpuMsPerApply, double EmulatorCpuMsPerApply)> RawApplyAsync(KubeClient creator, HttpClient http, Md template, int count, ChildProcess emulator, Func<Task> waitIdle, CancellationToken ct)
+    private enum PeerMode
+    {
+        /// <summary>The simulated controllers are paused while the applies run: the apiserver's own work, nothing else.</summary>
+        AppliesOnly,
+
+        /// <summary>The controllers run, and the window ends once their queue is empty: the applies and the ReplicaSet,
+        /// pod and status writes they cause, as the operator's window holds them.</summary>
+        WithControllers,
+    }
+
+    /// <summary>Server-side applies of the same children with a bare HttpClient: the rate, this process's CPU per
+    /// apply (bodies serialized beforehand, responses not parsed: the cost of one HTTP round trip on this host) and the
+    /// emulator's.</summary>
+    private static async Task<(double Rate, double CpuMsPerApply, double EmulatorCpuMsPerApply)> RawApplyAsync(KubeClient creator, HttpClient http, Md template, int count, ChildProcess emulator, string ns, PeerMode mode, CancellationToken ct)
     {
         var mds = new ConcurrentBag<Md>();
-        await Concurrently.RunAsync(count, 32, async (i, c) => mds.Add(await creator.CreateAsync(Named(template, i, RawNs), c)), ct);
+        await Concurrently.RunAsync(count, 32, async (i, c) => mds.Add(await creator.CreateAsync(Named(template, i, ns), c)), ct);
         var children = mds.SelectMany(md =>
         {
             var desired = DesiredStateBuilder.Build(md, ObservedState.Empty, ModelDeploymentDefaults.Default);
             return desired.Deployments.Cast<IKubernetesObject<V1ObjectMeta>>().Append(desired.Service);
         }).Select(o => (Path: PathOf(o), Body: Encoding.UTF8.GetBytes(KubeJson.Serialize(KubeResource.Stamp(o))))).ToList();
-        await waitIdle();
+        await WaitIdleAsync(emulator, ct);
+        if (mode == PeerMode.AppliesOnly)
+        {
+            await PauseControllersAsync(http, true, ct);
+        }
+
         var (cpu0, emulatorCpu0) = (Process.GetCurrentProcess().TotalProcessorTime, emulator.Cpu());
-        var elapsed = await Concurrently.RunAsync(children.Count, 8, (i, c) =>
+        var watch = Stopwatch.StartNew();
+        await Concurrently.RunAsync(children.Count, 8, (i, c) =>
             PatchAsync(http, children[i].Path + "?fieldManager=mloperator&force=true", children[i].Body, "application/apply-patch+yaml", c), ct);
+        if (mode == PeerMode.WithControllers)
+        {
+            while (await ControllersPendingAsync(http, ct) > 0)
+            {
+                await Task.Delay(10, ct);
+            }
+        }
+
+        var elapsed = watch.Elapsed;
         var (cpu, emulatorCpu) = (Process.GetCurrentProcess().TotalProcessorTime - cpu0, emulator.Cpu() - emulatorCpu0);
+        if (mode == PeerMode.AppliesOnly)
+        {
+            await PauseControllersAsync(http, false, ct);
+        }
+
         return (children.Count / elapsed.TotalSeconds, cpu.TotalMilliseconds / children.Count, emulatorCpu.TotalMilliseconds / children.Count);
     }
+
+    private static async Task PauseControllersAsync(HttpClient http, bool paused, CancellationToken ct)
+    {
+        using var response = await http.PostAsync("/emulator/controllers", new StringContent($$"""{"paused":{{(paused ? "true" : "false")}}}"""), ct);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static async Task<long> ControllersPendingAsync(HttpClient http, CancellationToken ct) =>
+        JsonNode.Parse(await http.GetStringAsync("/emulator/controllers", ct))!["pending"]!.GetValue<long>();
 
     private static string PathOf(IKubernetesObject<V1ObjectMeta> o)
     {

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MlOperator.Operator.Bench;
 
-// Subcommands: informer | client-apply | client | operator | rollout | all (all: the first three). Numbers and ratios only: nothing here passes or fails on time.
+// Subcommands: informer | client-apply | client | operator | peer | rollout | all (all: the first three). Numbers and ratios only: nothing here passes or fails on time.
 using var cts = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -31,6 +31,9 @@ switch (command)
     case "operator":
         await OperatorBench.RunAsync(Arg("count", 1_000), TimeSpan.FromSeconds(Arg("quiet-seconds", 30)), cts.Token);
         break;
+    case "peer":
+        await OperatorBench.PeerAsync(Arg("count", 1_000), Arg("rounds", 5), cts.Token);
+        break;
     case "rollout":
         await RolloutBench.RunAsync(Arg("replicas", 2), Arg("rounds", 3), cts.Token);
         break;
@@ -40,7 +43,7 @@ switch (command)
         await OperatorBench.RunAsync(Arg("count", 1_000), TimeSpan.FromSeconds(Arg("quiet-seconds", 30)), cts.Token);
         break;
     default:
-        Console.Error.WriteLine("usage: Operator.Bench informer|client-apply|client|operator|rollout|all [--objects N] [--applies N] [--concurrency N] [--rounds N] [--count N] [--quiet-seconds N] [--replicas N]");
+        Console.Error.WriteLine("usage: Operator.Bench informer|client-apply|client|operator|peer|rollout|all [--objects N] [--applies N] [--concurrency N] [--rounds N] [--count N] [--quiet-seconds N] [--replicas N]");
         return 2;
 }
 

@@ -53,6 +53,30 @@ public sealed class ControllerTests
     }
 
     [Fact]
+    public async Task Paused_controllers_keep_every_change_queued_and_process_it_on_resume()
+    {
+        await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true });
+        using var http = kube.Emulator.CreateHttpClient();
+        Assert.Equal(HttpStatusCode.BadRequest, (await http.PostAsync("/emulator/controllers", new StringContent("""{"paused":"yes"}"""))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/emulator/controllers", new StringContent("""{"paused":true}"""))).StatusCode);
+        await kube.CreateAsync(Deployments, Deployment("web", 2));
+        await kube.CreateAsync(Deployments, Deployment("api", 1));
+
+        var state = JsonNode.Parse(await http.GetStringAsync("/emulator/controllers"))!;
+        Assert.True((bool)state["paused"]!);
+        Assert.Equal(2, (long)state["pending"]!);
+        Assert.Empty((await kube.GetAsync("/apis/apps/v1/namespaces/default/replicasets")).Body["items"]!.AsArray());
+
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/emulator/controllers", new StringContent("""{"paused":false}"""))).StatusCode);
+        await kube.Emulator.Controllers.SettleAsync();
+        Assert.Equal(2, (await kube.GetAsync("/apis/apps/v1/namespaces/default/replicasets")).Body["items"]!.AsArray().Count);
+        Assert.Equal(3, (await PodsAsync(kube)).Count);
+        state = JsonNode.Parse(await http.GetStringAsync("/emulator/controllers"))!;
+        Assert.False((bool)state["paused"]!);
+        Assert.Equal(0, (long)state["pending"]!);
+    }
+
+    [Fact]
     public async Task Tests_can_drive_pod_states_and_override_the_container_port()
     {
         await using var kube = await TestKube.StartAsync(new EmulatorOptions { SimulateControllers = true });

@@ -80,14 +80,14 @@ public sealed class KubeEmulator : IAsyncDisposable
         string address = "";
         var tokens = new ServiceAccountTokens();
         var realPods = options.RealPods is { } real ? new Kubelet.RealPodKubelet(core, real) : null;
-        var frontend = new HttpFrontend(core, faults, options, tokens, () => address, realPods);
+        var controllers = new SimulatedControllers(core, options, realPods);
+        var frontend = new HttpFrontend(core, faults, options, tokens, () => address, controllers, realPods);
         app.Run(frontend.HandleAsync);
         await app.StartAsync(cancellationToken);
         var bound = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var port = new Uri(bound).Port;
         address = $"127.0.0.1:{port}";
         var baseAddress = new Uri($"{(certificate is null ? "http" : "https")}://127.0.0.1:{port}");
-        var controllers = new SimulatedControllers(core, options, realPods);
         realPods?.Start();
         if (options.SimulateControllers) controllers.Start();
         return new KubeEmulator(app, certificate, options, core, faults, controllers, baseAddress) { _tokens = tokens, _realPods = realPods };

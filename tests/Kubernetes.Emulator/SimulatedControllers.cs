@@ -26,6 +26,7 @@ public sealed class SimulatedControllers : IAsyncDisposable
     private Task? _loop;
     private long _pending;
     private volatile bool _started;
+    private TaskCompletionSource? _resumed;
 
     internal SimulatedControllers(ApiCore core, EmulatorOptions options, Kubelet.RealPodKubelet? realPods = null)
     {
@@ -74,6 +75,22 @@ public sealed class SimulatedControllers : IAsyncDisposable
         while (Interlocked.Read(ref _pending) > 0) await Task.Delay(2, cancellationToken);
     }
 
+    /// <summary>Changes seen and not yet processed (with the writes they caused); 0 once settled.</summary>
+    public long Pending => Interlocked.Read(ref _pending);
+
+    /// <summary>Whether <see cref="Pause"/> holds the controllers.</summary>
+    public bool Paused => Volatile.Read(ref _resumed) is not null;
+
+    /// <summary>
+    /// Holds the controllers: changes keep being queued (nothing is lost) but none is processed until <see cref="Resume"/>.
+    /// Lets a benchmark measure the apiserver's own work apart from the controllers'. <see cref="SettleAsync"/> waits for
+    /// a resume.
+    /// </summary>
+    public void Pause() => Interlocked.CompareExchange(ref _resumed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), null);
+
+    /// <summary>Processes what was queued while paused, and every change after it.</summary>
+    public void Resume() => Interlocked.Exchange(ref _resumed, null)?.TrySetResult();
+
     internal void Start()
     {
         _started = true;
@@ -98,6 +115,7 @@ public sealed class SimulatedControllers : IAsyncDisposable
         {
             await foreach (var work in _queue.Reader.ReadAllAsync(ct))
             {
+                if (Volatile.Read(ref _resumed) is { } paused) await paused.Task.WaitAsync(ct);
                 try
                 {
                     Process(work);
@@ -185,6 +203,7 @@ public sealed class SimulatedControllers : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();
+        Resume();
         _queue.Writer.TryComplete();
         if (_loop is not null) await _loop;
         _deployments.Dispose();

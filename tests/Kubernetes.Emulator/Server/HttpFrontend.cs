@@ -14,7 +14,7 @@ namespace MlOperator.Kubernetes.Emulator.Server;
 /// decodes the kube URL and query, calls ApiCore and writes JSON or Status bodies. Nothing a client sends
 /// may escape as a 500 or a dropped connection.
 /// </summary>
-internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, ServiceAccountTokens tokens, Func<string> serverAddress, Kubelet.RealPodKubelet? realPods = null)
+internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorOptions options, ServiceAccountTokens tokens, Func<string> serverAddress, SimulatedControllers controllers, Kubelet.RealPodKubelet? realPods = null)
 {
     private static readonly byte[] Newline = "\n"u8.ToArray();
 
@@ -607,6 +607,14 @@ internal sealed class HttpFrontend(ApiCore core, FaultInjector faults, EmulatorO
                 break;
             case ("POST", "/emulator/compact"):
                 faults.CompactHistory();
+                break;
+            case ("GET", "/emulator/controllers"):
+                await WriteJsonAsync(ctx, 200, new JsonObject { ["enabled"] = controllers.Enabled, ["paused"] = controllers.Paused, ["pending"] = controllers.Pending });
+                return;
+            case ("POST", "/emulator/controllers"):
+                if (body?["paused"] is not JsonValue paused || !paused.TryGetValue<bool>(out var pause))
+                    throw ApiError.BadRequest("body must be {\"paused\": true|false}");
+                if (pause) controllers.Pause(); else controllers.Resume();
                 break;
             case ("GET", "/emulator/counts"):
                 var counts = new JsonObject();
