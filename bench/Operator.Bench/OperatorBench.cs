@@ -30,13 +30,13 @@ internal static class OperatorBench
 {
     private const string Ns = "md-bench";
     private const string RawNs = "md-raw";
+    private const string RawWithControllersNs = "md-raw-controllers";
+    private const string PausedNs = "md-paused";
+    private const string WarmupNs = "md-warmup";
 
     /// <summary>The applies-only peer's window is ~1 s, and its rate moved 0.39-0.65 emulator cpu-ms per apply between
     /// runs: the median of three rounds, each on fresh objects, is the figure the ratio uses.</summary>
     private const int RawRounds = 3;
-    private const string RawWithControllersNs = "md-raw-controllers";
-    private const string PausedNs = "md-paused";
-    private const string WarmupNs = "md-warmup";
 
     public static async Task RunAsync(int count, TimeSpan quiet, CancellationToken ct)
     {
@@ -112,7 +112,7 @@ internal static class OperatorBench
             {
                 lastPoll = watch.Elapsed;
                 var now = await CountsAsync(http, ct);
-                childApplies = now.GetValueOrDefault("patch deployments") + now.GetValueOrDefault("patch services");
+                childApplies = ChildApplies(now);
                 if (childApplies >= 2 * count)
                 {
                     childrenAt = watch.Elapsed;
@@ -259,8 +259,7 @@ internal static class OperatorBench
         await Concurrently.RunAsync(count, 32, (i, c) => creator.CreateAsync(Named(template, i, PausedNs), c), ct);
         while (pausedWatch.Elapsed < TimeSpan.FromMinutes(2))
         {
-            var now = await CountsAsync(http, ct);
-            if (now.GetValueOrDefault("patch deployments") + now.GetValueOrDefault("patch services") >= 2 * count)
+            if (ChildApplies(await CountsAsync(http, ct)) >= 2 * count)
             {
                 break;
             }
@@ -515,6 +514,10 @@ internal static class OperatorBench
         var node = JsonNode.Parse(await http.GetStringAsync("/emulator/counts", ct))!.AsObject();
         return node.ToDictionary(p => p.Key, p => p.Value!.GetValue<long>());
     }
+
+    /// <summary>The children's server-side applies among the emulator's request counts: Deployments and Services.</summary>
+    private static long ChildApplies(Dictionary<string, long> counts) =>
+        counts.GetValueOrDefault("patch deployments") + counts.GetValueOrDefault("patch services");
 
     private static bool IsWrite(string key) =>
         key.StartsWith("create ", StringComparison.Ordinal) || key.StartsWith("update ", StringComparison.Ordinal)

@@ -45,10 +45,7 @@ public sealed class DynamicBatcherTests : IDisposable
         var results = await Task.WhenAll(requests.Select(r => batcher.RunAsync([r], [0], CancellationToken.None).AsTask()));
 
         Assert.Equal([8.0], batchSizes);
-        for (var i = 0; i < requests.Length; i++)
-        {
-            TestAssets.AssertSameTensor(session.Run([requests[i]], [0])[0], results[i][0], $"request {i}");
-        }
+        AssertEachAsRunAlone(session, requests, results);
     }
 
     [Fact]
@@ -207,10 +204,7 @@ public sealed class DynamicBatcherTests : IDisposable
 
         var results = await Task.WhenAll(pending);
         Assert.Equal([3.0], batchSizes);
-        for (var i = 0; i < inputs.Length; i++)
-        {
-            TestAssets.AssertSameTensor(session.Run([inputs[i]], [0])[0], results[i][0], $"request {i}");
-        }
+        AssertEachAsRunAlone(session, inputs, results);
     }
 
     [Fact]
@@ -280,12 +274,18 @@ public sealed class DynamicBatcherTests : IDisposable
             maxConcurrentRuns: concurrentRuns);
         var inputs = Enumerable.Range(0, 200).Select(i => RandomImage(i, rows: 1 + (i % 3))).ToArray();
         var results = await Task.WhenAll(inputs.Select(x => Task.Run(() => batcher.RunAsync([x], [0], CancellationToken.None).AsTask())));
+        AssertEachAsRunAlone(session, inputs, results);
+
+        Assert.Equal(200.0, batchSizes.Sum());
+    }
+
+    /// <summary>Each request's first output from the batcher equals what the session gives for that request alone.</summary>
+    private static void AssertEachAsRunAlone(OnnxSession session, Tensor[] inputs, Tensor[][] results)
+    {
         for (var i = 0; i < inputs.Length; i++)
         {
             TestAssets.AssertSameTensor(session.Run([inputs[i]], [0])[0], results[i][0], $"request {i}");
         }
-
-        Assert.Equal(200.0, batchSizes.Sum());
     }
 
     /// <summary>Dyadic values, so float sums are exact and batched equals unbatched bit for bit.</summary>
